@@ -1,0 +1,135 @@
+// Package storage declares what the identity use cases need from a database
+// and implements it on bun for SQLite and Postgres.
+//
+// Contract shared by every method:
+//   - A missing row is an *errs.Error with code NotFound.
+//   - A write that would break a uniqueness rule (a second user with the same
+//     normalized email or E.164 mobile, a second membership of one user in one
+//     team, a second application with one client ID, ...) is an *errs.Error
+//     with code Conflict whose Field names the offending column ("email",
+//     "mobile", "user_id", ...), whichever dialect raised it.
+//   - Every other error is an internal *errs.Error wrapping the driver error.
+//   - Every method that reads or writes team-scoped rows takes the team ID and
+//     filters by it in the query itself.
+//   - Times are stored with microsecond precision in UTC.
+package storage
+
+import (
+	"context"
+	"time"
+
+	"github.com/embedid/identity/team"
+	"github.com/embedid/identity/user"
+)
+
+// Store is a database the use cases run on.
+type Store interface {
+	// Read runs fn on a connection without a write transaction. fn may run
+	// several statements but must not write.
+	Read(ctx context.Context, fn func(Tx) error) error
+	// Write runs fn in one transaction, committed if fn returns nil and rolled
+	// back otherwise. On SQLite the write lock is taken at the start.
+	Write(ctx context.Context, fn func(Tx) error) error
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+	// Close releases the store's connections if the store opened them.
+	Close() error
+}
+
+// Tx is the set of queries available inside Read and Write.
+type Tx interface {
+	// LockTeam serializes writers of one team's memberships until the
+	// transaction ends (SELECT ... FOR UPDATE on Postgres; SQLite's write
+	// lock already does). NotFound if the team does not exist.
+	LockTeam(ctx context.Context, teamID string) error
+
+	InsertTeam(ctx context.Context, t team.Team) error
+	Team(ctx context.Context, teamID string) (team.Team, error)
+	// UpdateTeam writes every mutable column of t (all but ID and CreatedAt).
+	UpdateTeam(ctx context.Context, t team.Team) error
+	TeamStats(ctx context.Context, teamID string) (team.Stats, error)
+
+	// InsertUser adds u; Conflict on a taken email or mobile.
+	InsertUser(ctx context.Context, u user.User) error
+	// InsertUserIfAbsent adds u unless its email or mobile is taken, in which
+	// case it does nothing and reports false (INSERT ... ON CONFLICT DO
+	// NOTHING), so concurrent callers never fail or duplicate.
+	InsertUserIfAbsent(ctx context.Context, u user.User) (bool, error)
+	User(ctx context.Context, userID string) (user.User, error)
+	UserByEmail(ctx context.Context, normalized string) (user.User, error)
+	UserByMobile(ctx context.Context, e164 string) (user.User, error)
+	// UpdateUser writes every mutable column of u (all but ID and CreatedAt);
+	// Conflict on a taken email or mobile.
+	UpdateUser(ctx context.Context, u user.User) error
+
+	// InsertMembership adds m; Conflict (field "user_id") if the user is
+	// already in the team.
+	InsertMembership(ctx context.Context, m team.Membership) error
+	// InsertMembershipIfAbsent adds m unless the user is already in the team.
+	InsertMembershipIfAbsent(ctx context.Context, m team.Membership) (bool, error)
+	Membership(ctx context.Context, teamID, userID string) (team.Membership, error)
+	// UpdateMembership writes Role, Status, Pool and UpdatedAt of m.
+	UpdateMembership(ctx context.Context, m team.Membership) error
+	CountActiveAdmins(ctx context.Context, teamID string) (int, error)
+	// Teams lists every team userID belongs to with its membership, oldest
+	// membership first.
+	Teams(ctx context.Context, userID string) ([]team.Teamed, error)
+
+	// Member returns a member of the team in any member status.
+	Member(ctx context.Context, teamID, userID string) (team.Member, error)
+	// FindMembers returns the team's members that are not removed and match
+	// every criterion given, ordered by user ID, at most limit of them.
+	FindMembers(ctx context.Context, teamID string, c team.Criteria, limit int) ([]team.Member, error)
+	// ListMembers returns one page of the team's members that are not
+	// removed, and the number of all that match. q is already validated.
+	ListMembers(ctx context.Context, teamID string, q team.ListQuery) ([]team.Member, int, error)
+
+	// AddOwner makes ownerID an owner of userID in the team; adding an
+	// existing owner does nothing.
+	AddOwner(ctx context.Context, teamID, userID, ownerID string, at time.Time) error
+	// RemoveOwner removes the owner; removing a missing one does nothing.
+	RemoveOwner(ctx context.Context, teamID, userID, ownerID string) error
+	// Owners lists the owners of userID in the team in the order added.
+	Owners(ctx context.Context, teamID, userID string) ([]string, error)
+
+	InsertCode(ctx context.Context, c user.Code) error
+	// Code finds a code by its hash, expired or not.
+	Code(ctx context.Context, hash []byte) (user.Code, error)
+	// DeleteCodes removes every code of kind for the user in the team.
+	DeleteCodes(ctx context.Context, teamID, userID string, kind user.CodeKind) error
+
+	InsertSession(ctx context.Context, s user.Session) error
+	Session(ctx context.Context, hash []byte) (user.Session, error)
+	// TouchSession sets the session's last use to at.
+	TouchSession(ctx context.Context, hash []byte, at time.Time) error
+	// DeleteSessions removes the sessions that match f.
+	DeleteSessions(ctx context.Context, f SessionFilter) error
+
+	// InsertApplication adds a; Conflict (field "client_id") on a taken
+	// client ID.
+	InsertApplication(ctx context.Context, a team.Application) error
+	Application(ctx context.Context, clientID string) (team.Application, error)
+	InsertToken(ctx context.Context, t team.Token) error
+	// Token finds an access token by its hash with its application's team,
+	// client ID and current permissions.
+	Token(ctx context.Context, hash []byte) (team.Token, error)
+
+	InsertProject(ctx context.Context, p team.Project) error
+	Project(ctx context.Context, teamID, projectID string) (team.Project, error)
+	// ProjectByID finds a project in any team, for operators only.
+	ProjectByID(ctx context.Context, projectID string) (team.Project, error)
+	// AddProjectMember adds a member to a project of the team, or changes the
+	// project role of one already in it.
+	AddProjectMember(ctx context.Context, teamID, projectID, userID string, role int, at time.Time) error
+	// ProjectMembers lists the project's members that are not removed from
+	// the team, in the order added.
+	ProjectMembers(ctx context.Context, teamID, projectID string) ([]team.ProjectMember, error)
+}
+
+// SessionFilter selects sessions to delete. UserID or Hash is required.
+type SessionFilter struct {
+	Hash   []byte // one session
+	UserID string // every session of the user...
+	TeamID string // ...in this team only, if set
+	Except []byte // ...but this one
+}

@@ -1,0 +1,60 @@
+package team
+
+import (
+	"time"
+
+	"github.com/embedid/identity/internal/errs"
+	"github.com/embedid/identity/user"
+)
+
+// MemberStatus is a member's state in one team.
+type MemberStatus int
+
+// The member states.
+const (
+	MemberPending MemberStatus = 0 // awaiting activation or invitation
+	MemberActive  MemberStatus = 1
+	MemberRemoved MemberStatus = 2 // kept for the record; cannot log in
+)
+
+// Pool is the pool a member is in (v5 entity API).
+type Pool string
+
+// The pools.
+const (
+	PoolAlive  Pool = "alive"
+	PoolDead   Pool = "dead"
+	PoolPublic Pool = "public"
+)
+
+// ParsePool checks that s names a pool.
+func ParsePool(field, s string) (Pool, error) {
+	switch p := Pool(s); p {
+	case PoolAlive, PoolDead, PoolPublic:
+		return p, nil
+	}
+	return "", errs.New(errs.Invalid, field, "must be alive, dead or public, got %q", s)
+}
+
+// Membership is a user's place in a team.
+type Membership struct {
+	TeamID    string
+	UserID    string
+	Role      Role
+	Status    MemberStatus
+	Pool      Pool
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Member is a user seen from one team.
+type Member struct {
+	User       user.User
+	Membership Membership
+}
+
+// Teamed is one of a user's teams.
+type Teamed struct {
+	Team       Team
+	Membership Membership
+}

@@ -1,0 +1,40 @@
+package user
+
+import "time"
+
+// CodeKind says what a one-time code is for.
+type CodeKind string
+
+// The kinds of code.
+const (
+	CodeActivation CodeKind = "activation" // activates a signed-up team and its first admin
+	CodeInvitation CodeKind = "invitation" // lets an invited member set a password
+)
+
+// Code is a one-time code sent through the host's notifier. Only its hash is
+// stored.
+type Code struct {
+	Hash      []byte `json:"-"`
+	Kind      CodeKind
+	UserID    string
+	TeamID    string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Expired reports whether the code is past its expiry at now: a code issued
+// with a TTL of 30 minutes is refused at exactly 30 minutes.
+func (c Code) Expired(now time.Time) bool { return !now.Before(c.ExpiresAt) }
+
+// Session is a logged-in user in one team. Only its token's hash is stored.
+type Session struct {
+	Hash       []byte `json:"-"`
+	UserID     string
+	TeamID     string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	IdleLimit  time.Duration
+}
+
+// Expired reports whether the session has been idle for its whole limit.
+func (s Session) Expired(now time.Time) bool { return !now.Before(s.LastSeenAt.Add(s.IdleLimit)) }

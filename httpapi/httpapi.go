@@ -1,0 +1,78 @@
+// Package httpapi mounts the library's HTTP endpoints on any mux that can
+// register a Go 1.22 method-and-path pattern: the 689Cloud user-management
+// family (/api/user/...), the v5 entity family (/api/v5/entity/...), the
+// tenant v2 family (/api/v2/tenant/...) and the application portal
+// (/app-portal-service/v2.2/...). It uses only the standard library.
+package httpapi
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/embedid/identity"
+)
+
+// Mux is what Mount registers handlers on; *http.ServeMux is one.
+type Mux interface {
+	Handle(pattern string, handler http.Handler)
+}
+
+// Options configure the mounted handlers. Zero fields take the defaults.
+type Options struct {
+	// Prefix is put before every path, e.g. "/identity"; default none.
+	Prefix string
+	// MaxBodyBytes limits request bodies other than CSV files (default 1 MiB).
+	MaxBodyBytes int64
+	// MaxCSVBytes limits an imported CSV file (default 32 MiB).
+	MaxCSVBytes int64
+	// Logger receives one line per failed request; default discard.
+	Logger *slog.Logger
+}
+
+// Defaults of Options.
+const (
+	DefaultMaxBodyBytes = 1 << 20
+	DefaultMaxCSVBytes  = 32 << 20
+)
+
+func (o Options) withDefaults() Options {
+	o.Prefix = strings.TrimRight(o.Prefix, "/")
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.MaxCSVBytes <= 0 {
+		o.MaxCSVBytes = DefaultMaxCSVBytes
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return o
+}
+
+// api holds what every handler needs.
+type api struct {
+	svc  *identity.Service
+	opts Options
+}
+
+// Mount registers every endpoint of the four families on mux, served by svc.
+func Mount(mux Mux, svc *identity.Service, opts Options) {
+	a := &api{svc: svc, opts: opts.withDefaults()}
+	for _, r := range a.routes() {
+		method, path, _ := strings.Cut(r.pattern, " ")
+		mux.Handle(method+" "+a.opts.Prefix+path, r.handler)
+	}
+}
+
+// route is one mounted endpoint.
+type route struct {
+	pattern string // "METHOD /path"
+	handler http.Handler
+}
+
+// routes lists every endpoint; each family adds its own.
+func (a *api) routes() []route {
+	return nil
+}

@@ -1,0 +1,145 @@
+package csvimport_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/embedid/identity/contact"
+	"github.com/embedid/identity/internal/csvimport"
+	"github.com/embedid/identity/internal/errs"
+	"github.com/embedid/identity/team"
+)
+
+// readAll returns every row and every problem of a file.
+func readAll(t *testing.T, file string) ([]csvimport.Row, []csvimport.Problem, error) {
+	t.Helper()
+	rd, err := csvimport.NewReader(strings.NewReader(file), "CN", contact.Valid)
+	if err != nil {
+		return nil, nil, err
+	}
+	var rows []csvimport.Row
+	var problems []csvimport.Problem
+	for {
+		row, ps, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			return rows, problems, nil
+		}
+		if err != nil {
+			return rows, problems, err
+		}
+		if len(ps) == 0 {
+			rows = append(rows, row)
+		}
+		problems = append(problems, ps...)
+	}
+}
+
+func TestReadsEveryForm(t *testing.T) {
+	file := "\ufeffEMAIL,Last_Name,first_name,Role_ID,mobile,time_zone,lang,password,middle_name\r\n" +
+		"a@x.com,Tran,Le,2,15204130006,-5,en,password1,\r\n" +
+		"\"b@x.com\",\"Duong, Jr.\",\"Quy \"\"Q\"\"\",,+86 152 0413 0007,,,,Lien\n"
+	rows, problems, err := readAll(t, file)
+	if err != nil || len(problems) > 0 || len(rows) != 2 {
+		t.Fatalf("rows %v, problems %v, err %v", rows, problems, err)
+	}
+	a, b := rows[0], rows[1]
+	if a.Line != 2 || a.Email.Normalized != "a@x.com" || a.Names.First != "Le" || a.Role != team.RoleManager ||
+		a.Mobile.E164() != "+8615204130006" || *a.TimeZone != -5 || a.Lang != "en" || a.Password != "password1" {
+		t.Errorf("row a: %+v", a)
+	}
+	if b.Line != 3 || b.Names.Last != "Duong, Jr." || b.Names.First != `Quy "Q"` || b.Names.Middle != "Lien" ||
+		b.Role != team.RoleMember || b.Password != "" || b.TimeZone != nil {
+		t.Errorf("row b: %+v", b)
+	}
+}
+
+func TestReportsEveryBadRow(t *testing.T) {
+	file := "mail_address,first_name,last_name,role,mobile,password\n" +
+		"ok@x.com,A,B,3,,\n" +
+		"not-an-email,A,B,3,,\n" + // line 3
+		"c@x.com,,B,3,,\n" + // line 4
+		"d@x.com,A,B,1,,\n" + // line 5: admins cannot be imported
+		"OK@x.com,A,B,3,,\n" + // line 6: repeats line 2
+		"e@x.com,A,B,3,123,\n" + // line 7
+		"f@x.com,A,B,3,,short\n" + // line 8
+		"g@x.com,A,B\n" + // line 9: too few fields
+		"h@x.com,A,B,3,\"unclosed,\n"
+	_, problems, err := readAll(t, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		line   int
+		column string
+		reason string
+	}{
+		{3, "mail_address", "@"}, {4, "first_name", "required"}, {5, "role", "2 (manager) or 3"},
+		{6, "mail_address", "line 2"}, {7, "mobile", ""}, {8, "password", "at least 8"},
+		{9, "", "wrong number of fields"}, {10, "", "quote"},
+	}
+	if len(problems) != len(want) {
+		t.Fatalf("got %d problems, want %d: %+v", len(problems), len(want), problems)
+	}
+	for i, w := range want {
+		p := problems[i]
+		if p.Line != w.line || p.Column != w.column || !strings.Contains(p.Reason, w.reason) {
+			t.Errorf("problem %d = %+v, want line %d column %q reason ~%q", i, p, w.line, w.column, w.reason)
+		}
+	}
+}
+
+func TestHeaderErrors(t *testing.T) {
+	cases := map[string]string{
+		"":                                       "empty",
+		"first_name,last_name\n":                 "mail_address",
+		"email,first_name,last_name,shoe_size\n": "unknown column",
+		"email,mail_address,first_name,last_name\n": "twice",
+		strings.Repeat("x,", 40) + "x\n":            "columns",
+	}
+	for file, want := range cases {
+		_, err := csvimport.NewReader(strings.NewReader(file), "CN", contact.Valid)
+		if errs.FieldOf(err) != "file" || !strings.Contains(err.Error(), want) {
+			t.Errorf("%.30q: %v, want ~%q", file, err, want)
+		}
+	}
+}
+
+func TestFieldTooLong(t *testing.T) {
+	file := fmt.Sprintf("email,first_name,last_name\na@x.com,%s,B\n", strings.Repeat("n", csvimport.MaxFieldLen+1))
+	_, problems, _ := readAll(t, file)
+	if len(problems) != 1 || problems[0].Column != "first_name" || problems[0].Line != 2 {
+		t.Fatalf("problems %+v", problems)
+	}
+}
+
+func FuzzReader(f *testing.F) {
+	f.Add("email,first_name,last_name\na@x.com,A,B\n")
+	f.Add("\ufeffmail_address,first_name,last_name,role,mobile\r\n\"a@x.com\",\"A\",B,2,+8615204130007\r\n")
+	f.Add("email,first_name,last_name\n\"unclosed,A,B\n")
+	f.Fuzz(func(t *testing.T, file string) {
+		rd, err := csvimport.NewReader(strings.NewReader(file), "CN", contact.Valid)
+		if err != nil {
+			if errs.CodeOf(err) != errs.Invalid {
+				t.Fatalf("header error with code %q: %v", errs.CodeOf(err), err)
+			}
+			return
+		}
+		for range 10000 {
+			row, problems, err := rd.Next()
+			if err != nil {
+				return
+			}
+			for _, p := range problems {
+				if p.Line < 1 || p.Reason == "" {
+					t.Fatalf("problem without line or reason: %+v", p)
+				}
+			}
+			if len(problems) == 0 && (row.Email.IsZero() || row.Names.First == "" || row.Names.Last == "") {
+				t.Fatalf("valid row lacks a required field: %+v", row)
+			}
+		}
+	})
+}

@@ -1,0 +1,4 @@
+package user
+
+// SlotsOf exposes a Hasher's semaphore to the external tests.
+func SlotsOf(h *Hasher) chan struct{} { return h.slots }

@@ -1,0 +1,139 @@
+package user_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/embedid/identity/internal/errs"
+	"github.com/embedid/identity/user"
+)
+
+func TestCheckPassword(t *testing.T) {
+	cases := []struct {
+		pw   string
+		want string // substring of the message, "" for valid
+	}{
+		{"", "required"},
+		{"1234567", "at least 8"},
+		{"12345678", ""},
+		{strings.Repeat("x", 72), ""},
+		{strings.Repeat("x", 73), "73 bytes long; the limit is 72"},
+		{strings.Repeat("é", 37), "74 bytes long"}, // 37 runes, 74 bytes
+	}
+	for _, c := range cases {
+		err := user.CheckPassword("password", c.pw)
+		if (c.want == "") != (err == nil) || err != nil && (!strings.Contains(err.Error(), c.want) || errs.FieldOf(err) != "password") {
+			t.Errorf("%d bytes: %v, want %q", len(c.pw), err, c.want)
+		}
+	}
+}
+
+func TestHasher(t *testing.T) {
+	ctx := context.Background()
+	h, err := user.NewHasher(4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, err := h.Hash(ctx, "password", "correct horse")
+	if err != nil || strings.Contains(string(hash), "correct") {
+		t.Fatalf("hash %q, %v", hash, err)
+	}
+	for pw, want := range map[string]bool{"correct horse": true, "correct hors": false, "": false} {
+		if ok, err := h.Verify(ctx, hash, pw); ok != want || err != nil {
+			t.Errorf("Verify(%q) = %v, %v", pw, ok, err)
+		}
+	}
+	if ok, _ := h.Verify(ctx, nil, "anything"); ok {
+		t.Error("a missing hash matched")
+	}
+	if _, err := h.Hash(ctx, "new_password", strings.Repeat("x", 73)); errs.FieldOf(err) != "new_password" {
+		t.Errorf("73-byte password: %v", err)
+	}
+	for _, cost := range []int{3, 32} {
+		if _, err := user.NewHasher(cost); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("cost %d: %v", cost, err)
+		}
+	}
+	if d, _ := user.NewHasher(0); d.Cost() != 10 {
+		t.Errorf("default cost %d", d.Cost())
+	}
+}
+
+func TestHasherHonoursContext(t *testing.T) {
+	h, _ := user.NewHasher(4)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	// Fill every slot so the next call must wait, then see it give up.
+	for range cap(user.SlotsOf(h)) {
+		user.SlotsOf(h) <- struct{}{}
+	}
+	if _, err := h.Hash(ctx, "password", "12345678"); err == nil {
+		t.Fatal("Hash ran with every slot taken and a cancelled context")
+	}
+}
+
+func TestCodeExpiresExactlyAtTTL(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	c := user.Code{CreatedAt: t0, ExpiresAt: t0.Add(30 * time.Minute)}
+	for at, want := range map[time.Duration]bool{
+		0: false, 30*time.Minute - time.Microsecond: false, 30 * time.Minute: true, time.Hour: true,
+	} {
+		if got := c.Expired(t0.Add(at)); got != want {
+			t.Errorf("at %v: expired %v, want %v", at, got, want)
+		}
+	}
+}
+
+func TestSessionIdleExpiry(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := user.Session{CreatedAt: t0, LastSeenAt: t0.Add(time.Hour), IdleLimit: 30 * time.Minute}
+	for at, want := range map[time.Duration]bool{
+		time.Hour + 29*time.Minute: false, time.Hour + 30*time.Minute - time.Microsecond: false,
+		time.Hour + 30*time.Minute: true,
+	} {
+		if got := s.Expired(t0.Add(at)); got != want {
+			t.Errorf("at %v: expired %v, want %v", at, got, want)
+		}
+	}
+}
+
+func TestNamesValidate(t *testing.T) {
+	n := user.Names{First: " Le ", Middle: " ", Last: "Tran\t"}
+	if err := n.Validate(); err != nil || n != (user.Names{First: "Le", Last: "Tran"}) {
+		t.Fatalf("got %+v, %v", n, err)
+	}
+	for field, bad := range map[string]user.Names{
+		"first_name":  {Last: "x"},
+		"last_name":   {First: "x"},
+		"middle_name": {First: "x", Middle: "a\x00b", Last: "y"},
+	} {
+		if err := bad.Validate(); errs.FieldOf(err) != field {
+			t.Errorf("%s: %v", field, err)
+		}
+	}
+	long := user.Names{First: strings.Repeat("名", 101), Last: "x"}
+	if err := long.Validate(); errs.FieldOf(err) != "first_name" {
+		t.Errorf("101-rune name: %v", err)
+	}
+}
+
+func TestSettingsValidate(t *testing.T) {
+	ok := user.DefaultSettings()
+	if err := ok.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for field, edit := range map[string]func(*user.Settings){
+		"time_zone":         func(s *user.Settings) { s.TimeZone = 15 },
+		"notification_flag": func(s *user.Settings) { s.NotificationFlag = "12" },
+		"lang":              func(s *user.Settings) { s.Lang = "" },
+		"session_time_out":  func(s *user.Settings) { s.SessionTimeout = 0 },
+	} {
+		s := ok
+		edit(&s)
+		if err := s.Validate(); errs.FieldOf(err) != field {
+			t.Errorf("%s: %v", field, err)
+		}
+	}
+}

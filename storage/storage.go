@@ -24,11 +24,14 @@ import (
 
 // Store is a database the use cases run on.
 type Store interface {
-	// Read runs fn on a connection without a write transaction. fn may run
-	// several statements but must not write.
+	// Read runs fn in a read-only transaction that sees one snapshot.
 	Read(ctx context.Context, fn func(Tx) error) error
 	// Write runs fn in one transaction, committed if fn returns nil and rolled
-	// back otherwise. On SQLite the write lock is taken at the start.
+	// back otherwise. The rows that User, UserByEmail, UserByMobile,
+	// Membership, Member and Team return stay locked against other writers
+	// until it ends, so read-modify-write cycles lose no update. A failed
+	// statement may abort the transaction (Postgres): fn must return the
+	// first error it gets.
 	Write(ctx context.Context, fn func(Tx) error) error
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error

@@ -1,0 +1,53 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/embedid/identity/user"
+)
+
+type codeRow struct {
+	bun.BaseModel `bun:"table:codes,alias:c"`
+
+	Hash      []byte    `bun:"hash,pk"`
+	Kind      string    `bun:"kind"`
+	UserID    string    `bun:"user_id"`
+	TeamID    string    `bun:"team_id"`
+	CreatedAt time.Time `bun:"created_at,nullzero"`
+	ExpiresAt time.Time `bun:"expires_at,nullzero"`
+}
+
+func codeOf(r *codeRow) user.Code {
+	return user.Code{
+		Hash:      r.Hash,
+		Kind:      user.CodeKind(r.Kind),
+		UserID:    r.UserID,
+		TeamID:    r.TeamID,
+		CreatedAt: r.CreatedAt.UTC(),
+		ExpiresAt: r.ExpiresAt.UTC(),
+	}
+}
+
+func (t *tx) InsertCode(ctx context.Context, c user.Code) error {
+	r := &codeRow{
+		Hash:      c.Hash,
+		Kind:      string(c.Kind),
+		UserID:    c.UserID,
+		TeamID:    c.TeamID,
+		CreatedAt: dbTime(c.CreatedAt),
+		ExpiresAt: dbTime(c.ExpiresAt),
+	}
+	return t.insert(ctx, "insert code", "user or team not found", r)
+}
+
+func (t *tx) Code(ctx context.Context, hash []byte) (user.Code, error) {
+	return selectOne(ctx, t, "get code", "code not found", infallible(codeOf), where("c.hash = ?", hash))
+}
+
+func (t *tx) DeleteCodes(ctx context.Context, teamID, userID string, kind user.CodeKind) error {
+	return t.deleteRows(ctx, "delete codes", t.db.NewDelete().Model((*codeRow)(nil)).
+		Where("team_id = ? AND user_id = ? AND kind = ?", teamID, userID, string(kind)))
+}

@@ -1,0 +1,133 @@
+package storage
+
+import (
+	"context"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"github.com/embedid/identity/internal/errs"
+	"github.com/embedid/identity/team"
+)
+
+// memberOf reads a membership joined with its user.
+func memberOf(r *membershipRow) (team.Member, error) {
+	u, err := userOf(r.U)
+	return team.Member{User: u, Membership: membershipOf(r)}, err
+}
+
+// members selects the memberships of a team joined with their users.
+func members(teamID string) filter {
+	return func(q *bun.SelectQuery) *bun.SelectQuery {
+		return q.Relation("U").Where("m.team_id = ?", teamID)
+	}
+}
+
+// listed selects the members of a team that are not removed.
+func listed(teamID string) filter {
+	return func(q *bun.SelectQuery) *bun.SelectQuery {
+		return q.Apply(members(teamID)).Where("m.status <> ?", int(team.MemberRemoved))
+	}
+}
+
+func (t *tx) Member(ctx context.Context, teamID, userID string) (team.Member, error) {
+	if err := t.lockMember(ctx, teamID, userID); err != nil {
+		return team.Member{}, err
+	}
+	return selectOne(ctx, t, "get member", "member not found", memberOf, func(q *bun.SelectQuery) *bun.SelectQuery {
+		return q.Apply(members(teamID)).Where("m.user_id = ?", userID)
+	})
+}
+
+// lockMember locks a membership and its user when t locks rows. Member reads
+// them through an outer join, which Postgres cannot lock, so this takes the
+// lock with an inner join first.
+func (t *tx) lockMember(ctx context.Context, teamID, userID string) error {
+	if !t.lock {
+		return nil
+	}
+	var n int
+	err := t.db.NewSelect().Model((*membershipRow)(nil)).ColumnExpr("1").
+		Join("JOIN users AS u ON u.id = m.user_id").
+		Where("m.team_id = ? AND m.user_id = ?", teamID, userID).For("UPDATE").Scan(ctx, &n)
+	return t.d.fail("lock member", err, "member not found")
+}
+
+func (t *tx) FindMembers(ctx context.Context, teamID string, c team.Criteria, limit int) ([]team.Member, error) {
+	if c.Email == "" && c.Name == "" && c.Mobile == "" {
+		return nil, errs.New(errs.Invalid, "", "give an email, a name or a mobile number to find members by")
+	}
+	if limit < 1 {
+		return nil, errs.New(errs.Invalid, "limit", "must be at least 1, got %d", limit)
+	}
+	return selectAll(ctx, t, "find members", memberOf, func(q *bun.SelectQuery) *bun.SelectQuery {
+		q = q.Apply(listed(teamID))
+		if c.Email != "" {
+			q = q.Where("u.email_norm = ?", c.Email)
+		}
+		if c.Mobile != "" {
+			q = q.Where("u.mobile_e164 = ?", c.Mobile)
+		}
+		if c.Name != "" {
+			q = q.Where("(u.user_name = ? OR (u.user_name = '' AND u.full_name = ?))", c.Name, c.Name)
+		}
+		if c.Domain != "" {
+			q = q.Join("JOIN teams AS t ON t.id = m.team_id").Where("t.domain = ?", c.Domain)
+		}
+		return q.OrderExpr("m.user_id" + t.d.collate + " ASC").Limit(int64(limit))
+	})
+}
+
+func (t *tx) ListMembers(ctx context.Context, teamID string, lq team.ListQuery) ([]team.Member, int, error) {
+	if err := lq.Validate(); err != nil {
+		return nil, 0, err
+	}
+	var rows []membershipRow
+	q := t.db.NewSelect().Model(&rows).Apply(listed(teamID))
+	if lq.Search != "" {
+		q = q.Where(`u.search_text LIKE ? ESCAPE '\'`, containing(lq.Search))
+	}
+	n, err := q.OrderExpr(t.d.orderBy(lq.Sort)).OrderExpr("m.user_id" + t.d.collate + " ASC").
+		Limit(int64(lq.Size)).Offset(int64(lq.Page) * int64(lq.Size)).
+		ScanAndCount(ctx)
+	if err != nil {
+		return nil, 0, t.d.fail("list members", err, "")
+	}
+	ms, err := convertAll(rows, memberOf)
+	return ms, int(n), err
+}
+
+// likeEscaper escapes the LIKE wildcards and the escape character itself.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// containing returns a LIKE pattern, with '\' as its escape character, that
+// matches text containing s lower-cased.
+func containing(s string) string {
+	return "%" + likeEscaper.Replace(strings.ToLower(s)) + "%"
+}
+
+// sortColumns holds, for each pair of sort keys (ascending, descending), the
+// expression sorted on and whether it is text.
+var sortColumns = [...]struct {
+	expr string
+	text bool
+}{
+	{"u.first_name_key", true},
+	{"u.last_name_key", true},
+	{"COALESCE(u.email_norm, '')", true},
+	{"m.role", false},
+	{"u.created_at", false},
+}
+
+// orderBy returns the ORDER BY term of a valid sort key. Text sorts by bytes
+// on both dialects.
+func (d *dialect) orderBy(k team.SortKey) string {
+	c := sortColumns[(k-1)/2]
+	if c.text {
+		c.expr += d.collate
+	}
+	if k%2 == 0 {
+		return c.expr + " DESC"
+	}
+	return c.expr + " ASC"
+}

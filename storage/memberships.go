@@ -1,0 +1,88 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/embedid/identity/team"
+)
+
+// membershipRow is a row of memberships, with its user (relation "U", alias
+// u) and team (relation "T", alias t) when a query joins them.
+type membershipRow struct {
+	bun.BaseModel `bun:"table:memberships,alias:m"`
+
+	TeamID    string    `bun:"team_id,pk"`
+	UserID    string    `bun:"user_id,pk"`
+	Role      int       `bun:"role"`
+	Status    int       `bun:"status"`
+	Pool      string    `bun:"pool"`
+	CreatedAt time.Time `bun:"created_at,nullzero"`
+	UpdatedAt time.Time `bun:"updated_at,nullzero"`
+
+	U *userRow `bun:"rel:belongs-to,join:user_id=id"`
+	T *teamRow `bun:"rel:belongs-to,join:team_id=id"`
+}
+
+func membershipRowOf(m *team.Membership) *membershipRow {
+	return &membershipRow{
+		TeamID:    m.TeamID,
+		UserID:    m.UserID,
+		Role:      int(m.Role),
+		Status:    int(m.Status),
+		Pool:      string(m.Pool),
+		CreatedAt: dbTime(m.CreatedAt),
+		UpdatedAt: dbTime(m.UpdatedAt),
+	}
+}
+
+func membershipOf(r *membershipRow) team.Membership {
+	return team.Membership{
+		TeamID:    r.TeamID,
+		UserID:    r.UserID,
+		Role:      team.Role(r.Role),
+		Status:    team.MemberStatus(r.Status),
+		Pool:      team.Pool(r.Pool),
+		CreatedAt: r.CreatedAt.UTC(),
+		UpdatedAt: r.UpdatedAt.UTC(),
+	}
+}
+
+// teamedOf reads a membership joined with its team.
+func teamedOf(r *membershipRow) team.Teamed {
+	return team.Teamed{Team: teamOf(r.T), Membership: membershipOf(r)}
+}
+
+func (t *tx) InsertMembership(ctx context.Context, m team.Membership) error {
+	return t.insert(ctx, "insert membership", "team or user not found", membershipRowOf(&m))
+}
+
+func (t *tx) InsertMembershipIfAbsent(ctx context.Context, m team.Membership) (bool, error) {
+	return t.insertIfAbsent(ctx, "insert membership", "team or user not found", membershipRowOf(&m))
+}
+
+func (t *tx) Membership(ctx context.Context, teamID, userID string) (team.Membership, error) {
+	return selectOne(ctx, t, "get membership", "membership not found", infallible(membershipOf),
+		t.locked(where("m.team_id = ? AND m.user_id = ?", teamID, userID)))
+}
+
+func (t *tx) UpdateMembership(ctx context.Context, m team.Membership) error {
+	q := t.db.NewUpdate().Model(membershipRowOf(&m)).Column("role", "status", "pool", "updated_at").WherePK()
+	return t.update(ctx, "update membership", "membership not found", q)
+}
+
+func (t *tx) CountActiveAdmins(ctx context.Context, teamID string) (int, error) {
+	n, err := t.db.NewSelect().Model((*membershipRow)(nil)).
+		Where("m.team_id = ? AND m.role = ? AND m.status = ?", teamID, int(team.RoleAdmin), int(team.MemberActive)).
+		Count(ctx)
+	return int(n), t.d.fail("count active admins", err, "")
+}
+
+func (t *tx) Teams(ctx context.Context, userID string) ([]team.Teamed, error) {
+	return selectAll(ctx, t, "list teams of user", infallible(teamedOf), func(q *bun.SelectQuery) *bun.SelectQuery {
+		return q.Relation("T").Where("m.user_id = ?", userID).
+			OrderExpr("m.created_at ASC").OrderExpr("m.team_id" + t.d.collate + " ASC")
+	})
+}

@@ -1,0 +1,114 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"runtime"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+
+	"github.com/embedid/identity/internal/errs"
+)
+
+// The DSN parameters of every SQLite connection: foreign keys enforced, a
+// 10-second wait for the write lock, and write transactions that take the
+// lock at BEGIN rather than upgrade to it mid-way. Files add write-ahead
+// logging.
+const (
+	sqliteParams     = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_txlock=immediate"
+	sqliteFileParams = sqliteParams + "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+)
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	migrate bool
+}
+
+// WithMigrate makes Open run Migrate before it returns.
+func WithMigrate() Option {
+	return func(o *options) { o.migrate = true }
+}
+
+// Open opens the database that dsn names and checks that it answers:
+//
+//   - "sqlite:PATH" is a SQLite file, created if missing, with foreign keys
+//     enforced, write-ahead logging, synchronous=NORMAL, a 10-second busy
+//     timeout and write transactions that take the write lock at BEGIN, in a
+//     pool of max(4, GOMAXPROCS) connections. PATH must not contain '?'.
+//   - "sqlite::memory:" is a private in-memory SQLite database that lives
+//     until Close. It has a single connection, so a Read or Write must not
+//     start another Read or Write inside its fn: the inner one would wait
+//     forever for the connection the outer one holds.
+//   - "postgres://..." or "postgresql://..." is a Postgres database reached
+//     through pgx. URL parameters go to pgx: sslmode, connect_timeout, and
+//     run-time parameters such as search_path, which puts the tables in a
+//     schema of the host's choice.
+//
+// With WithMigrate, Open also brings the schema up to date. The pool is
+// database/sql's, which Bun exposes for tuning (SetMaxOpenConns and the
+// like). Close releases the connections Open made.
+func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	db, err := openDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.start(ctx, o); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func (db *DB) start(ctx context.Context, o options) error {
+	if err := db.Ping(ctx); err != nil {
+		return err
+	}
+	if o.migrate {
+		return db.Migrate(ctx)
+	}
+	return nil
+}
+
+// openDSN opens a connection pool for dsn, without connecting yet.
+func openDSN(dsn string) (*DB, error) {
+	switch {
+	case dsn == "sqlite::memory:":
+		return openSQLite(":memory:?"+sqliteParams, 1)
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" || strings.Contains(path, "?") {
+			return nil, errs.New(errs.Invalid, "db", "a SQLite DSN is sqlite:PATH, with a PATH that has no '?', or sqlite::memory:")
+		}
+		return openSQLite(path+"?"+sqliteFileParams, max(4, runtime.GOMAXPROCS(0)))
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		cfg, err := pgx.ParseConfig(dsn)
+		if err != nil {
+			return nil, &errs.Error{Code: errs.Invalid, Field: "db", Message: "is not a valid Postgres URL", Err: err}
+		}
+		return &DB{bun: bun.NewDB(stdlib.OpenDB(*cfg), pgdialect.New()), d: postgresDialect, owned: true}, nil
+	}
+	return nil, errs.New(errs.Invalid, "db", "must be sqlite:PATH, sqlite::memory: or a postgres:// URL")
+}
+
+// openSQLite opens a pool of at most conns connections, all kept open: with
+// one, an in-memory database lives as long as the pool.
+func openSQLite(dsn string, conns int) (*DB, error) {
+	sqldb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, errs.Wrap("open SQLite", err)
+	}
+	sqldb.SetMaxOpenConns(conns)
+	sqldb.SetMaxIdleConns(conns)
+	return &DB{bun: bun.NewDB(sqldb, sqlitedialect.New()), d: sqliteDialect, owned: true}, nil
+}

@@ -1,0 +1,182 @@
+package storage_test
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite"
+
+	"github.com/embedid/identity/internal/errs"
+	"github.com/embedid/identity/storage"
+	"github.com/embedid/identity/storage/storagetest"
+	"github.com/embedid/identity/team"
+)
+
+func TestConformance(t *testing.T) {
+	for name, open := range map[string]func(testing.TB) *storage.DB{
+		"sqlite-memory": storagetest.SQLite,
+		"sqlite-file":   storagetest.SQLiteFile,
+		"postgres":      storagetest.Postgres,
+	} {
+		t.Run(name, func(t *testing.T) {
+			open(t) // skips or fails here, once, if the backend is unavailable
+			storagetest.Run(t, func(t *testing.T) storage.Store { return open(t) })
+		})
+	}
+}
+
+func TestOpenRejectsBadDSN(t *testing.T) {
+	for _, dsn := range []string{"", "sqlite:", "sqlite:/tmp/x.db?mode=ro", "mysql://root@localhost/db", "postgres://host:notaport/db", "file.db"} {
+		db, err := storage.Open(t.Context(), dsn)
+		if err == nil {
+			db.Close()
+		}
+		if errs.CodeOf(err) != errs.Invalid || errs.FieldOf(err) != "db" {
+			t.Errorf("Open(%q) = %v, want an invalid error on field db", dsn, err)
+		}
+	}
+}
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	storagetest.EachBackend(t, func(t *testing.T, s storage.Store) {
+		db := s.(*storage.DB)
+		for range 2 {
+			if err := db.Migrate(t.Context()); err != nil {
+				t.Fatalf("Migrate again: %v", err)
+			}
+		}
+		var applied int
+		if err := db.Bun().NewRaw("SELECT count(*) FROM identity_migrations").Scan(t.Context(), &applied); err != nil {
+			t.Fatalf("read identity_migrations: %v", err)
+		}
+		if applied != 1 {
+			t.Errorf("identity_migrations has %d rows, want 1", applied)
+		}
+		var locks int
+		if err := db.Bun().NewRaw("SELECT count(*) FROM identity_migration_locks").Scan(t.Context(), &locks); err != nil || locks != 0 {
+			t.Errorf("identity_migration_locks holds %d rows (%v), want 0", locks, err)
+		}
+		if err := db.Bun().NewRaw("SELECT count(*) FROM bun_migrations").Scan(t.Context(), &applied); err == nil {
+			t.Error("table bun_migrations exists")
+		}
+	})
+}
+
+func TestFromSQL(t *testing.T) {
+	dsns := map[string][2]string{
+		"sqlite": {"sqlite", "file::memory:?_pragma=foreign_keys(1)&_txlock=immediate"},
+	}
+	if dsn := os.Getenv(storagetest.PostgresEnv); dsn != "" {
+		dsns["postgres"] = [2]string{"pgx", dsn}
+	}
+	for name, d := range dsns {
+		t.Run(name, func(t *testing.T) {
+			sqldb, err := sql.Open(d[0], d[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sqldb.Close()
+			sqldb.SetMaxOpenConns(1)
+			db, err := storage.FromSQL(sqldb)
+			if err != nil {
+				t.Fatalf("FromSQL: %v", err)
+			}
+			if err := db.Ping(t.Context()); err != nil {
+				t.Fatalf("Ping: %v", err)
+			}
+			if err := db.Close(); err != nil {
+				t.Fatalf("Close: %v", err)
+			}
+			if err := sqldb.PingContext(t.Context()); err != nil {
+				t.Errorf("Close closed the host's handle: %v", err)
+			}
+		})
+	}
+}
+
+func TestFromSQLRejectsOtherDrivers(t *testing.T) {
+	sqldb := sql.OpenDB(otherConnector{})
+	defer sqldb.Close()
+	if _, err := storage.FromSQL(sqldb); errs.CodeOf(err) != errs.Invalid || errs.FieldOf(err) != "db" {
+		t.Errorf("FromSQL on another driver = %v, want an invalid error on field db", err)
+	}
+}
+
+// otherConnector is a database/sql driver that is neither SQLite's nor pgx's.
+type otherConnector struct{}
+
+func (otherConnector) Connect(context.Context) (driver.Conn, error) {
+	return nil, errors.New("no database")
+}
+func (c otherConnector) Driver() driver.Driver          { return c }
+func (otherConnector) Open(string) (driver.Conn, error) { return nil, errors.New("no database") }
+
+func TestNewOnHostHandle(t *testing.T) {
+	host := storagetest.SQLite(t)
+	db, err := storage.New(host.Bun())
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	err = db.Write(t.Context(), func(tx storage.Tx) error {
+		return tx.InsertTeam(t.Context(), team.Team{ID: "a", Name: "A", CreatedAt: time.Now()})
+	})
+	if err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if err := host.Ping(t.Context()); err != nil {
+		t.Errorf("Close closed the host's handle: %v", err)
+	}
+}
+
+func TestSQLiteFileSettings(t *testing.T) {
+	db := storagetest.SQLiteFile(t)
+	for pragma, want := range map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "10000", "synchronous": "1"} {
+		var got string
+		if err := db.Bun().NewRaw("PRAGMA "+pragma).Scan(t.Context(), &got); err != nil {
+			t.Fatalf("PRAGMA %s: %v", pragma, err)
+		}
+		if got != want {
+			t.Errorf("PRAGMA %s = %s, want %s", pragma, got, want)
+		}
+	}
+}
+
+// TestReadSeesOneSnapshot writes inside a Read, which an in-memory store, with
+// its single connection, cannot do.
+func TestReadSeesOneSnapshot(t *testing.T) {
+	for name, open := range map[string]func(testing.TB) *storage.DB{
+		"sqlite-file": storagetest.SQLiteFile,
+		"postgres":    storagetest.Postgres,
+	} {
+		t.Run(name, func(t *testing.T) {
+			db := open(t)
+			err := db.Read(t.Context(), func(tx storage.Tx) error {
+				if _, err := tx.Team(t.Context(), "a"); errs.CodeOf(err) != errs.NotFound {
+					return err
+				}
+				err := db.Write(t.Context(), func(tx storage.Tx) error {
+					return tx.InsertTeam(t.Context(), team.Team{ID: "a", Name: "A", CreatedAt: time.Now()})
+				})
+				if err != nil {
+					return err
+				}
+				if _, err := tx.Team(t.Context(), "a"); errs.CodeOf(err) != errs.NotFound {
+					t.Errorf("Read saw a team written after it began (%v)", err)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}

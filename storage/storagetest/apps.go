@@ -1,0 +1,68 @@
+package storagetest
+
+import (
+	"testing"
+
+	"github.com/embedid/identity/internal/errs"
+	"github.com/embedid/identity/storage"
+	"github.com/embedid/identity/team"
+)
+
+func testApplicationsAndTokens(t *testing.T, s storage.Store) {
+	seedTeams(t, s, "a")
+	app := team.Application{ID: "app1", TeamID: "a", Name: "Sync", ClientID: "client-1", SecretHash: []byte{0, 1, 2, 254, 255},
+		Permissions: team.Permissions{team.PermRead, team.PermUserAll}, CreatedAt: at(0)}
+	write(t, s, func(tx storage.Tx) error { return tx.InsertApplication(t.Context(), app) })
+	got := read(t, s, func(tx storage.Tx) (team.Application, error) { return tx.Application(t.Context(), "client-1") })
+	same(t, "Application", got, app)
+
+	twin := app
+	twin.ID = "app2"
+	fails(t, s, errs.Conflict, "client_id", func(tx storage.Tx) error { return tx.InsertApplication(t.Context(), twin) })
+	stray := app
+	stray.ID, stray.ClientID, stray.TeamID = "app3", "client-3", "nowhere"
+	fails(t, s, errs.NotFound, "", func(tx storage.Tx) error { return tx.InsertApplication(t.Context(), stray) })
+
+	token := team.Token{Hash: []byte("t1"), AppID: "app1", CreatedAt: at(0), ExpiresAt: at(60)}
+	write(t, s, func(tx storage.Tx) error { return tx.InsertToken(t.Context(), token) })
+	want := token
+	want.ClientID, want.TeamID, want.Permissions = app.ClientID, app.TeamID, app.Permissions
+	gotToken := read(t, s, func(tx storage.Tx) (team.Token, error) { return tx.Token(t.Context(), []byte("t1")) })
+	same(t, "Token", gotToken, want)
+	orphan := team.Token{Hash: []byte("t2"), AppID: "nothing", CreatedAt: at(0), ExpiresAt: at(60)}
+	fails(t, s, errs.NotFound, "", func(tx storage.Tx) error { return tx.InsertToken(t.Context(), orphan) })
+}
+
+func testProjects(t *testing.T, s storage.Store) {
+	seedTeams(t, s, "a", "b")
+	ann, bob, cy := fullUser("u1", 1), newUser("u2", "Bob", "Lee"), newUser("u3", "Cy", "Lee")
+	seedMember(t, s, "a", ann, team.RoleAdmin, team.MemberActive)
+	seedMember(t, s, "a", bob, team.RoleMember, team.MemberPending)
+	seedMember(t, s, "a", cy, team.RoleMember, team.MemberRemoved)
+	p := team.Project{ID: "p1", TeamID: "a", Name: "Launch", CreatedAt: at(0)}
+	write(t, s, func(tx storage.Tx) error { return tx.InsertProject(t.Context(), p) })
+	got := read(t, s, func(tx storage.Tx) (team.Project, error) { return tx.Project(t.Context(), "a", "p1") })
+	same(t, "Project", got, p)
+	got = read(t, s, func(tx storage.Tx) (team.Project, error) { return tx.ProjectByID(t.Context(), "p1") })
+	same(t, "ProjectByID", got, p)
+	fails(t, s, errs.Conflict, "project_id", func(tx storage.Tx) error { return tx.InsertProject(t.Context(), p) })
+	fails(t, s, errs.NotFound, "", func(tx storage.Tx) error {
+		return tx.InsertProject(t.Context(), team.Project{ID: "p2", TeamID: "nowhere", Name: "Lost", CreatedAt: at(0)})
+	})
+
+	write(t, s, func(tx storage.Tx) error {
+		return firstError(
+			tx.AddProjectMember(t.Context(), "a", "p1", "u1", 1, at(2)),
+			tx.AddProjectMember(t.Context(), "a", "p1", "u2", 2, at(1)),
+			tx.AddProjectMember(t.Context(), "a", "p1", "u3", 2, at(1)),
+			tx.AddProjectMember(t.Context(), "a", "p1", "u1", 3, at(9)), // changes the role only
+		)
+	})
+	members := read(t, s, func(tx storage.Tx) ([]team.ProjectMember, error) { return tx.ProjectMembers(t.Context(), "a", "p1") })
+	same(t, "ProjectMembers", members, []team.ProjectMember{
+		{Member: team.Member{User: bob, Membership: membership("a", "u2", team.RoleMember, team.MemberPending, bob.CreatedAt)}, ProjectRole: 2, AddedAt: at(1)},
+		{Member: team.Member{User: ann, Membership: membership("a", "u1", team.RoleAdmin, team.MemberActive, ann.CreatedAt)}, ProjectRole: 3, AddedAt: at(2)},
+	})
+	fails(t, s, errs.NotFound, "", func(tx storage.Tx) error { return tx.AddProjectMember(t.Context(), "a", "p1", "nobody", 1, at(3)) })
+	fails(t, s, errs.NotFound, "", func(tx storage.Tx) error { return tx.AddProjectMember(t.Context(), "a", "p9", "u1", 1, at(3)) })
+}

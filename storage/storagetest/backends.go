@@ -1,0 +1,102 @@
+package storagetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/embedid/identity/storage"
+)
+
+// The environment that selects the Postgres backend.
+const (
+	// PostgresEnv names a Postgres URL to test on, such as
+	// postgres://postgres@127.0.0.1:5432/test?sslmode=disable.
+	PostgresEnv = "IDENTITY_TEST_POSTGRES_DSN"
+	// RequirePostgresEnv set to 1 makes a missing PostgresEnv a failure
+	// rather than a skip.
+	RequirePostgresEnv = "IDENTITY_REQUIRE_POSTGRES"
+)
+
+// EachBackend runs fn as the subtest "sqlite" on a fresh in-memory store and
+// as the subtest "postgres" on a fresh schema of the database in PostgresEnv,
+// which Postgres skips or fails without.
+func EachBackend(t *testing.T, fn func(t *testing.T, s storage.Store)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
+}
+
+// SQLite returns a migrated in-memory store, closed when tb ends.
+func SQLite(tb testing.TB) *storage.DB {
+	tb.Helper()
+	return open(tb, "sqlite::memory:")
+}
+
+// SQLiteFile returns a migrated store in a new file in a temporary
+// directory, closed when tb ends.
+func SQLiteFile(tb testing.TB) *storage.DB {
+	tb.Helper()
+	return open(tb, "sqlite:"+filepath.Join(tb.TempDir(), "identity.db"))
+}
+
+// Postgres returns a migrated store in a new schema, dropped when tb ends, of
+// the database in PostgresEnv. Without PostgresEnv it skips tb, or fails it
+// if RequirePostgresEnv is 1.
+func Postgres(tb testing.TB) *storage.DB {
+	tb.Helper()
+	dsn := os.Getenv(PostgresEnv)
+	switch {
+	case dsn == "" && os.Getenv(RequirePostgresEnv) == "1":
+		tb.Fatalf("%s=1 but %s is not set; set it to a Postgres URL such as postgres://postgres@127.0.0.1:5432/test?sslmode=disable", RequirePostgresEnv, PostgresEnv)
+	case dsn == "":
+		tb.Skipf("%s is not set", PostgresEnv)
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		tb.Fatalf("%s is not a URL: %v", PostgresEnv, err)
+	}
+	b := make([]byte, 8)
+	rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+
+	ctx := context.Background()
+	db, err := storage.Open(ctx, u.String())
+	if err != nil {
+		tb.Fatalf("open Postgres: %v", err)
+	}
+	if _, err := db.Bun().ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		db.Close()
+		tb.Fatalf("create schema %s: %v", schema, err)
+	}
+	tb.Cleanup(func() {
+		if _, err := db.Bun().ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			tb.Errorf("drop schema %s: %v", schema, err)
+		}
+		db.Close()
+	})
+	if err := db.Migrate(ctx); err != nil {
+		tb.Fatalf("migrate schema %s: %v", schema, err)
+	}
+	return db
+}
+
+func open(tb testing.TB, dsn string) *storage.DB {
+	tb.Helper()
+	db, err := storage.Open(context.Background(), dsn, storage.WithMigrate())
+	if err != nil {
+		tb.Fatalf("open %s: %v", dsn, err)
+	}
+	tb.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			tb.Errorf("close %s: %v", dsn, err)
+		}
+	})
+	return db
+}

@@ -1,0 +1,182 @@
+package storagetest
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/embedid/identity/contact"
+	"github.com/embedid/identity/storage"
+	"github.com/embedid/identity/team"
+)
+
+// listed is a member of the list fixtures; created is in minutes after base.
+type listed struct {
+	id, first, middle, last, mail string
+	role                          team.Role
+	status                        team.MemberStatus
+	created                       int
+}
+
+// listFixtures have ties in every sort key, names that differ only in case,
+// non-ASCII letters and users without an email.
+var listFixtures = []listed{
+	{"u01", "anna", "", "Smith", "zed", team.RoleMember, team.MemberActive, 3},
+	{"u02", "Anna", "B", "smith", "Alpha", team.RoleAdmin, team.MemberActive, 1},
+	{"u03", "Émile", "", "Zola", "emile.z", team.RoleManager, team.MemberActive, 2},
+	{"u04", "émile", "", "Ångström", "EMILE.A", team.RoleMember, team.MemberPending, 2},
+	{"u05", "Zoë", "", "Adams", "", team.RoleMember, team.MemberActive, 5},
+	{"u06", "bob", "", "Émond", "bob", team.RoleManager, team.MemberActive, 1},
+	{"u07", "Bob", "", "Émond", "bob2", team.RoleMember, team.MemberActive, 4},
+	{"u08", "carl", "Émile", "Durand", "carl", team.RoleMember, team.MemberActive, 6},
+	{"u09", "Dana", "", "O'Neil", "", team.RoleAdmin, team.MemberActive, 6},
+	{"u10", "eve", "", "Zola", "eve", team.RoleMember, team.MemberActive, 0},
+	{"u11", "Removed", "", "Smith", "removed", team.RoleMember, team.MemberRemoved, 7},
+}
+
+// seedList makes the fixtures members of team a, and a namesake of the first
+// a member of team b, and returns the members of a that are listed, in no
+// particular order.
+func seedList(t *testing.T, s storage.Store, fixtures []listed) []team.Member {
+	t.Helper()
+	seedTeams(t, s, "a", "b")
+	var want []team.Member
+	for _, f := range fixtures {
+		u := newUser(f.id, f.first, f.last)
+		u.MiddleName, u.CreatedAt, u.Email = f.middle, at(f.created), contact.Email{}
+		if f.mail != "" {
+			u.Email = contact.Email{Display: f.mail + "@Example.COM", Normalized: strings.ToLower(f.mail + "@example.com")}
+		}
+		seedMember(t, s, "a", u, f.role, f.status)
+		if f.status != team.MemberRemoved {
+			want = append(want, team.Member{User: u, Membership: membership("a", u.ID, f.role, f.status, u.CreatedAt)})
+		}
+	}
+	namesake := newUser("u99", fixtures[0].first, fixtures[0].last)
+	seedMember(t, s, "b", namesake, team.RoleMember, team.MemberActive)
+	return want
+}
+
+// sortKeys compares members by each ascending sort key.
+var sortKeys = map[team.SortKey]func(a, b *team.Member) int{
+	team.SortFirstNameAsc: func(a, b *team.Member) int {
+		return strings.Compare(strings.ToLower(a.User.FirstName), strings.ToLower(b.User.FirstName))
+	},
+	team.SortLastNameAsc: func(a, b *team.Member) int {
+		return strings.Compare(strings.ToLower(a.User.LastName), strings.ToLower(b.User.LastName))
+	},
+	team.SortEmailAsc: func(a, b *team.Member) int { return strings.Compare(a.User.Email.Normalized, b.User.Email.Normalized) },
+	team.SortRoleAsc:  func(a, b *team.Member) int { return cmp.Compare(a.Membership.Role, b.Membership.Role) },
+	team.SortSignupAsc: func(a, b *team.Member) int {
+		return a.User.CreatedAt.Compare(b.User.CreatedAt)
+	},
+}
+
+// sorted returns the members in the order of k, ties by user ID.
+func sorted(ms []team.Member, k team.SortKey) []team.Member {
+	asc := sortKeys[k-(1-k%2)]
+	out := slices.Clone(ms)
+	slices.SortFunc(out, func(a, b team.Member) int {
+		c := asc(&a, &b)
+		if k%2 == 0 {
+			c = -c
+		}
+		return cmp.Or(c, strings.Compare(a.User.ID, b.User.ID))
+	})
+	return out
+}
+
+// list runs ListMembers on team a.
+func list(t *testing.T, s storage.Store, q team.ListQuery) ([]team.Member, int) {
+	t.Helper()
+	var n int
+	ms := read(t, s, func(tx storage.Tx) (ms []team.Member, err error) {
+		ms, n, err = tx.ListMembers(t.Context(), "a", q)
+		return ms, err
+	})
+	return ms, n
+}
+
+func testListMembersSort(t *testing.T, s storage.Store) {
+	all := seedList(t, s, listFixtures)
+	for k := team.SortFirstNameAsc; k <= team.SortSignupDesc; k++ {
+		got, n := list(t, s, team.ListQuery{Sort: k, Size: team.MaxPageSize})
+		same(t, fmt.Sprintf("sort key %d", k), got, sorted(all, k))
+		if n != len(all) {
+			t.Errorf("sort key %d: total %d, want %d", k, n, len(all))
+		}
+	}
+}
+
+func testListMembersSearch(t *testing.T, s storage.Store) {
+	seedList(t, s, listFixtures)
+	for _, c := range []struct {
+		search string
+		want   []string
+	}{
+		{"émile", []string{"u08", "u03", "u04"}}, // first names and a middle name, in any case
+		{"ÉMILE", []string{"u08", "u03", "u04"}},
+		{"SMITH", []string{"u01", "u02"}},
+		{"anna b smith", []string{"u02"}},
+		{"anna smith", []string{"u01"}},
+		{"ångström", []string{"u04"}},
+		{"o'neil", []string{"u09"}},
+		{"alpha@example", []string{"u02"}},
+		{"EMILE.", []string{"u03", "u04"}}, // emails
+		{"removed", []string{}},
+		{"nobody", []string{}},
+	} {
+		got, n := list(t, s, team.ListQuery{Search: c.search, Sort: team.SortLastNameAsc, Size: 100})
+		same(t, "search "+c.search, userIDs(got), c.want)
+		if n != len(c.want) {
+			t.Errorf("search %q: total %d, want %d", c.search, n, len(c.want))
+		}
+	}
+}
+
+func testListMembersSearchEscaping(t *testing.T, s storage.Store) {
+	seedList(t, s, []listed{
+		{"u1", "Ten", "", "100%", "", team.RoleMember, team.MemberActive, 1},
+		{"u2", "Ten", "", "1000", "", team.RoleMember, team.MemberActive, 1},
+		{"u3", "Ann", "", "a_b", "", team.RoleMember, team.MemberActive, 1},
+		{"u4", "Ann", "", "axb", "", team.RoleMember, team.MemberActive, 1},
+		{"u5", "Back", "", `back\slash`, "", team.RoleMember, team.MemberActive, 1},
+		{"u6", "Back", "", "backslash", "", team.RoleMember, team.MemberActive, 1},
+	})
+	for search, want := range map[string][]string{
+		"%": {"u1"}, "0%": {"u1"}, "_": {"u3"}, "a_b": {"u3"}, `\`: {"u5"}, `k\s`: {"u5"}, "k%s": {},
+	} {
+		got, _ := list(t, s, team.ListQuery{Search: search, Sort: team.SortFirstNameAsc, Size: 10})
+		same(t, "search "+search, userIDs(got), want)
+	}
+}
+
+func testListMembersPaging(t *testing.T, s storage.Store) {
+	all := seedList(t, s, listFixtures)
+	unmatched := func(m team.Member) bool {
+		return !strings.Contains(strings.ToLower(m.User.FullName()+"\n"+m.User.Email.Normalized), "e")
+	}
+	for _, q := range []team.ListQuery{
+		{Sort: team.SortRoleAsc, Size: 3},
+		{Sort: team.SortSignupDesc, Size: 4},
+		{Sort: team.SortFirstNameDesc, Size: 1},
+		{Search: "E", Sort: team.SortEmailAsc, Size: 2},
+	} {
+		want := all
+		if q.Search != "" {
+			want = slices.DeleteFunc(slices.Clone(all), unmatched)
+		}
+		want = sorted(want, q.Sort)
+		var got []team.Member
+		for q.Page = 0; q.Page*q.Size <= len(want); q.Page++ {
+			page, n := list(t, s, q)
+			if n != len(want) || len(page) > q.Size {
+				t.Errorf("%+v: %d members of %d, want at most %d of %d", q, len(page), n, q.Size, len(want))
+			}
+			got = append(got, page...)
+		}
+		same(t, fmt.Sprintf("pages of %+v", q), userIDs(got), userIDs(want))
+	}
+}

@@ -1,0 +1,150 @@
+package storagetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/embedid/identity/internal/errs"
+	"github.com/embedid/identity/storage"
+	"github.com/embedid/identity/team"
+	"github.com/embedid/identity/user"
+)
+
+func testMember(t *testing.T, s storage.Store) {
+	seedTeams(t, s, "a")
+	u := fullUser("u1", 1)
+	seedMember(t, s, "a", u, team.RoleManager, team.MemberRemoved)
+	got := read(t, s, func(tx storage.Tx) (team.Member, error) { return tx.Member(t.Context(), "a", "u1") })
+	same(t, "Member", got, team.Member{User: u, Membership: membership("a", "u1", team.RoleManager, team.MemberRemoved, u.CreatedAt)})
+}
+
+func testFindMembers(t *testing.T, s storage.Store) {
+	seedTeams(t, s, "a", "b")
+	named := newUser("u1", "Ann", "Lee")
+	named.UserName, named.Mobile = "annlee", mobile(1)
+	unnamed := newUser("u2", "Ann", "Lee")
+	unnamed.MiddleName, unnamed.Mobile = "Marie", mobile(2)
+	twin := newUser("u3", "Ann", "Lee")
+	twin.MiddleName = "Marie"
+	removed := newUser("u4", "Ann", "Lee")
+	removed.MiddleName = "Marie"
+	seedMember(t, s, "a", twin, team.RoleMember, team.MemberPending)
+	seedMember(t, s, "a", unnamed, team.RoleMember, team.MemberActive)
+	seedMember(t, s, "a", named, team.RoleAdmin, team.MemberActive)
+	seedMember(t, s, "a", removed, team.RoleMember, team.MemberRemoved)
+	seedMember(t, s, "b", newUser("u5", "Ann", "Lee"), team.RoleMember, team.MemberActive)
+
+	for _, c := range []struct {
+		name  string
+		c     team.Criteria
+		limit int
+		want  []string
+	}{
+		{"email", team.Criteria{Email: named.Email.Normalized}, 10, []string{"u1"}},
+		{"mobile", team.Criteria{Mobile: unnamed.Mobile.E164()}, 10, []string{"u2"}},
+		{"user name", team.Criteria{Name: "annlee"}, 10, []string{"u1"}},
+		{"full name", team.Criteria{Name: "Ann Marie Lee"}, 10, []string{"u2", "u3"}},
+		{"full name of a user with a user name", team.Criteria{Name: "Ann Lee"}, 10, []string{}},
+		{"full name, limited", team.Criteria{Name: "Ann Marie Lee"}, 1, []string{"u2"}},
+		{"name and domain", team.Criteria{Name: "annlee", Domain: "a.example.com"}, 10, []string{"u1"}},
+		{"name and another domain", team.Criteria{Name: "annlee", Domain: "b.example.com"}, 10, []string{}},
+		{"email and mobile", team.Criteria{Email: unnamed.Email.Normalized, Mobile: unnamed.Mobile.E164()}, 10, []string{"u2"}},
+		{"email and another's mobile", team.Criteria{Email: unnamed.Email.Normalized, Mobile: named.Mobile.E164()}, 10, []string{}},
+		{"email and name", team.Criteria{Email: twin.Email.Normalized, Name: "Ann Marie Lee"}, 10, []string{"u3"}},
+		{"removed member", team.Criteria{Email: removed.Email.Normalized}, 10, []string{}},
+		{"member of another team", team.Criteria{Email: email("u5").Normalized}, 10, []string{}},
+	} {
+		got := read(t, s, func(tx storage.Tx) ([]team.Member, error) { return tx.FindMembers(t.Context(), "a", c.c, c.limit) })
+		same(t, "FindMembers by "+c.name, userIDs(got), c.want)
+	}
+	fails(t, s, errs.Invalid, "", func(tx storage.Tx) error {
+		_, err := tx.FindMembers(t.Context(), "a", team.Criteria{Domain: "a.example.com"}, 10)
+		return err
+	})
+	got := read(t, s, func(tx storage.Tx) ([]team.Member, error) {
+		return tx.FindMembers(t.Context(), "a", team.Criteria{Mobile: named.Mobile.E164()}, 10)
+	})
+	same(t, "found member", got, []team.Member{{User: named, Membership: membership("a", "u1", team.RoleAdmin, team.MemberActive, named.CreatedAt)}})
+}
+
+// testTeamScoping checks that a member of team a is out of reach through
+// team b in every team-scoped method.
+func testTeamScoping(t *testing.T, s storage.Store) {
+	seedTeams(t, s, "a", "b")
+	seedMember(t, s, "a", newUser("u1", "Ann", "Lee"), team.RoleAdmin, team.MemberActive)
+	seedMember(t, s, "a", newUser("u2", "Bob", "Lee"), team.RoleMember, team.MemberActive)
+	seedMember(t, s, "b", newUser("u3", "Cy", "Lee"), team.RoleMember, team.MemberActive)
+	code, session := []byte("code-a"), []byte("session-a")
+	write(t, s, func(tx storage.Tx) error {
+		return firstError(
+			tx.InsertProject(t.Context(), team.Project{ID: "pa", TeamID: "a", Name: "A", CreatedAt: at(0)}),
+			tx.AddOwner(t.Context(), "a", "u2", "u1", at(0)),
+			tx.InsertCode(t.Context(), user.Code{Hash: code, Kind: user.CodeInvitation, UserID: "u1", TeamID: "a", CreatedAt: at(0), ExpiresAt: at(30)}),
+			tx.InsertSession(t.Context(), user.Session{Hash: session, UserID: "u1", TeamID: "a", CreatedAt: at(0), LastSeenAt: at(0), IdleLimit: time.Hour}),
+		)
+	})
+
+	for name, fn := range map[string]func(tx storage.Tx) error{
+		"Membership": func(tx storage.Tx) error { _, err := tx.Membership(t.Context(), "b", "u1"); return err },
+		"Member":     func(tx storage.Tx) error { _, err := tx.Member(t.Context(), "b", "u1"); return err },
+		"UpdateMembership": func(tx storage.Tx) error {
+			return tx.UpdateMembership(t.Context(), membership("b", "u1", team.RoleMember, 1, at(1)))
+		},
+		"AddOwner": func(tx storage.Tx) error { return tx.AddOwner(t.Context(), "b", "u2", "u1", at(1)) },
+		"AddOwner across teams": func(tx storage.Tx) error {
+			return tx.AddOwner(t.Context(), "a", "u2", "u3", at(1))
+		},
+		"Project":                 func(tx storage.Tx) error { _, err := tx.Project(t.Context(), "b", "pa"); return err },
+		"AddProjectMember":        func(tx storage.Tx) error { return tx.AddProjectMember(t.Context(), "b", "pa", "u3", 1, at(1)) },
+		"AddProjectMember of b's": func(tx storage.Tx) error { return tx.AddProjectMember(t.Context(), "a", "pa", "u3", 1, at(1)) },
+		"ProjectMembers":          func(tx storage.Tx) error { _, err := tx.ProjectMembers(t.Context(), "b", "pa"); return err },
+	} {
+		t.Run(name, func(t *testing.T) { fails(t, s, errs.NotFound, "", fn) })
+	}
+
+	members := read(t, s, func(tx storage.Tx) ([]team.Member, error) {
+		return tx.FindMembers(t.Context(), "b", team.Criteria{Email: email("u1").Normalized}, 10)
+	})
+	same(t, "FindMembers through b", userIDs(members), []string{})
+	listed := read(t, s, func(tx storage.Tx) ([]team.Member, error) {
+		ms, n, err := tx.ListMembers(t.Context(), "b", team.ListQuery{Search: "ann", Sort: team.SortFirstNameAsc, Size: 10})
+		if n != 0 {
+			t.Errorf("ListMembers through b counted %d", n)
+		}
+		return ms, err
+	})
+	same(t, "ListMembers through b", userIDs(listed), []string{})
+	owners := read(t, s, func(tx storage.Tx) ([]string, error) { return tx.Owners(t.Context(), "b", "u2") })
+	same(t, "Owners through b", owners, []string{})
+
+	write(t, s, func(tx storage.Tx) error {
+		return firstError(
+			tx.RemoveOwner(t.Context(), "b", "u2", "u1"),
+			tx.DeleteCodes(t.Context(), "b", "u1", user.CodeInvitation),
+			tx.DeleteSessions(t.Context(), storage.SessionFilter{UserID: "u1", TeamID: "b"}),
+		)
+	})
+	owners = read(t, s, func(tx storage.Tx) ([]string, error) { return tx.Owners(t.Context(), "a", "u2") })
+	same(t, "Owners after RemoveOwner through b", owners, []string{"u1"})
+	read(t, s, func(tx storage.Tx) (user.Code, error) { return tx.Code(t.Context(), code) })
+	read(t, s, func(tx storage.Tx) (user.Session, error) { return tx.Session(t.Context(), session) })
+}
+
+// userIDs returns the IDs of members in order.
+func userIDs(ms []team.Member) []string {
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = m.User.ID
+	}
+	return ids
+}
+
+// firstError returns the first non-nil error.
+func firstError(errors ...error) error {
+	for _, err := range errors {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

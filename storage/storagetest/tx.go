@@ -1,0 +1,163 @@
+package storagetest
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/embedid/identity/internal/errs"
+	"github.com/embedid/identity/storage"
+	"github.com/embedid/identity/team"
+	"github.com/embedid/identity/user"
+)
+
+func testNotFound(t *testing.T, s storage.Store) {
+	seedTeams(t, s, "a")
+	hash := []byte("missing")
+	ignore := func(_ any, err error) error { return err }
+	for name, fn := range map[string]func(tx storage.Tx) error{
+		"LockTeam":         func(tx storage.Tx) error { return tx.LockTeam(t.Context(), "x") },
+		"Team":             func(tx storage.Tx) error { return ignore(tx.Team(t.Context(), "x")) },
+		"UpdateTeam":       func(tx storage.Tx) error { return tx.UpdateTeam(t.Context(), newTeam("x")) },
+		"TeamStats":        func(tx storage.Tx) error { return ignore(tx.TeamStats(t.Context(), "x")) },
+		"User":             func(tx storage.Tx) error { return ignore(tx.User(t.Context(), "x")) },
+		"UserByEmail":      func(tx storage.Tx) error { return ignore(tx.UserByEmail(t.Context(), "x@example.com")) },
+		"UserByMobile":     func(tx storage.Tx) error { return ignore(tx.UserByMobile(t.Context(), mobile(1).E164())) },
+		"UpdateUser":       func(tx storage.Tx) error { return tx.UpdateUser(t.Context(), newUser("x", "X", "X")) },
+		"Membership":       func(tx storage.Tx) error { return ignore(tx.Membership(t.Context(), "a", "x")) },
+		"UpdateMembership": func(tx storage.Tx) error { return tx.UpdateMembership(t.Context(), membership("a", "x", 1, 1, at(0))) },
+		"Member":           func(tx storage.Tx) error { return ignore(tx.Member(t.Context(), "a", "x")) },
+		"Code":             func(tx storage.Tx) error { return ignore(tx.Code(t.Context(), hash)) },
+		"Session":          func(tx storage.Tx) error { return ignore(tx.Session(t.Context(), hash)) },
+		"TouchSession":     func(tx storage.Tx) error { return tx.TouchSession(t.Context(), hash, at(1)) },
+		"Application":      func(tx storage.Tx) error { return ignore(tx.Application(t.Context(), "x")) },
+		"Token":            func(tx storage.Tx) error { return ignore(tx.Token(t.Context(), hash)) },
+		"Project":          func(tx storage.Tx) error { return ignore(tx.Project(t.Context(), "a", "x")) },
+		"ProjectByID":      func(tx storage.Tx) error { return ignore(tx.ProjectByID(t.Context(), "x")) },
+		"ProjectMembers":   func(tx storage.Tx) error { return ignore(tx.ProjectMembers(t.Context(), "a", "x")) },
+	} {
+		t.Run(name, func(t *testing.T) { fails(t, s, errs.NotFound, "", fn) })
+	}
+}
+
+func testLockTeam(t *testing.T, s storage.Store) {
+	seedTeams(t, s, "a")
+	write(t, s, func(tx storage.Tx) error {
+		if err := tx.LockTeam(t.Context(), "a"); err != nil {
+			return err
+		}
+		return tx.InsertUser(t.Context(), newUser("u1", "Ann", "Lee"))
+	})
+}
+
+func testWriteRollsBack(t *testing.T, s storage.Store) {
+	stop := errors.New("stop")
+	err := s.Write(t.Context(), func(tx storage.Tx) error {
+		if err := firstError(
+			tx.InsertTeam(t.Context(), newTeam("a")),
+			tx.InsertUser(t.Context(), newUser("u1", "Ann", "Lee")),
+			tx.InsertMembership(t.Context(), membership("a", "u1", team.RoleAdmin, team.MemberActive, at(0))),
+		); err != nil {
+			return err
+		}
+		return stop
+	})
+	if err != stop {
+		t.Fatalf("Write returned %v, want fn's error unchanged", err)
+	}
+	fails(t, s, errs.NotFound, "", func(tx storage.Tx) error { _, err := tx.Team(t.Context(), "a"); return err })
+	fails(t, s, errs.NotFound, "", func(tx storage.Tx) error { _, err := tx.User(t.Context(), "u1"); return err })
+	if err := s.Read(t.Context(), func(storage.Tx) error { return stop }); err != stop {
+		t.Errorf("Read returned %v, want fn's error unchanged", err)
+	}
+}
+
+// testConcurrentInsertIfAbsent races writers that each add a user with the
+// same mobile unless it exists, then read it back: exactly one adds it, and
+// all see the same user.
+func testConcurrentInsertIfAbsent(t *testing.T, s storage.Store) {
+	const writers = 50
+	var (
+		wg     sync.WaitGroup
+		ids    [writers]string
+		added  [writers]bool
+		failed [writers]error
+	)
+	for i := range writers {
+		wg.Go(func() {
+			u := newUser(fmt.Sprintf("u%02d", i), "Ann", "Lee")
+			u.Mobile = mobile(7)
+			failed[i] = s.Write(t.Context(), func(tx storage.Tx) (err error) {
+				if added[i], err = tx.InsertUserIfAbsent(t.Context(), u); err != nil {
+					return err
+				}
+				got, err := tx.UserByMobile(t.Context(), u.Mobile.E164())
+				ids[i] = got.ID
+				return err
+			})
+		})
+	}
+	wg.Wait()
+	adders := 0
+	for i := range writers {
+		if failed[i] != nil {
+			t.Fatalf("writer %d: %v", i, failed[i])
+		}
+		if added[i] {
+			adders++
+		}
+		if ids[i] != ids[0] {
+			t.Errorf("writer %d saw user %s, writer 0 saw %s", i, ids[i], ids[0])
+		}
+	}
+	if adders != 1 {
+		t.Errorf("%d writers added the user, want 1", adders)
+	}
+}
+
+// testWriteLosesNoUpdate runs two read-modify-write cycles on one user and
+// one membership at once, each changing a different field: both changes
+// must survive, whichever order the database puts them in.
+func testWriteLosesNoUpdate(t *testing.T, s storage.Store) {
+	seedTeams(t, s, "a")
+	seedMember(t, s, "a", newUser("u", "Ann", "Lee"), team.RoleMember, team.MemberActive)
+	edits := []func(*team.Member){
+		func(m *team.Member) { m.User.FirstName = "First" },
+		func(m *team.Member) { m.User.LastName = "Last" },
+	}
+	firstRead := make(chan struct{})
+	errc := make(chan error, len(edits))
+	var wg sync.WaitGroup
+	for i, edit := range edits {
+		wg.Go(func() {
+			if i == 1 {
+				<-firstRead // start after the first writer has read the row
+			}
+			errc <- s.Write(t.Context(), func(tx storage.Tx) error {
+				m, err := tx.Member(t.Context(), "a", "u")
+				if err != nil {
+					return err
+				}
+				if i == 0 {
+					close(firstRead)
+					time.Sleep(50 * time.Millisecond) // let the second writer try to read
+				}
+				edit(&m)
+				return tx.UpdateUser(t.Context(), m.User)
+			})
+		})
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		if err != nil {
+			t.Fatalf("Write: %v", err)
+		}
+	}
+	got := read(t, s, func(tx storage.Tx) (user.User, error) { return tx.User(t.Context(), "u") })
+	if got.FirstName != "First" || got.LastName != "Last" {
+		t.Fatalf("names %q %q: a concurrent update was lost", got.FirstName, got.LastName)
+	}
+}

@@ -1,0 +1,107 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/uptrace/bun"
+
+	"github.com/embedid/identity/internal/errs"
+)
+
+// tx runs the queries of Tx inside one bun transaction.
+type tx struct {
+	db   bun.IDB
+	d    *dialect
+	lock bool // lock the rows that getters return: inside Write, where rows lock
+}
+
+// locked returns f with the rows it selects locked until the transaction
+// ends, when t locks rows, so that a read-modify-write cycle in Write cannot
+// lose a concurrent update.
+func (t *tx) locked(f filter) filter {
+	if !t.lock {
+		return f
+	}
+	return func(q *bun.SelectQuery) *bun.SelectQuery { return f(q).For("UPDATE") }
+}
+
+// filter narrows a select.
+type filter = func(*bun.SelectQuery) *bun.SelectQuery
+
+// where returns a filter adding one condition.
+func where(cond string, args ...any) filter {
+	return func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where(cond, args...) }
+}
+
+// selectOne reads the row of type R that f selects and converts it to T.
+func selectOne[R, T any](ctx context.Context, t *tx, op, missing string, conv func(*R) (T, error), f filter) (T, error) {
+	var row R
+	if err := t.db.NewSelect().Model(&row).Apply(f).Limit(1).Scan(ctx); err != nil {
+		var zero T
+		return zero, t.d.fail(op, err, missing)
+	}
+	return conv(&row)
+}
+
+// selectAll reads the rows of type R that f selects and converts them to T.
+func selectAll[R, T any](ctx context.Context, t *tx, op string, conv func(*R) (T, error), f filter) ([]T, error) {
+	var rows []R
+	if err := t.db.NewSelect().Model(&rows).Apply(f).Scan(ctx); err != nil {
+		return nil, t.d.fail(op, err, "")
+	}
+	return convertAll(rows, conv)
+}
+
+// infallible adapts a conversion that cannot fail to selectOne and selectAll.
+func infallible[R, T any](conv func(*R) T) func(*R) (T, error) {
+	return func(r *R) (T, error) { return conv(r), nil }
+}
+
+func convertAll[R, T any](rows []R, conv func(*R) (T, error)) ([]T, error) {
+	out := make([]T, 0, len(rows))
+	for i := range rows {
+		v, err := conv(&rows[i])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// insert adds row; missing is the NotFound message for a broken foreign key.
+func (t *tx) insert(ctx context.Context, op, missing string, row any) error {
+	_, err := t.db.NewInsert().Model(row).Exec(ctx)
+	return t.d.fail(op, err, missing)
+}
+
+// insertIfAbsent adds row unless it breaks a unique constraint, and reports
+// whether it did.
+func (t *tx) insertIfAbsent(ctx context.Context, op, missing string, row any) (bool, error) {
+	n, err := affected(t.db.NewInsert().Model(row).On("CONFLICT DO NOTHING").Exec(ctx))
+	return n > 0, t.d.fail(op, err, missing)
+}
+
+// update runs q, which must change one row; missing is the NotFound message
+// when it changes none.
+func (t *tx) update(ctx context.Context, op, missing string, q *bun.UpdateQuery) error {
+	n, err := affected(q.Exec(ctx))
+	if err == nil && n == 0 {
+		return errs.New(errs.NotFound, "", "%s", missing)
+	}
+	return t.d.fail(op, err, missing)
+}
+
+// deleteRows runs q, which may delete any number of rows.
+func (t *tx) deleteRows(ctx context.Context, op string, q *bun.DeleteQuery) error {
+	_, err := q.Exec(ctx)
+	return t.d.fail(op, err, "")
+}
+
+func affected(res sql.Result, err error) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

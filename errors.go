@@ -1,0 +1,46 @@
+package identity
+
+import "github.com/embedid/identity/internal/errs"
+
+// Error is the error type of every use case: a code, the field at fault and
+// a message a person can act on.
+type Error = errs.Error
+
+// Code classifies an Error.
+type Code = errs.Code
+
+// The error codes.
+const (
+	CodeInvalid         = errs.Invalid
+	CodeUnauthorized    = errs.Unauthorized
+	CodeForbidden       = errs.Forbidden
+	CodeNotFound        = errs.NotFound
+	CodeConflict        = errs.Conflict
+	CodeExpired         = errs.Expired
+	CodeTooManyRequests = errs.TooManyRequests
+	CodeInternal        = errs.Internal
+)
+
+// Sentinels for errors.Is: errors.Is(err, identity.ErrNotFound) holds for
+// every error with that code.
+var (
+	ErrInvalid         = &errs.Error{Code: errs.Invalid}
+	ErrUnauthorized    = &errs.Error{Code: errs.Unauthorized}
+	ErrForbidden       = &errs.Error{Code: errs.Forbidden}
+	ErrNotFound        = &errs.Error{Code: errs.NotFound}
+	ErrConflict        = &errs.Error{Code: errs.Conflict}
+	ErrExpired         = &errs.Error{Code: errs.Expired}
+	ErrTooManyRequests = &errs.Error{Code: errs.TooManyRequests}
+	ErrInternal        = &errs.Error{Code: errs.Internal}
+)
+
+// ErrorCode returns the code of err: "" for nil, CodeInternal for errors that
+// are not the library's.
+func ErrorCode(err error) Code { return errs.CodeOf(err) }
+
+// ErrorField returns the request field err blames, if any.
+func ErrorField(err error) string { return errs.FieldOf(err) }
+
+// ErrorMessage returns the message of err meant for people; it never carries
+// driver or system details.
+func ErrorMessage(err error) string { return errs.MessageOf(err) }

@@ -1,0 +1,147 @@
+// Package identity is the entry point a host needs: New wires the domain rules
+// to a store, and each method of *Service is one use case run in one
+// transaction: sign up, activate, log in, manage members, import a CSV, manage
+// users through an application's token, and look users up, always inside one
+// team.
+package identity
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/embedid/identity/contact"
+	"github.com/embedid/identity/internal/errs"
+	"github.com/embedid/identity/storage"
+	"github.com/embedid/identity/user"
+)
+
+// Service runs the use cases on a store. It is safe for concurrent use.
+type Service struct {
+	store         storage.Store
+	now           func() time.Time
+	notifier      Notifier
+	log           *slog.Logger
+	hasher        *user.Hasher
+	activationTTL time.Duration
+	tokenTTL      time.Duration
+	region        string
+	phones        contact.Validation
+}
+
+// Defaults of the options.
+const (
+	DefaultActivationTTL = 30 * time.Minute
+	DefaultTokenTTL      = 30 * time.Minute
+	DefaultBcryptCost    = 10
+	// KeepMeLoginIdle is the idle limit of a session opened with keep-me-login.
+	KeepMeLoginIdle = 30 * 24 * time.Hour
+	// touchEvery is how stale a session's last use may get before a request
+	// records it, so that most authenticated requests do not write.
+	touchEvery = time.Minute
+)
+
+type config struct {
+	now           func() time.Time
+	notifier      Notifier
+	log           *slog.Logger
+	bcryptCost    int
+	activationTTL time.Duration
+	tokenTTL      time.Duration
+	region        string
+	phones        contact.Validation
+}
+
+// Option configures a Service.
+type Option func(*config)
+
+// WithClock sets the clock (default time.Now), so tests control expiry.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+
+// WithNotifier sets where activation and invitation codes go. Without one,
+// use cases that send a code fail: a code nobody receives is useless.
+func WithNotifier(n Notifier) Option { return func(c *config) { c.notifier = n } }
+
+// WithLogger sets the logger (default: discard). Nothing secret is logged.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
+
+// WithBcryptCost sets the bcrypt cost of new password hashes (default 10).
+func WithBcryptCost(cost int) Option { return func(c *config) { c.bcryptCost = cost } }
+
+// WithActivationTTL sets how long activation and invitation codes live
+// (default 30 minutes).
+func WithActivationTTL(d time.Duration) Option { return func(c *config) { c.activationTTL = d } }
+
+// WithTokenTTL sets how long access tokens live (default 30 minutes).
+func WithTokenTTL(d time.Duration) Option { return func(c *config) { c.tokenTTL = d } }
+
+// WithDefaultRegion sets the region that reads national phone numbers for
+// teams that have none of their own, e.g. "CN" (default: none, so national
+// numbers need a team region).
+func WithDefaultRegion(region string) Option { return func(c *config) { c.region = region } }
+
+// WithLenientPhones accepts numbers that merely have a possible length for
+// their region instead of requiring valid ones.
+func WithLenientPhones() Option { return func(c *config) { c.phones = contact.Possible } }
+
+// New returns a Service on store.
+func New(store storage.Store, opts ...Option) (*Service, error) {
+	c := config{
+		now:           time.Now,
+		log:           slog.New(slog.NewTextHandler(io.Discard, nil)),
+		bcryptCost:    DefaultBcryptCost,
+		activationTTL: DefaultActivationTTL,
+		tokenTTL:      DefaultTokenTTL,
+	}
+	for _, o := range opts {
+		o(&c)
+	}
+	if store == nil {
+		return nil, errs.New(errs.Invalid, "store", "is required")
+	}
+	if c.activationTTL <= 0 || c.tokenTTL <= 0 {
+		return nil, errs.New(errs.Invalid, "ttl", "activation and token lifetimes must be positive")
+	}
+	if c.region != "" && !contact.ValidRegion(c.region) {
+		return nil, errs.New(errs.Invalid, "region", "%q is not a known two-letter region code", c.region)
+	}
+	hasher, err := user.NewHasher(c.bcryptCost)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{
+		store: store, now: c.now, notifier: c.notifier, log: c.log, hasher: hasher,
+		activationTTL: c.activationTTL, tokenTTL: c.tokenTTL, region: c.region, phones: c.phones,
+	}, nil
+}
+
+// Store returns the store the service runs on.
+func (s *Service) Store() storage.Store { return s.store }
+
+// clock returns the current time truncated to what the store keeps, so that
+// values written and read back compare equal.
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// Notification is a code to deliver to a person.
+type Notification struct {
+	Kind      user.CodeKind // activation or invitation
+	To        string        // the email address, as the user typed it
+	Code      string
+	UserID    string
+	TeamID    string
+	ExpiresAt time.Time
+}
+
+// Notifier delivers codes, by email or SMS. The library sends nothing itself.
+// Notify is called inside the use case's transaction after every write, so a
+// failure rolls the use case back; it should hand the message off quickly.
+type Notifier interface {
+	Notify(ctx context.Context, n Notification) error
+}
+
+// NotifierFunc adapts a function to Notifier.
+type NotifierFunc func(ctx context.Context, n Notification) error
+
+// Notify calls f.
+func (f NotifierFunc) Notify(ctx context.Context, n Notification) error { return f(ctx, n) }

@@ -1,0 +1,120 @@
+package identity_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/embedid/identity"
+	"github.com/embedid/identity/team"
+	"github.com/embedid/identity/user"
+)
+
+func csvFile(rows int, row func(i int) string) string {
+	var b strings.Builder
+	b.WriteString("mail_address,first_name,last_name,role,mobile\n")
+	for i := range rows {
+		b.WriteString(row(i))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func TestImportOneBadRowImportsNothing(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		_, admin := f.activeTeam("admin@x.com")
+		file := csvFile(1000, func(i int) string {
+			if i == 499 {
+				return "broken-address,First,Last,3,"
+			}
+			return fmt.Sprintf("user%04d@x.com,First,Last,3,", i)
+		})
+		_, err := f.svc.ImportCSV(f.ctx, admin, strings.NewReader(file))
+		var ie *identity.ImportError
+		if !errors.As(err, &ie) || !errors.Is(err, identity.ErrInvalid) {
+			t.Fatalf("got %v, want an ImportError", err)
+		}
+		if len(ie.Rows) != 1 || ie.Rows[0].Line != 501 || ie.Rows[0].Column != "mail_address" {
+			t.Fatalf("bad rows %+v", ie.Rows)
+		}
+		_, total, err := f.svc.ListMembers(f.ctx, admin, identity.DefaultListQuery())
+		must(t, err)
+		if total != 1 {
+			t.Fatalf("%d members after a refused import", total)
+		}
+	})
+}
+
+func TestImportConflictInDatabaseRollsBack(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		_, admin := f.activeTeam("admin@x.com")
+		f.create(admin, "already@x.com", team.RoleMember)
+		file := csvFile(3, func(i int) string {
+			return []string{"fresh@x.com,A,B,3,", "already@x.com,A,B,3,", "fresh2@x.com,A,B,3,15204130006"}[i]
+		})
+		_, err := f.svc.ImportCSV(f.ctx, admin, strings.NewReader(file))
+		var ie *identity.ImportError
+		if !errors.As(err, &ie) || len(ie.Rows) != 1 || ie.Rows[0].Line != 3 {
+			t.Fatalf("got %v", err)
+		}
+		if _, total, _ := f.svc.ListMembers(f.ctx, admin, identity.DefaultListQuery()); total != 2 {
+			t.Fatalf("%d members after a refused import", total)
+		}
+		if teams, _, _ := f.svc.TeamsForEmail(f.ctx, "fresh@x.com"); len(teams) != 0 {
+			t.Fatal("a row of a refused import was kept")
+		}
+	})
+}
+
+func TestImportCreatesAndInvites(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		tm, admin := f.activeTeam("admin@x.com")
+		_, adminB := f.activeTeam("b@x.com")
+		f.create(adminB, "elsewhere@x.com", team.RoleMember)
+		file := "\ufeffEmail,First_Name,Last_Name,Password,Role_ID,Mobile,Time_Zone,Lang\r\n" +
+			"with.pw@x.com,With,Password,secret-pw-1,2,15204130006,-5,en\r\n" +
+			"invited@x.com,Invited,Person,,3,+86 152 0413 0007,,\r\n" +
+			"elsewhere@x.com,Other,Names,,3,,,\r\n"
+		res, err := f.svc.ImportCSV(f.ctx, admin, strings.NewReader(file))
+		must(t, err)
+		if res.Imported != 3 || res.Invited != 1 {
+			t.Fatalf("result %+v", res)
+		}
+		f.login("with.pw@x.com", "secret-pw-1", tm.ID)
+		f.login("elsewhere@x.com", password, tm.ID)
+
+		n := f.box.last(t, "invited@x.com")
+		if n.Kind != user.CodeInvitation {
+			t.Fatalf("notification %+v", n)
+		}
+		_, err = f.svc.Login(f.ctx, identity.Login{Email: "invited@x.com", Password: "anything1", TeamID: tm.ID})
+		wantErr(t, err, identity.CodeUnauthorized, "")
+		wantErr(t, f.svc.Activate(f.ctx, n.Code, ""), identity.CodeInvalid, "password")
+		must(t, f.svc.Activate(f.ctx, n.Code, "chosen-pw-1"))
+		a := f.login("invited@x.com", "chosen-pw-1", tm.ID)
+		m, err := f.svc.Member(f.ctx, a, a.UserID)
+		must(t, err)
+		if m.User.Mobile.Dashed() != "+86-15204130007" || m.Membership.Role != team.RoleMember {
+			t.Fatalf("invited member %+v", m)
+		}
+	})
+}
+
+func TestImportRoleRules(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		_, admin := f.activeTeam("admin@x.com")
+		manager := f.member(admin, "manager@x.com", team.RoleManager)
+		member := f.member(admin, "member@x.com", team.RoleMember)
+		file := csvFile(2, func(i int) string { return fmt.Sprintf("u%d@x.com,A,B,%d,", i, 3-i) })
+		_, err := f.svc.ImportCSV(f.ctx, manager, strings.NewReader(file))
+		var ie *identity.ImportError
+		if !errors.As(err, &ie) || len(ie.Rows) != 1 || ie.Rows[0].Line != 3 || ie.Rows[0].Column != "role" {
+			t.Fatalf("manager importing a manager: %v", err)
+		}
+		_, err = f.svc.ImportCSV(f.ctx, member, strings.NewReader(file))
+		wantErr(t, err, identity.CodeForbidden, "")
+		_, err = f.svc.ImportCSV(f.ctx, admin, strings.NewReader("email,first_name,last_name\n"))
+		wantErr(t, err, identity.CodeInvalid, "file")
+	})
+}

@@ -1,0 +1,118 @@
+package identity
+
+import (
+	"context"
+	"strings"
+
+	"github.com/embedid/identity/contact"
+	"github.com/embedid/identity/internal/errs"
+	"github.com/embedid/identity/storage"
+	"github.com/embedid/identity/team"
+	"github.com/embedid/identity/user"
+)
+
+// MaxFound is the most members FindUsers returns.
+const MaxFound = 100
+
+// FindByMobile returns the member of the client's team whose mobile is text,
+// written in any common form; national numbers are read in the team's region
+// (or the service's default region).
+func (s *Service) FindByMobile(ctx context.Context, c Client, text string) (team.Member, error) {
+	if err := c.canRead(); err != nil {
+		return team.Member{}, err
+	}
+	var m team.Member
+	err := s.store.Read(ctx, func(tx storage.Tx) error {
+		t, err := tx.Team(ctx, c.TeamID)
+		if err != nil {
+			return err
+		}
+		p, err := contact.ParsePhone(text, s.regionOf(t), "mobile", s.phones)
+		if err != nil {
+			return err
+		}
+		found, err := tx.FindMembers(ctx, c.TeamID, team.Criteria{Mobile: p.E164()}, 1)
+		if err != nil {
+			return err
+		}
+		if len(found) == 0 {
+			return errs.New(errs.NotFound, "mobile", "no member of this team has that mobile")
+		}
+		m = found[0]
+		return nil
+	})
+	return m, err
+}
+
+func (s *Service) regionOf(t team.Team) string {
+	if t.Region != "" {
+		return t.Region
+	}
+	return s.region
+}
+
+// Criteria select members by contact or name for FindUsers.
+type Criteria struct {
+	Email     string
+	Name      string // the user name, or the full name of a user with none
+	Domain    string // must equal the team's domain; only with Name
+	PhoneArea string // with Phone
+	Phone     string
+}
+
+// FindUsers returns the members of the client's team, not removed, that
+// match every criterion given, at most MaxFound of them; none is not found.
+func (s *Service) FindUsers(ctx context.Context, c Client, in Criteria) ([]team.Member, error) {
+	if err := c.canRead(); err != nil {
+		return nil, err
+	}
+	q, err := s.criteria(in)
+	if err != nil {
+		return nil, err
+	}
+	var found []team.Member
+	err = s.store.Read(ctx, func(tx storage.Tx) (err error) {
+		found, err = tx.FindMembers(ctx, c.TeamID, q, MaxFound)
+		return err
+	})
+	if err == nil && len(found) == 0 {
+		err = errs.New(errs.NotFound, "", "no member of this organization matches")
+	}
+	return found, err
+}
+
+func (s *Service) criteria(in Criteria) (team.Criteria, error) {
+	var q team.Criteria
+	in.Name, in.Domain = strings.TrimSpace(in.Name), strings.TrimSpace(in.Domain)
+	if in.Email == "" && in.Name == "" && in.Phone == "" {
+		return q, errs.New(errs.Invalid, "email", "give email, name, or phoneArea and phone")
+	}
+	if in.Email != "" {
+		e, err := contact.ParseEmail(in.Email, "email")
+		if err != nil {
+			return q, err
+		}
+		q.Email = e.Normalized
+	}
+	if in.Name != "" {
+		if err := user.CheckText("name", in.Name, user.MaxTextLen); err != nil {
+			return q, err
+		}
+		q.Name, q.Domain = in.Name, strings.ToLower(in.Domain)
+	} else if in.Domain != "" {
+		return q, errs.New(errs.Invalid, "domain", "may be given only with name")
+	}
+	if in.Phone != "" || in.PhoneArea != "" {
+		p, err := contact.PhoneFromParts(in.PhoneArea, in.Phone, "phone", s.phones)
+		if err != nil {
+			return q, err
+		}
+		q.Mobile = p.E164()
+	}
+	return q, nil
+}
+
+// FindByID returns a member of the client's team who is not removed.
+func (s *Service) FindByID(ctx context.Context, c Client, userID string) (team.Member, error) {
+	return s.Profile(ctx, c, userID)
+}

@@ -1,0 +1,339 @@
+package identity
+
+import (
+	"time"
+
+	"context"
+
+	"github.com/embedid/identity/contact"
+	"github.com/embedid/identity/internal/errs"
+	"github.com/embedid/identity/storage"
+	"github.com/embedid/identity/team"
+	"github.com/embedid/identity/user"
+)
+
+// activeMembership re-reads the actor's membership inside a transaction, so a
+// role changed or a member removed since authentication counts at once.
+func activeMembership(ctx context.Context, tx storage.Tx, a Actor) (team.Membership, error) {
+	m, err := tx.Membership(ctx, a.TeamID, a.UserID)
+	if err == nil && m.Status != team.MemberActive {
+		err = errs.New(errs.Unauthorized, "auth_token", "your membership of this team is no longer active")
+	}
+	return m, err
+}
+
+// NewMember is a member an admin or manager creates.
+type NewMember struct {
+	Names           user.Names
+	Email           string
+	Password        string
+	ConfirmPassword string
+	Role            int
+}
+
+// CreateMember adds a member to the actor's team under the role rules: an
+// admin creates managers and members, a manager creates members. The new
+// member is active at once. An email that already belongs to a user elsewhere
+// adds that user to the team with their credentials and names untouched; one
+// already in this team is a conflict.
+func (s *Service) CreateMember(ctx context.Context, a Actor, in NewMember) (team.Member, error) {
+	if err := in.Names.Validate(); err != nil {
+		return team.Member{}, err
+	}
+	email, err := contact.ParseEmail(in.Email, "mail_address")
+	if err != nil {
+		return team.Member{}, err
+	}
+	role, err := team.ParseRole("user_role", in.Role)
+	if err != nil {
+		return team.Member{}, err
+	}
+	if err := team.CanCreate(a.Role, role); err != nil {
+		return team.Member{}, err
+	}
+	if err := confirm("confirm_password", in.Password, in.ConfirmPassword); err != nil {
+		return team.Member{}, err
+	}
+	hash, err := s.hasher.Hash(ctx, "password", in.Password)
+	if err != nil {
+		return team.Member{}, err
+	}
+	var m team.Member
+	err = s.store.Write(ctx, func(tx storage.Tx) error {
+		actor, err := activeMembership(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		if err := team.CanCreate(actor.Role, role); err != nil {
+			return err
+		}
+		now := s.clock()
+		u := s.newUser(now, a.TeamID, in.Names, email)
+		u.Status, u.ActivatedAt, u.PasswordHash, u.PasswordChangedAt = user.StatusActive, now, hash, now
+		if u, err = s.userFor(ctx, tx, u); err != nil {
+			return err
+		}
+		m = team.Member{User: u, Membership: team.Membership{
+			TeamID: a.TeamID, UserID: u.ID, Role: role, Status: team.MemberActive, Pool: team.PoolAlive, CreatedAt: now, UpdatedAt: now,
+		}}
+		return s.join(ctx, tx, m.Membership, "mail_address")
+	})
+	return m, err
+}
+
+// userFor inserts u, or returns the user that already holds its email.
+func (s *Service) userFor(ctx context.Context, tx storage.Tx, u user.User) (user.User, error) {
+	inserted, err := tx.InsertUserIfAbsent(ctx, u)
+	if err != nil || inserted {
+		return u, err
+	}
+	existing, err := tx.UserByEmail(ctx, u.Email.Normalized)
+	if errs.CodeOf(err) == errs.NotFound {
+		return u, errs.New(errs.Conflict, "mobile", "belongs to another user")
+	}
+	return existing, err
+}
+
+// join adds a membership; one already there is a conflict blamed on field.
+func (s *Service) join(ctx context.Context, tx storage.Tx, m team.Membership, field string) error {
+	err := tx.InsertMembership(ctx, m)
+	if errs.CodeOf(err) == errs.Conflict {
+		return errs.New(errs.Conflict, field, "already belongs to a member of this team")
+	}
+	return err
+}
+
+// MemberUpdate changes a member. Nil fields are left alone.
+type MemberUpdate struct {
+	UserID   string
+	Names    *user.Names
+	Role     *int
+	TimeZone *int
+	Notify   *string // notification flag, three '0'/'1' characters
+	Lang     *string
+}
+
+// UpdateMember applies in under the role rules: everyone may update their own
+// names and settings; an admin may update another member's names and anyone's
+// role, as long as the team keeps an active admin; a manager may update a
+// member's names.
+func (s *Service) UpdateMember(ctx context.Context, a Actor, in MemberUpdate) (team.Member, error) {
+	change, err := in.validate()
+	if err != nil {
+		return team.Member{}, err
+	}
+	var target team.Member
+	err = s.store.Write(ctx, func(tx storage.Tx) error {
+		if err := tx.LockTeam(ctx, a.TeamID); err != nil {
+			return err
+		}
+		actor, err := activeMembership(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		if target, err = liveMember(ctx, tx, a.TeamID, in.UserID, "user_update_id"); err != nil {
+			return err
+		}
+		if err := team.CanUpdate(actor, target.Membership, change); err != nil {
+			return err
+		}
+		return s.applyUpdate(ctx, tx, &target, in)
+	})
+	return target, err
+}
+
+func (in *MemberUpdate) validate() (team.Change, error) {
+	var c team.Change
+	if in.UserID == "" {
+		return c, errs.New(errs.Invalid, "user_update_id", "is required")
+	}
+	if in.Names != nil {
+		if err := in.Names.Validate(); err != nil {
+			return c, err
+		}
+		c.Names = true
+	}
+	if in.Role != nil {
+		r, err := team.ParseRole("role_id", *in.Role)
+		if err != nil {
+			return c, err
+		}
+		c.Role = &r
+	}
+	c.Settings = in.TimeZone != nil || in.Notify != nil || in.Lang != nil
+	return c, nil
+}
+
+func (s *Service) applyUpdate(ctx context.Context, tx storage.Tx, m *team.Member, in MemberUpdate) error {
+	now := s.clock()
+	if in.Role != nil && team.Role(*in.Role) != m.Membership.Role {
+		admins, err := tx.CountActiveAdmins(ctx, m.Membership.TeamID)
+		if err != nil {
+			return err
+		}
+		if err := team.KeepsAdmin(admins, m.Membership, team.Role(*in.Role)); err != nil {
+			return err
+		}
+		m.Membership.Role, m.Membership.UpdatedAt = team.Role(*in.Role), now
+		if err := tx.UpdateMembership(ctx, m.Membership); err != nil {
+			return err
+		}
+	}
+	if in.Names == nil && in.TimeZone == nil && in.Notify == nil && in.Lang == nil {
+		return nil
+	}
+	u := &m.User
+	if in.Names != nil {
+		in.Names.Apply(u)
+	}
+	set := u.Settings
+	setIf(&set.TimeZone, in.TimeZone)
+	setIf(&set.NotificationFlag, in.Notify)
+	setIf(&set.Lang, in.Lang)
+	if err := set.Validate(); err != nil {
+		return err
+	}
+	u.Settings, u.UpdatedAt = set, now
+	return tx.UpdateUser(ctx, *u)
+}
+
+func setIf[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// liveMember returns a member of the team who has not been removed.
+func liveMember(ctx context.Context, tx storage.Tx, teamID, userID, field string) (team.Member, error) {
+	if userID == "" {
+		return team.Member{}, errs.New(errs.Invalid, field, "is required")
+	}
+	m, err := tx.Member(ctx, teamID, userID)
+	if errs.CodeOf(err) == errs.NotFound || err == nil && m.Membership.Status == team.MemberRemoved {
+		return team.Member{}, errs.New(errs.NotFound, field, "no such member in this team")
+	}
+	return m, err
+}
+
+// RemoveMember marks a member removed and ends their sessions in the team;
+// their data is kept. An admin removes managers and members, a manager
+// removes members, and nobody removes themself.
+func (s *Service) RemoveMember(ctx context.Context, a Actor, userID string) error {
+	return s.store.Write(ctx, func(tx storage.Tx) error {
+		actor, err := activeMembership(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		target, err := liveMember(ctx, tx, a.TeamID, userID, "user_id")
+		if err != nil {
+			return err
+		}
+		if target.User.ID == a.UserID {
+			return errs.New(errs.Forbidden, "user_id", "you may not remove yourself")
+		}
+		if err := team.CanRemove(actor.Role, target.Membership.Role); err != nil {
+			return err
+		}
+		target.Membership.Status, target.Membership.UpdatedAt = team.MemberRemoved, s.clock()
+		if err := tx.UpdateMembership(ctx, target.Membership); err != nil {
+			return err
+		}
+		return tx.DeleteSessions(ctx, storage.SessionFilter{UserID: userID, TeamID: a.TeamID})
+	})
+}
+
+// ChangePassword sets a new password after checking the old one, and ends the
+// user's other sessions; the session that made the change stays open.
+func (s *Service) ChangePassword(ctx context.Context, a Actor, old, next, confirmation string) (team.Member, error) {
+	if err := confirm("confirm_new_password", next, confirmation); err != nil {
+		return team.Member{}, err
+	}
+	var m team.Member
+	err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
+		m, err = tx.Member(ctx, a.TeamID, a.UserID)
+		return err
+	})
+	if err != nil {
+		return m, err
+	}
+	ok, err := s.hasher.Verify(ctx, m.User.PasswordHash, old)
+	if err != nil {
+		return m, err
+	}
+	if !ok {
+		return m, errs.New(errs.Invalid, "confirm_old_password", "does not match your current password")
+	}
+	hash, err := s.hasher.Hash(ctx, "new_password", next)
+	if err != nil {
+		return m, err
+	}
+	return s.updateSelf(ctx, a, func(u *user.User, now time.Time) {
+		u.PasswordHash, u.PasswordChangedAt, u.MustChangePassword = hash, now, false
+	})
+}
+
+// ChangeEmail sets the actor's email address and ends their other sessions.
+func (s *Service) ChangeEmail(ctx context.Context, a Actor, email string) (team.Member, error) {
+	e, err := contact.ParseEmail(email, "mail_address")
+	if err != nil {
+		return team.Member{}, err
+	}
+	return s.updateSelf(ctx, a, func(u *user.User, _ time.Time) { u.Email = e })
+}
+
+// updateSelf changes the actor's own user and ends their other sessions.
+func (s *Service) updateSelf(ctx context.Context, a Actor, change func(*user.User, time.Time)) (team.Member, error) {
+	var m team.Member
+	err := s.store.Write(ctx, func(tx storage.Tx) error {
+		if _, err := activeMembership(ctx, tx, a); err != nil {
+			return err
+		}
+		var err error
+		if m, err = tx.Member(ctx, a.TeamID, a.UserID); err != nil {
+			return err
+		}
+		now := s.clock()
+		change(&m.User, now)
+		m.User.UpdatedAt = now
+		if err := tx.UpdateUser(ctx, m.User); err != nil {
+			return err
+		}
+		return tx.DeleteSessions(ctx, storage.SessionFilter{UserID: a.UserID, Except: a.session})
+	})
+	return m, err
+}
+
+// ListMembers returns a page of the actor's team members who are not removed,
+// and how many match in all. q is validated; DefaultListQuery gives the
+// defaults.
+func (s *Service) ListMembers(ctx context.Context, a Actor, q team.ListQuery) ([]team.Member, int, error) {
+	if err := q.Validate(); err != nil {
+		return nil, 0, err
+	}
+	var members []team.Member
+	var total int
+	err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
+		members, total, err = tx.ListMembers(ctx, a.TeamID, q)
+		return err
+	})
+	return members, total, err
+}
+
+// DefaultListQuery is the first page of ten members sorted by email
+// descending.
+func DefaultListQuery() team.ListQuery {
+	return team.ListQuery{Sort: team.SortEmailDesc, Size: team.DefaultPageSize}
+}
+
+// Member returns a member of the actor's team, in any member status.
+func (s *Service) Member(ctx context.Context, a Actor, userID string) (team.Member, error) {
+	var m team.Member
+	err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
+		if userID == "" {
+			return errs.New(errs.Invalid, "user_id", "is required")
+		}
+		m, err = tx.Member(ctx, a.TeamID, userID)
+		return err
+	})
+	return m, err
+}

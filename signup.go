@@ -1,0 +1,248 @@
+package identity
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/embedid/identity/contact"
+	"github.com/embedid/identity/internal/errs"
+	"github.com/embedid/identity/internal/secret"
+	"github.com/embedid/identity/storage"
+	"github.com/embedid/identity/team"
+	"github.com/embedid/identity/user"
+)
+
+// SignUp is a new team and its first admin.
+type SignUp struct {
+	FirstName       string
+	LastName        string
+	Email           string
+	BusinessName    string
+	BusinessSize    string // default team.DefaultBusinessSize
+	Phone           string
+	Password        string
+	ConfirmPassword string
+	PaymentID       string
+	PlanID          int
+	Region          string // default phone region of the team, e.g. "CN"
+}
+
+// SignUpResult is what SignUp created. Both await activation.
+type SignUpResult struct {
+	Team team.Team
+	User user.User
+}
+
+// SignUp creates a team awaiting activation and its first admin, and sends an
+// activation code through the notifier. An email that is already registered
+// is refused: its owner should log in instead.
+func (s *Service) SignUp(ctx context.Context, in SignUp) (SignUpResult, error) {
+	names := user.Names{First: in.FirstName, Last: in.LastName}
+	if err := names.Validate(); err != nil {
+		return SignUpResult{}, err
+	}
+	email, err := contact.ParseEmail(in.Email, "email_address")
+	if err != nil {
+		return SignUpResult{}, err
+	}
+	profile := team.Profile{Name: in.BusinessName, Phone: in.Phone, BusinessSize: in.BusinessSize, PlanID: in.PlanID, Region: in.Region}
+	if err := profile.Validate(); err != nil {
+		return SignUpResult{}, renameField(err, "team_name", "business_name")
+	}
+	if profile.Phone == "" {
+		return SignUpResult{}, errs.New(errs.Invalid, "phone", "is required")
+	}
+	if err := user.CheckText("payment_id", in.PaymentID, user.MaxTextLen); err != nil {
+		return SignUpResult{}, err
+	}
+	if err := confirm("confirm_password", in.Password, in.ConfirmPassword); err != nil {
+		return SignUpResult{}, err
+	}
+	hash, err := s.hasher.Hash(ctx, "password", in.Password)
+	if err != nil {
+		return SignUpResult{}, err
+	}
+
+	now := s.clock()
+	t := team.Team{ID: secret.ID(now), Email: email.Display, PaymentID: strings.TrimSpace(in.PaymentID), Status: team.StatusPending, CreatedAt: now, UpdatedAt: now}
+	profile.Apply(&t)
+	u := s.newUser(now, t.ID, names, email)
+	u.PasswordHash, u.PasswordChangedAt = hash, now
+	err = s.store.Write(ctx, func(tx storage.Tx) error {
+		if err := tx.InsertTeam(ctx, t); err != nil {
+			return err
+		}
+		if err := tx.InsertUser(ctx, u); err != nil {
+			if errs.CodeOf(err) == errs.Conflict {
+				return errs.New(errs.Conflict, "email_address", "is already registered; log in instead")
+			}
+			return err
+		}
+		m := team.Membership{TeamID: t.ID, UserID: u.ID, Role: team.RoleAdmin, Status: team.MemberPending, Pool: team.PoolAlive, CreatedAt: now, UpdatedAt: now}
+		if err := tx.InsertMembership(ctx, m); err != nil {
+			return err
+		}
+		return s.sendCode(ctx, tx, user.CodeActivation, u, t.ID)
+	})
+	if err != nil {
+		return SignUpResult{}, err
+	}
+	s.log.InfoContext(ctx, "team signed up", "team_id", t.ID, "user_id", u.ID)
+	return SignUpResult{Team: t, User: u}, nil
+}
+
+// newUser returns an active-by-default user with default settings.
+func (s *Service) newUser(now time.Time, teamID string, names user.Names, email contact.Email) user.User {
+	u := user.User{
+		ID: secret.ID(now), Email: email, Settings: user.DefaultSettings(), Grade: 1,
+		HomeTeamID: teamID, CreatedAt: now, UpdatedAt: now,
+	}
+	names.Apply(&u)
+	return u
+}
+
+// sendCode replaces the user's codes of kind in the team with a new one and
+// hands it to the notifier.
+func (s *Service) sendCode(ctx context.Context, tx storage.Tx, kind user.CodeKind, u user.User, teamID string) error {
+	if s.notifier == nil {
+		return errs.New(errs.Internal, "", "no notifier is configured to deliver the %s code", kind)
+	}
+	now := s.clock()
+	plain, hash := secret.Code()
+	c := user.Code{Hash: hash, Kind: kind, UserID: u.ID, TeamID: teamID, CreatedAt: now, ExpiresAt: now.Add(s.activationTTL)}
+	if err := tx.DeleteCodes(ctx, teamID, u.ID, kind); err != nil {
+		return err
+	}
+	if err := tx.InsertCode(ctx, c); err != nil {
+		return err
+	}
+	n := Notification{Kind: kind, To: u.Email.Display, Code: plain, UserID: u.ID, TeamID: teamID, ExpiresAt: c.ExpiresAt}
+	return errs.Wrap("notify", s.notifier.Notify(ctx, n))
+}
+
+// Activate redeems an activation or invitation code. An activation code makes
+// the team, its first admin and their membership active. An invitation code
+// needs password: it sets the invited user's password and activates them.
+// An expired code is refused with CodeExpired; ReissueCode replaces it.
+func (s *Service) Activate(ctx context.Context, code, password string) error {
+	var hash []byte
+	if password != "" {
+		h, err := s.hasher.Hash(ctx, "password", password)
+		if err != nil {
+			return err
+		}
+		hash = h
+	}
+	return s.store.Write(ctx, func(tx storage.Tx) error {
+		c, err := s.liveCode(ctx, tx, code)
+		if err != nil {
+			return err
+		}
+		if c.Kind == user.CodeInvitation && hash == nil {
+			return errs.New(errs.Invalid, "password", "is required to accept an invitation")
+		}
+		now := s.clock()
+		if err := s.activateMember(ctx, tx, c, hash, now); err != nil {
+			return err
+		}
+		if c.Kind == user.CodeActivation {
+			t, err := tx.Team(ctx, c.TeamID)
+			if err != nil {
+				return err
+			}
+			t.Status, t.UpdatedAt = team.StatusActive, now
+			if err := tx.UpdateTeam(ctx, t); err != nil {
+				return err
+			}
+		}
+		return tx.DeleteCodes(ctx, c.TeamID, c.UserID, c.Kind)
+	})
+}
+
+// liveCode finds an unexpired code.
+func (s *Service) liveCode(ctx context.Context, tx storage.Tx, code string) (user.Code, error) {
+	c, err := findCode(ctx, tx, code)
+	if err != nil {
+		return c, err
+	}
+	if c.Expired(s.clock()) {
+		return c, errs.New(errs.Expired, "activation_code", "has expired; ask for a new one with getactivationcode")
+	}
+	return c, nil
+}
+
+func findCode(ctx context.Context, tx storage.Tx, code string) (user.Code, error) {
+	code = strings.TrimSpace(code)
+	if code == "" {
+		return user.Code{}, errs.New(errs.Invalid, "activation_code", "is required")
+	}
+	if len(code) > 64 {
+		return user.Code{}, errs.New(errs.Invalid, "activation_code", "is not a code we issued")
+	}
+	c, err := tx.Code(ctx, secret.Hash(code))
+	if errs.CodeOf(err) == errs.NotFound {
+		return c, errs.New(errs.Invalid, "activation_code", "is unknown or already used")
+	}
+	return c, err
+}
+
+func (s *Service) activateMember(ctx context.Context, tx storage.Tx, c user.Code, hash []byte, now time.Time) error {
+	u, err := tx.User(ctx, c.UserID)
+	if err != nil {
+		return err
+	}
+	if hash != nil && c.Kind == user.CodeInvitation {
+		u.PasswordHash, u.PasswordChangedAt = hash, now
+	}
+	if u.Status != user.StatusActive {
+		u.Status, u.ActivatedAt = user.StatusActive, now
+	}
+	u.UpdatedAt = now
+	if err := tx.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	m, err := tx.Membership(ctx, c.TeamID, c.UserID)
+	if err != nil {
+		return err
+	}
+	if m.Status == team.MemberRemoved {
+		return errs.New(errs.Forbidden, "activation_code", "belongs to a member who was removed from the team")
+	}
+	m.Status, m.UpdatedAt = team.MemberActive, now
+	return tx.UpdateMembership(ctx, m)
+}
+
+// ReissueCode replaces an activation or invitation code, expired or not, with
+// a new one sent through the notifier; the old code stops working.
+func (s *Service) ReissueCode(ctx context.Context, code string) error {
+	return s.store.Write(ctx, func(tx storage.Tx) error {
+		c, err := findCode(ctx, tx, code)
+		if err != nil {
+			return err
+		}
+		u, err := tx.User(ctx, c.UserID)
+		if err != nil {
+			return err
+		}
+		return s.sendCode(ctx, tx, c.Kind, u, c.TeamID)
+	})
+}
+
+// confirm checks that a password and its confirmation match.
+func confirm(field, password, confirmation string) error {
+	if password != confirmation {
+		return errs.New(errs.Invalid, field, "does not match the password")
+	}
+	return nil
+}
+
+// renameField reports err under another request field name.
+func renameField(err error, from, to string) error {
+	if e, ok := err.(*errs.Error); ok && e.Field == from {
+		c := *e
+		c.Field = to
+		return &c
+	}
+	return err
+}

@@ -72,10 +72,11 @@ type fixture struct {
 	box   *outbox
 }
 
-// eachBackend runs fn on a fresh service over every storage backend.
-func eachBackend(t *testing.T, fn func(t *testing.T, f *fixture)) {
+// eachBackend runs fn on a fresh service over every storage backend; opts
+// follow the fixture's own options.
+func eachBackend(t *testing.T, fn func(t *testing.T, f *fixture), opts ...identity.Option) {
 	storagetest.EachBackend(t, func(t *testing.T, s storage.Store) {
-		fn(t, newFixture(t, s))
+		fn(t, newFixture(t, s, opts...))
 	})
 }
 
@@ -170,7 +171,7 @@ func (f *fixture) client(teamID, perms string) identity.Client {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	tok, err := f.svc.IssueToken(f.ctx, app.Application.ClientID, app.Secret)
+	tok, err := f.svc.IssueToken(f.ctx, app.Application.ClientID, app.Secret, "")
 	if err != nil {
 		f.t.Fatal(err)
 	}

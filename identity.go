@@ -28,6 +28,8 @@ type Service struct {
 	tokenTTL      time.Duration
 	region        string
 	phones        contact.Validation
+	lockFailures  int
+	lockWindow    time.Duration
 }
 
 // Defaults of the options.
@@ -51,6 +53,8 @@ type config struct {
 	tokenTTL      time.Duration
 	region        string
 	phones        contact.Validation
+	lockFailures  int
+	lockWindow    time.Duration
 }
 
 // Option configures a Service.
@@ -93,6 +97,8 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 		bcryptCost:    DefaultBcryptCost,
 		activationTTL: DefaultActivationTTL,
 		tokenTTL:      DefaultTokenTTL,
+		lockFailures:  DefaultLockoutFailures,
+		lockWindow:    DefaultLockoutWindow,
 	}
 	for _, o := range opts {
 		o(&c)
@@ -102,6 +108,9 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 	}
 	if c.activationTTL <= 0 || c.tokenTTL <= 0 {
 		return nil, errs.New(errs.Invalid, "ttl", "activation and token lifetimes must be positive")
+	}
+	if c.lockFailures < 1 || c.lockWindow <= 0 {
+		return nil, errs.New(errs.Invalid, "lockout", "needs at least one failure and a positive window")
 	}
 	if c.region != "" && !contact.ValidRegion(c.region) {
 		return nil, errs.New(errs.Invalid, "region", "%q is not a known two-letter region code", c.region)
@@ -113,6 +122,7 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 	return &Service{
 		store: store, now: c.now, notifier: c.notifier, log: c.log, hasher: hasher,
 		activationTTL: c.activationTTL, tokenTTL: c.tokenTTL, region: c.region, phones: c.phones,
+		lockFailures: c.lockFailures, lockWindow: c.lockWindow,
 	}, nil
 }
 

@@ -70,18 +70,22 @@ var errBadLogin = errs.New(errs.Unauthorized, "", "the email address, password o
 // Login checks the email, password and team, and opens a session. Which of
 // the three was wrong is not told; a team that is not activated yet, and a
 // member who is removed or awaiting activation, are refused once the
-// password is right.
+// password is right. Failed logins from one address lock that address out
+// of the account in the team (see WithLockout).
 func (s *Service) Login(ctx context.Context, in Login) (Session, error) {
 	e, err := contact.ParseEmail(in.Email, "email_address")
 	if err != nil {
 		return Session{}, err
 	}
-	if len(in.Password) > user.MaxPasswordLen {
-		return Session{}, errBadLogin
-	}
+	key := failureKey("login", in.TeamID, e.Normalized)
+	var fails storage.Failures
 	var m team.Member
 	var t team.Team
 	err = s.store.Read(ctx, func(tx storage.Tx) error {
+		var err error
+		if fails, err = tx.Failures(ctx, key, in.IP); err != nil {
+			return err
+		}
 		u, err := tx.UserByEmail(ctx, e.Normalized)
 		if err != nil {
 			return err
@@ -95,17 +99,23 @@ func (s *Service) Login(ctx context.Context, in Login) (Session, error) {
 	if err != nil && errs.CodeOf(err) != errs.NotFound {
 		return Session{}, err
 	}
-	ok, verr := s.hasher.Verify(ctx, m.User.PasswordHash, in.Password)
-	if verr != nil {
-		return Session{}, verr
+	if err := s.locked(fails); err != nil {
+		return Session{}, err
+	}
+	ok := false
+	if len(in.Password) <= user.MaxPasswordLen {
+		var verr error
+		if ok, verr = s.hasher.Verify(ctx, m.User.PasswordHash, in.Password); verr != nil {
+			return Session{}, verr
+		}
 	}
 	if err != nil || !ok {
-		return Session{}, errBadLogin
+		return Session{}, s.failed(ctx, key, in.IP, errBadLogin)
 	}
 	if err := canLogIn(t, m); err != nil {
 		return Session{}, err
 	}
-	return s.openSession(ctx, m, in)
+	return s.openSession(ctx, m, in, key)
 }
 
 func canLogIn(t team.Team, m team.Member) error {
@@ -122,7 +132,7 @@ func canLogIn(t team.Team, m team.Member) error {
 	return nil
 }
 
-func (s *Service) openSession(ctx context.Context, m team.Member, in Login) (Session, error) {
+func (s *Service) openSession(ctx context.Context, m team.Member, in Login, failures string) (Session, error) {
 	now := s.clock()
 	idle := time.Duration(m.User.Settings.SessionTimeout) * time.Minute
 	if in.KeepMeLogin {
@@ -132,6 +142,9 @@ func (s *Service) openSession(ctx context.Context, m team.Member, in Login) (Ses
 	sess := user.Session{Hash: hash, UserID: m.User.ID, TeamID: in.TeamID, CreatedAt: now, LastSeenAt: now, IdleLimit: idle}
 	err := s.store.Write(ctx, func(tx storage.Tx) error {
 		if err := tx.InsertSession(ctx, sess); err != nil {
+			return err
+		}
+		if err := tx.ClearFailures(ctx, failures, in.IP); err != nil {
 			return err
 		}
 		u, err := tx.User(ctx, m.User.ID)

@@ -162,26 +162,42 @@ type AccessToken struct {
 var errBadClient = errs.New(errs.Unauthorized, "client_secret", "the client ID or secret is wrong")
 
 // IssueToken exchanges an application's credentials for an access token
-// (OAuth 2.0 client credentials). Earlier tokens stay valid.
-func (s *Service) IssueToken(ctx context.Context, clientID, clientSecret string) (AccessToken, error) {
+// (OAuth 2.0 client credentials). Earlier tokens stay valid. Wrong secrets
+// from one address lock that address out of the client ID (see
+// WithLockout); address is the caller's network address.
+func (s *Service) IssueToken(ctx context.Context, clientID, clientSecret, address string) (AccessToken, error) {
 	if clientID == "" || clientSecret == "" || len(clientID) > 64 || len(clientSecret) > 128 {
 		return AccessToken{}, errBadClient
 	}
+	key := failureKey("client", clientID)
+	var fails storage.Failures
 	var a team.Application
 	err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
+		if fails, err = tx.Failures(ctx, key, address); err != nil {
+			return err
+		}
 		a, err = tx.Application(ctx, clientID)
 		return err
 	})
 	if err != nil && errs.CodeOf(err) != errs.NotFound {
 		return AccessToken{}, err
 	}
+	if err := s.locked(fails); err != nil {
+		return AccessToken{}, err
+	}
 	if !secret.Equal(clientSecret, a.SecretHash) || err != nil {
-		return AccessToken{}, errBadClient
+		return AccessToken{}, s.failed(ctx, key, address, errBadClient)
 	}
 	now := s.clock()
 	plain, hash := secret.Token()
 	t := team.Token{Hash: hash, AppID: a.ID, ClientID: a.ClientID, TeamID: a.TeamID, Permissions: a.Permissions, CreatedAt: now, ExpiresAt: now.Add(s.tokenTTL)}
-	if err := s.store.Write(ctx, func(tx storage.Tx) error { return tx.InsertToken(ctx, t) }); err != nil {
+	err = s.store.Write(ctx, func(tx storage.Tx) error {
+		if err := tx.ClearFailures(ctx, key, address); err != nil {
+			return err
+		}
+		return tx.InsertToken(ctx, t)
+	})
+	if err != nil {
 		return AccessToken{}, err
 	}
 	return AccessToken{Token: plain, ExpiresIn: s.tokenTTL, Client: clientOf(t)}, nil

@@ -117,6 +117,17 @@ type Tx interface {
 	// client ID and current permissions.
 	Token(ctx context.Context, hash []byte) (team.Token, error)
 
+	// Failures returns the failed attempts recorded for key from address;
+	// none is the zero Failures.
+	Failures(ctx context.Context, key, address string) (Failures, error)
+	// RecordFailure counts one more failed attempt for key from address at
+	// at, in the current window if it began after windowStartsAfter and in a
+	// new window starting at at otherwise, and returns the count. It is one
+	// atomic statement, so concurrent failures are all counted.
+	RecordFailure(ctx context.Context, key, address string, at, windowStartsAfter time.Time) (Failures, error)
+	// ClearFailures forgets the failed attempts of key from address.
+	ClearFailures(ctx context.Context, key, address string) error
+
 	InsertProject(ctx context.Context, p team.Project) error
 	Project(ctx context.Context, teamID, projectID string) (team.Project, error)
 	// ProjectByID finds a project in any team, for operators only.
@@ -127,6 +138,13 @@ type Tx interface {
 	// ProjectMembers lists the project's members that are not removed from
 	// the team, in the order added.
 	ProjectMembers(ctx context.Context, teamID, projectID string) ([]team.ProjectMember, error)
+}
+
+// Failures are the failed attempts at one secret from one address in the
+// current window.
+type Failures struct {
+	Count       int
+	WindowStart time.Time
 }
 
 // SessionFilter selects sessions to delete. UserID or Hash is required.

@@ -54,6 +54,7 @@ var cases = []struct {
 	{"WriteRollsBack", testWriteRollsBack},
 	{"ConcurrentInsertIfAbsent", testConcurrentInsertIfAbsent},
 	{"WriteLosesNoUpdate", testWriteLosesNoUpdate},
+	{"Failures", testFailures},
 }
 
 // write runs fn in a Write and fails t if it returns an error.

@@ -2,42 +2,12 @@ package identity_test
 
 import (
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/embedid/identity"
 	"github.com/embedid/identity/team"
 )
-
-func TestCreateOrGetConcurrentMobile(t *testing.T) {
-	eachBackend(t, func(t *testing.T, f *fixture) {
-		c := f.client(f.operatorTeam("Corp").ID, "all")
-		const n = 50
-		results := make([]identity.Created, n)
-		errs := make([]error, n)
-		var wg sync.WaitGroup
-		for i := range n {
-			wg.Go(func() {
-				results[i], errs[i] = f.svc.CreateOrGetUser(f.ctx, c, identity.NewContact{AreaCode: "86", Mobile: "13888888888"})
-			})
-		}
-		wg.Wait()
-		created := 0
-		for i, r := range results {
-			must(t, errs[i])
-			if r.UserID != results[0].UserID {
-				t.Fatalf("two users for one mobile: %s and %s", r.UserID, results[0].UserID)
-			}
-			if !r.Existed {
-				created++
-			}
-		}
-		if created != 1 {
-			t.Fatalf("%d calls report creating the user", created)
-		}
-	})
-}
 
 func TestCreateOrGet(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {

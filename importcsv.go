@@ -38,8 +38,11 @@ func (e *ImportError) Error() string {
 	return b.String()
 }
 
-// Is makes errors.Is(err, ErrInvalid) hold.
-func (e *ImportError) Is(target error) bool { return target == ErrInvalid }
+// Unwrap returns the invalid *Error that sums the import up, so that
+// errors.Is(err, ErrInvalid) holds and ErrorCode reports CodeInvalid.
+func (e *ImportError) Unwrap() error {
+	return errs.New(errs.Invalid, "file", "has %d bad rows; nothing was imported", len(e.Rows)+e.More)
+}
 
 func (e *ImportError) add(ps ...RowError) {
 	for _, p := range ps {

@@ -209,10 +209,18 @@ func liveMember(ctx context.Context, tx storage.Tx, teamID, userID, field string
 		return team.Member{}, errs.New(errs.Invalid, field, "is required")
 	}
 	m, err := tx.Member(ctx, teamID, userID)
-	if errs.CodeOf(err) == errs.NotFound || err == nil && m.Membership.Status == team.MemberRemoved {
-		return team.Member{}, errs.New(errs.NotFound, field, "no such member in this team")
+	if err == nil && m.Membership.Status == team.MemberRemoved {
+		err = errs.New(errs.NotFound, "", "removed")
 	}
-	return m, err
+	return m, blame(err, field, "no such member in this team")
+}
+
+// blame replaces a NotFound error with one that names field.
+func blame(err error, field, message string) error {
+	if errs.CodeOf(err) == errs.NotFound {
+		return errs.New(errs.NotFound, field, "%s", message)
+	}
+	return err
 }
 
 // RemoveMember marks a member removed and ends their sessions in the team;
@@ -278,7 +286,8 @@ func (s *Service) ChangeEmail(ctx context.Context, a Actor, email string) (team.
 	if err != nil {
 		return team.Member{}, err
 	}
-	return s.updateSelf(ctx, a, func(u *user.User, _ time.Time) { u.Email = e })
+	m, err := s.updateSelf(ctx, a, func(u *user.User, _ time.Time) { u.Email = e })
+	return m, renameField(err, "email", "mail_address")
 }
 
 // updateSelf changes the actor's own user and ends their other sessions.
@@ -333,7 +342,7 @@ func (s *Service) Member(ctx context.Context, a Actor, userID string) (team.Memb
 			return errs.New(errs.Invalid, "user_id", "is required")
 		}
 		m, err = tx.Member(ctx, a.TeamID, userID)
-		return err
+		return blame(err, "user_id", "no such member in this team")
 	})
 	return m, err
 }

@@ -101,7 +101,7 @@ func TestChangeEmail(t *testing.T) {
 		_, other := f.loginToken("old@x.com", password, tm.ID)
 
 		_, err := f.svc.ChangeEmail(f.ctx, a, "Taken@X.com")
-		wantErr(t, err, identity.CodeConflict, "email")
+		wantErr(t, err, identity.CodeConflict, "mail_address")
 		_, err = f.svc.ChangeEmail(f.ctx, a, "not an email")
 		wantErr(t, err, identity.CodeInvalid, "mail_address")
 		m, err := f.svc.ChangeEmail(f.ctx, a, "New@X.com")

@@ -126,8 +126,15 @@ func (s *Service) sendCode(ctx context.Context, tx storage.Tx, kind user.CodeKin
 // needs password: it sets the invited user's password and activates them.
 // An expired code is refused with CodeExpired; ReissueCode replaces it.
 func (s *Service) Activate(ctx context.Context, code, password string) error {
+	var c user.Code
+	if err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
+		c, err = s.liveCode(ctx, tx, code)
+		return err
+	}); err != nil {
+		return err
+	}
 	var hash []byte
-	if password != "" {
+	if c.Kind == user.CodeInvitation {
 		h, err := s.hasher.Hash(ctx, "password", password)
 		if err != nil {
 			return err
@@ -135,12 +142,9 @@ func (s *Service) Activate(ctx context.Context, code, password string) error {
 		hash = h
 	}
 	return s.store.Write(ctx, func(tx storage.Tx) error {
-		c, err := s.liveCode(ctx, tx, code)
+		c, err := s.liveCode(ctx, tx, code) // again: it may have been used meanwhile
 		if err != nil {
 			return err
-		}
-		if c.Kind == user.CodeInvitation && hash == nil {
-			return errs.New(errs.Invalid, "password", "is required to accept an invitation")
 		}
 		now := s.clock()
 		if err := s.activateMember(ctx, tx, c, hash, now); err != nil {

@@ -65,8 +65,8 @@ func ownTeam(a Actor, teamID, field string) error {
 	return nil
 }
 
-// UpdateTeam replaces the profile of the actor's team; admins only. Zero
-// Region and Domain keep the team's current ones.
+// UpdateTeam replaces the profile of the actor's team; admins only. A zero
+// PlanID, Region or Domain keeps the team's current one.
 func (s *Service) UpdateTeam(ctx context.Context, a Actor, teamID string, p team.Profile) (team.Team, error) {
 	if err := ownTeam(a, teamID, "team_update_id"); err != nil {
 		return team.Team{}, err
@@ -86,17 +86,22 @@ func (s *Service) UpdateTeam(ctx context.Context, a Actor, teamID string, p team
 		if t, err = tx.Team(ctx, teamID); err != nil {
 			return err
 		}
-		if p.Region == "" {
-			p.Region = t.Region
-		}
-		if p.Domain == "" {
-			p.Domain = t.Domain
-		}
+		keep(&p.PlanID, t.PlanID)
+		keep(&p.Region, t.Region)
+		keep(&p.Domain, t.Domain)
 		p.Apply(&t)
 		t.UpdatedAt = s.clock()
 		return tx.UpdateTeam(ctx, t)
 	})
 	return t, err
+}
+
+// keep sets a zero *v to current.
+func keep[T comparable](v *T, current T) {
+	var zero T
+	if *v == zero {
+		*v = current
+	}
 }
 
 // Client is an application acting through an access token, as
@@ -277,7 +282,7 @@ func (s *Service) ProjectMembers(ctx context.Context, a Actor, projectID string)
 	var ms []team.ProjectMember
 	err := s.store.Read(ctx, func(tx storage.Tx) error {
 		if _, err := tx.Project(ctx, a.TeamID, projectID); err != nil {
-			return err
+			return blame(err, "project_id", "no such project in this team")
 		}
 		var err error
 		ms, err = tx.ProjectMembers(ctx, a.TeamID, projectID)

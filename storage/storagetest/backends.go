@@ -66,20 +66,27 @@ func Postgres(tb testing.TB) *storage.DB {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 
+	// The schema is made and dropped through a handle of its own, so the
+	// cleanup works whatever the test did to the store's.
 	ctx := context.Background()
+	admin, err := storage.Open(ctx, dsn)
+	if err != nil {
+		tb.Fatalf("open Postgres: %v", err)
+	}
+	if _, err := admin.Bun().ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		admin.Close()
+		tb.Fatalf("create schema %s: %v", schema, err)
+	}
 	db, err := storage.Open(ctx, u.String())
 	if err != nil {
 		tb.Fatalf("open Postgres: %v", err)
 	}
-	if _, err := db.Bun().ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		db.Close()
-		tb.Fatalf("create schema %s: %v", schema, err)
-	}
 	tb.Cleanup(func() {
-		if _, err := db.Bun().ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+		db.Close()
+		if _, err := admin.Bun().ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
 			tb.Errorf("drop schema %s: %v", schema, err)
 		}
-		db.Close()
+		admin.Close()
 	})
 	if err := db.Migrate(ctx); err != nil {
 		tb.Fatalf("migrate schema %s: %v", schema, err)

@@ -1,8 +1,9 @@
 // Package httpapi mounts the library's HTTP endpoints on any mux that can
-// register a Go 1.22 method-and-path pattern: the 689Cloud user-management
-// family (/api/user/...), the v5 entity family (/api/v5/entity/...), the
-// tenant v2 family (/api/v2/tenant/...) and the application portal
-// (/app-portal-service/v2.2/...). It uses only the standard library.
+// register a Go 1.22 pattern: the 689Cloud user-management family
+// (/api/user/...), the v5 entity family (/api/v5/entity/...), the tenant v2
+// family (/api/v2/tenant/...) and the application portal
+// (/app-portal-service/v2.2/...), and the endpoint reference that describes
+// them (GET /openapi.json). It uses only the standard library.
 package httpapi
 
 import (
@@ -27,7 +28,8 @@ type Options struct {
 	MaxBodyBytes int64
 	// MaxCSVBytes limits an imported CSV file (default 32 MiB).
 	MaxCSVBytes int64
-	// Logger receives one line per failed request; default discard.
+	// Logger receives one line per request that failed on the server's side;
+	// default discard.
 	Logger *slog.Logger
 }
 
@@ -57,22 +59,27 @@ type api struct {
 	opts Options
 }
 
-// Mount registers every endpoint of the four families on mux, served by svc.
+// Mount registers every endpoint of the four families and the endpoint
+// reference on mux, served by svc.
 func Mount(mux Mux, svc *identity.Service, opts Options) {
 	a := &api{svc: svc, opts: opts.withDefaults()}
 	for _, r := range a.routes() {
-		method, path, _ := strings.Cut(r.pattern, " ")
-		mux.Handle(method+" "+a.opts.Prefix+path, r.handler)
+		pattern := a.opts.Prefix + r.path
+		if r.method != "" {
+			pattern = r.method + " " + pattern
+		}
+		mux.Handle(pattern, r.handler)
 	}
 }
 
 // route is one mounted endpoint.
 type route struct {
-	pattern string // "METHOD /path"
+	method  string // "" lets the handler answer a wrong method itself
+	path    string // without the prefix
 	handler http.Handler
 }
 
 // routes lists every endpoint; each family adds its own.
 func (a *api) routes() []route {
-	return nil
+	return append(a.cloud689Routes(), a.referenceRoute())
 }

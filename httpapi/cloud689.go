@@ -1,0 +1,162 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/embedid/identity"
+)
+
+// The 689Cloud family: POST /api/user/..., with form-encoded, JSON or
+// multipart parameters, answered in one envelope whatever the outcome.
+
+const base689 = "/api/user/"
+
+// endpoint689 is one endpoint of the 689Cloud family.
+type endpoint689 struct {
+	name        string // the path under /api/user/
+	session     bool   // needs a session: auth_token or a bearer token
+	upload      bool   // takes a CSV file, so its body may be as large as one
+	description string // of a success; "" means "OK"
+	serve       func(*call689) (any, error)
+}
+
+// call689 is a request to a 689Cloud endpoint being served.
+type call689 struct {
+	*params
+	r     *http.Request
+	actor identity.Actor // the session's member, when the endpoint needs one
+}
+
+func (c *call689) ctx() context.Context { return c.r.Context() }
+
+func (a *api) endpoints689() []endpoint689 {
+	return []endpoint689{
+		{name: "signup", serve: a.signup, description: "New user and team is created"},
+		{name: "activation", serve: a.activation},
+		{name: "getactivationcode", serve: a.getActivationCode},
+		{name: "login/checkmail", serve: a.checkMail},
+		{name: "login", serve: a.login},
+		{name: "logout", serve: a.logout},
+		{name: "list", session: true, serve: a.list},
+		{name: "project", session: true, serve: a.project},
+		{name: "create", session: true, serve: a.create},
+		{name: "importusercsv", session: true, upload: true, serve: a.importCSV},
+		{name: "update", session: true, serve: a.update},
+		{name: "remove", session: true, serve: a.remove},
+		{name: "info", session: true, serve: a.info},
+		{name: "profile", session: true, serve: a.profile},
+		{name: "changepassword", session: true, serve: a.changePassword},
+		{name: "changeemail", session: true, serve: a.changeEmail},
+		{name: "getteam", session: true, serve: a.getTeam},
+		{name: "updateteamprofile", session: true, serve: a.updateTeamProfile},
+	}
+}
+
+// cloud689Routes mounts each endpoint on its path for every method, so that a
+// wrong method is answered in the envelope, and every other path under
+// /api/user/ as an unknown endpoint.
+func (a *api) cloud689Routes() []route {
+	eps := a.endpoints689()
+	rs := make([]route, 0, len(eps)+1)
+	for _, e := range eps {
+		rs = append(rs, route{path: base689 + e.name, handler: a.handle689(e)})
+	}
+	unknown := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { a.fail689(w, r, errNoEndpoint()) })
+	return append(rs, route{path: base689, handler: unknown})
+}
+
+func (a *api) handle689(e endpoint689) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			a.fail689(w, r, errMethod(r, http.MethodPost))
+			return
+		}
+		result, err := a.serve689(w, r, e)
+		if err != nil {
+			a.fail689(w, r, err)
+			return
+		}
+		env := envelope689{Result: result, Description: e.description, StatusCode: http.StatusOK}
+		if env.Description == "" {
+			env.Description = "OK"
+		}
+		if c, ok := result.(counted); ok {
+			env.Result, env.TotalRecords = c.result, &c.total
+		}
+		writeJSON(w, http.StatusOK, env)
+	})
+}
+
+// serve689 reads the parameters, authenticates the session if e needs one,
+// and serves e.
+func (a *api) serve689(w http.ResponseWriter, r *http.Request, e endpoint689) (any, error) {
+	limit := a.opts.MaxBodyBytes
+	if e.upload {
+		limit += a.opts.MaxCSVBytes
+	}
+	p, err := readParams(w, r, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer p.close()
+	c := &call689{params: p, r: r}
+	if e.session {
+		if c.actor, err = a.svc.Authenticate(r.Context(), p.token(r, "auth_token")); err != nil {
+			return nil, err
+		}
+	}
+	return e.serve(c)
+}
+
+// envelope689 is the body of every 689Cloud answer.
+type envelope689 struct {
+	Result       any    `json:"result"`
+	Description  string `json:"description"`
+	StatusCode   int    `json:"status_code"`
+	TotalRecords *int   `json:"total_records"`
+}
+
+// counted is a result that also sets total_records.
+type counted struct {
+	result any
+	total  int
+}
+
+// status689 is the HTTP status, repeated as status_code, of each error code.
+var status689 = map[identity.Code]int{
+	identity.CodeInvalid:         http.StatusBadRequest,
+	identity.CodeUnauthorized:    http.StatusUnauthorized,
+	identity.CodeForbidden:       http.StatusForbidden,
+	identity.CodeNotFound:        http.StatusNotFound,
+	identity.CodeConflict:        http.StatusConflict,
+	identity.CodeExpired:         http.StatusGone,
+	identity.CodeTooManyRequests: http.StatusTooManyRequests,
+	identity.CodeInternal:        http.StatusInternalServerError,
+}
+
+// fail689 answers err in the envelope: result null (the bad rows of a refused
+// import) and the error's message as description. The cause of a failure of
+// the server is logged, never shown.
+func (a *api) fail689(w http.ResponseWriter, r *http.Request, err error) {
+	env := envelope689{Description: identity.ErrorMessage(err)}
+	status, ok := status689[identity.ErrorCode(err)]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if se, ok := errors.AsType[*statusError](err); ok {
+		status, env.Description = se.status, se.Error()
+	}
+	if ie, ok := errors.AsType[*identity.ImportError](err); ok {
+		n := len(ie.Rows) + ie.More
+		env.Description, env.Result, env.TotalRecords = ie.Error(), rows689(ie.Rows), &n
+	}
+	if status == http.StatusInternalServerError {
+		env.Description = "internal error"
+		a.opts.Logger.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "err", err)
+	}
+	env.StatusCode = status
+	writeJSON(w, status, env)
+}

@@ -15,6 +15,12 @@ import (
 // activeMembership re-reads the actor's membership inside a transaction, so a
 // role changed or a member removed since authentication counts at once.
 func activeMembership(ctx context.Context, tx storage.Tx, a Actor) (team.Membership, error) {
+	if a.operator {
+		if err := tx.LockTeam(ctx, a.TeamID); err != nil {
+			return team.Membership{}, blame(err, "team_id", "no such team")
+		}
+		return team.Membership{TeamID: a.TeamID, Role: team.RoleAdmin, Status: team.MemberActive}, nil
+	}
 	m, err := tx.Membership(ctx, a.TeamID, a.UserID)
 	if err == nil && m.Status != team.MemberActive {
 		err = errs.New(errs.Unauthorized, "auth_token", "your membership of this team is no longer active")

@@ -12,13 +12,23 @@ import (
 	"github.com/embedid/identity/user"
 )
 
-// Actor is a member acting through a session, as Authenticate returns it.
+// Actor is a member acting through a session, as Authenticate returns it,
+// or an operator acting on a team, as Operator returns it.
 type Actor struct {
 	UserID string
 	TeamID string
 	Role   team.Role
 	// session is the hash of the token that authenticated the actor.
 	session []byte
+	// operator is set for Operator's actors, who hold no membership.
+	operator bool
+}
+
+// Operator returns an actor with an admin's rights in a team without being
+// one of its members, for the host's own tools (identityd import uses it).
+// Never hand one to a request from outside.
+func Operator(teamID string) Actor {
+	return Actor{TeamID: teamID, Role: team.RoleAdmin, operator: true}
 }
 
 // TeamsForEmail lists the teams the user with email belongs to and has not

@@ -49,7 +49,9 @@ func WithMigrate() Option {
 //   - "postgres://..." or "postgresql://..." is a Postgres database reached
 //     through pgx. URL parameters go to pgx: sslmode, connect_timeout, and
 //     run-time parameters such as search_path, which puts the tables in a
-//     schema of the host's choice.
+//     schema of the host's choice. The pool holds at most
+//     max(8, 4*GOMAXPROCS) connections, so a burst of requests queues
+//     instead of exhausting the server's max_connections.
 //
 // With WithMigrate, Open also brings the schema up to date. The pool is
 // database/sql's, which Bun exposes for tuning (SetMaxOpenConns and the
@@ -96,7 +98,11 @@ func openDSN(dsn string) (*DB, error) {
 		if err != nil {
 			return nil, &errs.Error{Code: errs.Invalid, Field: "db", Message: "is not a valid Postgres URL", Err: err}
 		}
-		return &DB{bun: bun.NewDB(stdlib.OpenDB(*cfg), pgdialect.New()), d: postgresDialect, owned: true}, nil
+		sqldb := stdlib.OpenDB(*cfg)
+		conns := max(8, 4*runtime.GOMAXPROCS(0))
+		sqldb.SetMaxOpenConns(conns)
+		sqldb.SetMaxIdleConns(conns)
+		return &DB{bun: bun.NewDB(sqldb, pgdialect.New()), d: postgresDialect, owned: true}, nil
 	}
 	return nil, errs.New(errs.Invalid, "db", "must be sqlite:PATH, sqlite::memory: or a postgres:// URL")
 }

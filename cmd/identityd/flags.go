@@ -1,0 +1,119 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/embedid/identity"
+)
+
+// flagSet holds the flags of one command; its configuration flags fall back
+// on IDENTITYD_* environment variables, and flags given on the command line
+// win over them.
+type flagSet struct {
+	*flag.FlagSet
+	name       string   // the command, e.g. "team create"
+	positional string   // synopsis of the positional arguments, "" for none
+	env        []string // the flags read from the environment
+}
+
+func newFlagSet(name, positional string) *flagSet {
+	fs := &flagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError), name: name, positional: positional}
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}
+
+// envName is the environment variable of a flag: -bcrypt-cost is read from
+// IDENTITYD_BCRYPT_COST.
+func envName(flag string) string {
+	return "IDENTITYD_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}
+
+// fromEnv makes the named flag fall back on its environment variable.
+func (fs *flagSet) fromEnv(name string) {
+	fs.env = append(fs.env, name)
+	f := fs.Lookup(name)
+	f.Usage += " (env " + envName(name) + ")"
+}
+
+// parse sets the flags from args, then those of them not in args from the
+// environment. -h prints the command's usage on stdout and returns
+// flag.ErrHelp.
+func (fs *flagSet) parse(e *env, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.printUsage(e.stdout)
+			return err
+		}
+		return usagef("%v", err)
+	}
+	if fs.positional == "" && fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for _, name := range fs.env {
+		if v := e.getenv(envName(name)); v != "" && !given[name] {
+			if err := fs.Set(name, v); err != nil {
+				return usagef("invalid value %q for %s: %v", v, envName(name), err)
+			}
+		}
+	}
+	return nil
+}
+
+func (fs *flagSet) printUsage(w io.Writer) {
+	fmt.Fprintf(w, "usage: identityd %s\n\nflags:\n", strings.TrimSpace(fs.name+" [flags] "+fs.positional))
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}
+
+// require checks that the named string flags are set.
+func (fs *flagSet) require(names ...string) error {
+	for _, name := range names {
+		if fs.Lookup(name).Value.String() == "" {
+			return usagef("-%s is required", name)
+		}
+	}
+	return nil
+}
+
+// db defines the -db flag.
+func (fs *flagSet) db() *string {
+	p := fs.String("db", "sqlite:identity.db", "database `DSN`: sqlite:PATH, sqlite::memory: or postgres://...")
+	fs.fromEnv("db")
+	return p
+}
+
+// config is what a command passes to identity.New.
+type config struct {
+	bcryptCost    int
+	activationTTL time.Duration
+	tokenTTL      time.Duration
+	region        string
+}
+
+func defaultConfig() config {
+	return config{
+		bcryptCost:    identity.DefaultBcryptCost,
+		activationTTL: identity.DefaultActivationTTL,
+		tokenTTL:      identity.DefaultTokenTTL,
+	}
+}
+
+// configFlags defines the flags of the options that hash passwords and send
+// codes, with c's values as defaults.
+func (fs *flagSet) configFlags(c *config) {
+	fs.IntVar(&c.bcryptCost, "bcrypt-cost", c.bcryptCost, "bcrypt `cost` of new password hashes, 4 to 31")
+	fs.fromEnv("bcrypt-cost")
+	fs.DurationVar(&c.activationTTL, "activation-ttl", c.activationTTL, "lifetime of activation and invitation codes")
+	fs.fromEnv("activation-ttl")
+	fs.StringVar(&c.region, "region", c.region, "default `region` for national phone numbers of teams without one, e.g. CN")
+	fs.fromEnv("region")
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestBar(t *testing.T) {
+	for _, tc := range []struct {
+		done, total int64
+		want        string
+	}{
+		{0, 3 << 20, "\r[>                             ]   0%        0 B/3.0 MiB"},
+		{1288490, 3040870, "\r[============>                 ]  42%    1.2 MiB/2.9 MiB"},
+		{3 << 20, 3 << 20, "\r[==============================] 100%    3.0 MiB/3.0 MiB"},
+		{0, 0, "\r[==============================] 100%        0 B/0 B"},
+		{1023, 1 << 40, "\r[>                             ]   0%     1023 B/1.0 TiB"},
+	} {
+		if got := bar(tc.done, tc.total); got != tc.want {
+			t.Errorf("bar(%d, %d) = %q, want %q", tc.done, tc.total, got, tc.want)
+		}
+	}
+}
+
+// clockAt is a clock the test moves.
+type clockAt struct{ now time.Time }
+
+func (c *clockAt) Now() time.Time { return c.now }
+
+func TestProgressRedrawsAtMostEvery100ms(t *testing.T) {
+	var out bytes.Buffer
+	c := &clockAt{now: time.Unix(0, 0)}
+	p := newProgress(io.NopCloser(strings.NewReader(strings.Repeat("x", 100))), 100, &out)
+	p.now = c.Now
+	buf := make([]byte, 10)
+	read := func(d time.Duration) {
+		c.now = c.now.Add(d)
+		if _, err := p.Read(buf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read(time.Second) // drawn
+	read(50 * time.Millisecond)
+	read(49 * time.Millisecond)
+	read(time.Millisecond) // drawn
+	if n := strings.Count(out.String(), "\r"); n != 2 {
+		t.Fatalf("drawn %d times, want 2: %q", n, out.String())
+	}
+	if _, err := io.ReadAll(p); err != nil {
+		t.Fatal(err)
+	}
+	p.Close()
+	if !strings.HasSuffix(out.String(), "100%      100 B/100 B\n") || strings.Count(out.String(), "\n") != 1 {
+		t.Errorf("drawn %q, want one final line at 100%%", out.String())
+	}
+}
+
+func TestIsTerminal(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "f"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if isTerminal(f) || isTerminal(&bytes.Buffer{}) {
+		t.Error("a file or a buffer is taken for a terminal")
+	}
+	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+		defer tty.Close()
+		if !isTerminal(tty) {
+			t.Error("/dev/tty is not taken for a terminal")
+		}
+	}
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/embedid/identity"
+	"github.com/embedid/identity/httpapi"
+)
+
+// Limits of the HTTP server. Reads and writes allow for a CSV import of the
+// largest size httpapi accepts, whose passwords are all hashed.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = time.Minute
+	writeTimeout      = 2 * time.Minute
+	idleTimeout       = 2 * time.Minute
+	maxHeaderBytes    = 64 << 10
+	shutdownTimeout   = 15 * time.Second
+	healthTimeout     = 2 * time.Second
+)
+
+func serve(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("serve", "")
+	addr := fs.String("addr", "127.0.0.1:8080", "`address` to listen on; port 0 picks a free one")
+	fs.fromEnv("addr")
+	db := fs.db()
+	c := defaultConfig()
+	fs.configFlags(&c)
+	fs.DurationVar(&c.tokenTTL, "token-ttl", c.tokenTTL, "lifetime of access tokens")
+	fs.fromEnv("token-ttl")
+	if err := fs.parse(e, args); err != nil {
+		return err
+	}
+	return withService(ctx, e, *db, c, func(svc *identity.Service) error {
+		ln, err := net.Listen("tcp", *addr)
+		if err != nil {
+			return err
+		}
+		return serveUntilDone(ctx, newServer(svc, e.log), ln, e.log)
+	})
+}
+
+// newServer returns a server of the API families and /healthz.
+func newServer(svc *identity.Service, log *slog.Logger) *http.Server {
+	mux := http.NewServeMux()
+	httpapi.Mount(mux, svc, httpapi.Options{Logger: log})
+	mux.Handle("GET /healthz", healthz(svc.Store(), log))
+	return &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
+// serveUntilDone serves on ln until ctx is done, then shuts the server down
+// gracefully.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Logger) error {
+	log.Info("listening", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// pinger is the part of the store a health check needs.
+type pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// healthz answers 200 {"status":"ok"} when the store answers a ping in time,
+// and 503 {"status":"unavailable"} otherwise.
+func healthz(store pinger, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+		defer cancel()
+		status, body := http.StatusOK, `{"status":"ok"}`
+		if err := store.Ping(ctx); err != nil {
+			log.WarnContext(ctx, "health check failed", "err", err)
+			status, body = http.StatusServiceUnavailable, `{"status":"unavailable"}`
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(status)
+		io.WriteString(w, body+"\n")
+	})
+}

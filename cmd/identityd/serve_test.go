@@ -1,0 +1,148 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/embedid/identity"
+	"github.com/embedid/identity/storage"
+	"github.com/embedid/identity/user"
+)
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestServe(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	args := []string{"serve", "-addr", "127.0.0.1:0", "-db", tempDSN(t), "-bcrypt-cost", "4"}
+	go func() {
+		done <- run(ctx, args, nil, io.Discard, &stderr, func(string) string { return "" })
+	}()
+	addr := listening(t, &stderr, done)
+
+	resp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(body) != `{"status":"ok"}`+"\n" || resp.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("GET /healthz: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve exited %d: %s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop after its context was cancelled")
+	}
+	if len(logLines(t, stderr.String(), "stopped")) != 1 {
+		t.Errorf("no stopped line in:\n%s", stderr.String())
+	}
+}
+
+// listening waits for serve to log the address it listens on.
+func listening(t *testing.T, stderr *syncBuffer, done <-chan int) string {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		if lines := logLines(t, stderr.String(), "listening"); len(lines) > 0 {
+			addr, _ := lines[0]["addr"].(string)
+			return addr
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited %d: %s", code, stderr.String())
+		case <-deadline:
+			t.Fatalf("serve did not log its address: %s", stderr.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+func TestServeAddressInUse(t *testing.T) {
+	busy := httptest.NewServer(http.NotFoundHandler())
+	defer busy.Close()
+	r := runCLI(t, nil, "serve", "-addr", strings.TrimPrefix(busy.URL, "http://"), "-db", tempDSN(t))
+	if r.code != 1 || !strings.Contains(lastLine(r.stderr), "address already in use") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestHealthz(t *testing.T) {
+	store, err := storage.Open(t.Context(), tempDSN(t), storage.WithMigrate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	h := healthz(store, slog.New(slog.NewJSONHandler(&logs, nil)))
+	check := func(status int, body string) {
+		t.Helper()
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+		if rec.Code != status || rec.Body.String() != body+"\n" {
+			t.Errorf("GET /healthz: %d %q, want %d %q", rec.Code, rec.Body.String(), status, body)
+		}
+	}
+	check(http.StatusOK, `{"status":"ok"}`)
+	if err := store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	check(http.StatusServiceUnavailable, `{"status":"unavailable"}`)
+	if !strings.Contains(logs.String(), "health check failed") {
+		t.Errorf("the failure was not logged: %q", logs.String())
+	}
+}
+
+func TestLogNotifier(t *testing.T) {
+	var logs bytes.Buffer
+	n := identity.Notification{
+		Kind: user.CodeActivation, To: "ada@example.com", Code: "abc234", UserID: "u1", TeamID: "t1",
+		ExpiresAt: time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC),
+	}
+	if err := logNotifier(slog.New(slog.NewJSONHandler(&logs, nil))).Notify(t.Context(), n); err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(logs.Bytes(), &got); err != nil || strings.Count(logs.String(), "\n") != 1 {
+		t.Fatalf("logged %q: %v", logs.String(), err)
+	}
+	for k, want := range map[string]string{
+		"msg": "notification", "kind": "activation", "to": "ada@example.com", "code": "abc234",
+		"user_id": "u1", "team_id": "t1", "expires_at": "2026-11-24T09:30:00Z",
+	} {
+		if got[k] != want {
+			t.Errorf("%s = %v, want %q", k, got[k], want)
+		}
+	}
+}

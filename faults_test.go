@@ -14,7 +14,8 @@ import (
 	"github.com/embedid/identity/team"
 )
 
-// faultyStore fails the nth membership insert of its writes.
+// faultyStore fails the membership insert that reaches the nth membership
+// of its writes.
 type faultyStore struct {
 	storage.Store
 	failAt int64
@@ -37,6 +38,13 @@ func (tx *faultyTx) InsertMembershipIfAbsent(ctx context.Context, m team.Members
 		return false, errInjected
 	}
 	return tx.Tx.InsertMembershipIfAbsent(ctx, m)
+}
+
+func (tx *faultyTx) InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership) (map[string]bool, error) {
+	if n := tx.s.calls.Add(int64(len(ms))); n >= tx.s.failAt && n-int64(len(ms)) < tx.s.failAt {
+		return nil, errInjected
+	}
+	return tx.Tx.InsertMembershipsIfAbsent(ctx, ms)
 }
 
 func TestImportFailingMidwayLeavesNothing(t *testing.T) {

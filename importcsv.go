@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/embedid/identity/internal/csvimport"
 	"github.com/embedid/identity/internal/errs"
+	"github.com/embedid/identity/internal/secret"
 	"github.com/embedid/identity/storage"
 	"github.com/embedid/identity/team"
 	"github.com/embedid/identity/user"
@@ -175,55 +178,189 @@ func (s *Service) hashAll(ctx context.Context, rows []csvimport.Row) ([][]byte, 
 	}
 }
 
+// importBatch is how many rows importRows writes at a time.
+const importBatch = 500
+
+// importRows writes the rows, batch by batch, and collects every row the
+// database refuses; any refusal leaves the transaction to be rolled back.
 func (s *Service) importRows(ctx context.Context, tx storage.Tx, actor team.Membership, rows []csvimport.Row, hashes [][]byte) (ImportResult, error) {
 	var res ImportResult
 	var invites []user.User
 	bad := &ImportError{}
-	now := s.clock()
-	for i, row := range rows {
-		u := s.newUser(now, actor.TeamID, row.Names, row.Email)
-		u.Mobile = row.Mobile
-		if row.TimeZone != nil {
-			u.Settings.TimeZone = *row.TimeZone
-		}
-		if row.Lang != "" {
-			u.Settings.Lang = row.Lang
-		}
-		status := team.MemberActive
-		if hashes[i] != nil {
-			u.Status, u.ActivatedAt, u.PasswordHash, u.PasswordChangedAt = user.StatusActive, now, hashes[i], now
-		}
-		got, err := s.userFor(ctx, tx, u)
-		if errs.CodeOf(err) == errs.Conflict {
-			bad.add(RowError{Line: row.Line, Column: "mobile", Reason: "belongs to another user"})
-			continue
-		}
+	for start := 0; start < len(rows); start += importBatch {
+		end := min(start+importBatch, len(rows))
+		b := importing{s: s, tx: tx, teamID: actor.TeamID, now: s.clock(), rows: rows[start:end], hashes: hashes[start:end], bad: bad}
+		invited, err := b.write(ctx)
 		if err != nil {
 			return res, err
 		}
-		if got.ID == u.ID && hashes[i] == nil {
-			status = team.MemberPending
-			invites = append(invites, got)
-		}
-		m := team.Membership{TeamID: actor.TeamID, UserID: got.ID, Role: row.Role, Status: status, Pool: team.PoolAlive, CreatedAt: now, UpdatedAt: now}
-		joined, err := tx.InsertMembershipIfAbsent(ctx, m)
-		if err != nil {
-			return res, err
-		}
-		if !joined {
-			bad.add(RowError{Line: row.Line, Column: "mail_address", Reason: "already belongs to a member of this team"})
-			continue
-		}
-		res.Imported++
+		res.Imported += len(b.rows)
+		invites = append(invites, invited...)
 	}
 	if !bad.empty() {
-		return res, bad
+		return ImportResult{}, bad
 	}
-	for _, u := range invites {
-		if err := s.sendCode(ctx, tx, user.CodeInvitation, u, actor.TeamID); err != nil {
-			return res, err
-		}
+	if err := s.invite(ctx, tx, actor.TeamID, invites); err != nil {
+		return ImportResult{}, err
 	}
 	res.Invited = len(invites)
 	return res, nil
+}
+
+// importing is one batch of rows being written.
+type importing struct {
+	s      *Service
+	tx     storage.Tx
+	teamID string
+	now    time.Time
+	rows   []csvimport.Row
+	hashes [][]byte
+	bad    *ImportError
+}
+
+// write adds the batch's members, creating the users no email names yet,
+// and returns the new users without a password, to be invited.
+func (b *importing) write(ctx context.Context) ([]user.User, error) {
+	ids, err := b.existing(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fresh, err := b.create(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	ms := make([]team.Membership, 0, len(b.rows))
+	for i, row := range b.rows {
+		if id := ids[i]; id != "" {
+			status := team.MemberActive
+			if b.hashes[i] == nil && fresh[id] {
+				status = team.MemberPending
+			}
+			ms = append(ms, team.Membership{TeamID: b.teamID, UserID: id, Role: row.Role, Status: status, Pool: team.PoolAlive, CreatedAt: b.now, UpdatedAt: b.now})
+		}
+	}
+	joined, err := b.tx.InsertMembershipsIfAbsent(ctx, ms)
+	if err != nil {
+		return nil, err
+	}
+	var invites []user.User
+	for i, row := range b.rows {
+		id := ids[i]
+		switch {
+		case id == "":
+		case !joined[id]:
+			b.bad.add(RowError{Line: row.Line, Column: "mail_address", Reason: "already belongs to a member of this team"})
+		case fresh[id] && b.hashes[i] == nil:
+			invites = append(invites, b.user(i, id))
+		}
+	}
+	return invites, nil
+}
+
+// existing returns, for each row, the ID of the user its email names, or "".
+func (b *importing) existing(ctx context.Context) ([]string, error) {
+	emails := make([]string, len(b.rows))
+	for i, row := range b.rows {
+		emails[i] = row.Email.Normalized
+	}
+	us, err := b.tx.UsersByEmails(ctx, emails)
+	if err != nil {
+		return nil, err
+	}
+	byEmail := make(map[string]string, len(us))
+	for _, u := range us {
+		byEmail[u.Email.Normalized] = u.ID
+	}
+	ids := make([]string, len(b.rows))
+	for i, e := range emails {
+		ids[i] = byEmail[e]
+	}
+	return ids, nil
+}
+
+// create inserts a user for each row without one, filling in ids, and
+// returns the IDs it created. A row whose mobile another user holds is bad.
+func (b *importing) create(ctx context.Context, ids []string) (map[string]bool, error) {
+	var mobiles []string
+	for i, row := range b.rows {
+		if ids[i] == "" && !row.Mobile.IsZero() {
+			mobiles = append(mobiles, row.Mobile.E164())
+		}
+	}
+	holders, err := b.tx.UsersByMobiles(ctx, mobiles)
+	if err != nil {
+		return nil, err
+	}
+	taken := make(map[string]bool, len(holders))
+	for _, u := range holders {
+		taken[u.Mobile.E164()] = true
+	}
+	var us []user.User
+	for i, row := range b.rows {
+		switch {
+		case ids[i] != "":
+		case !row.Mobile.IsZero() && taken[row.Mobile.E164()]:
+			b.bad.add(RowError{Line: row.Line, Column: "mobile", Reason: "belongs to another user"})
+		default:
+			ids[i] = secret.ID(b.now)
+			us = append(us, b.user(i, ids[i]))
+		}
+	}
+	added, err := b.tx.InsertUsersIfAbsent(ctx, us)
+	if err != nil {
+		return nil, err
+	}
+	for i, row := range b.rows {
+		if id := ids[i]; id != "" && !added[id] && slices.ContainsFunc(us, func(u user.User) bool { return u.ID == id }) {
+			// Another request took the email or mobile since existing ran.
+			b.bad.add(RowError{Line: row.Line, Column: "mail_address", Reason: "was registered by another request meanwhile; import again"})
+			ids[i] = ""
+		}
+	}
+	return added, nil
+}
+
+// user returns the new user row i describes, with ID id.
+func (b *importing) user(i int, id string) user.User {
+	row := b.rows[i]
+	u := b.s.newUser(b.now, b.teamID, row.Names, row.Email)
+	u.ID, u.Mobile = id, row.Mobile
+	if row.TimeZone != nil {
+		u.Settings.TimeZone = *row.TimeZone
+	}
+	if row.Lang != "" {
+		u.Settings.Lang = row.Lang
+	}
+	if h := b.hashes[i]; h != nil {
+		u.Status, u.ActivatedAt, u.PasswordHash, u.PasswordChangedAt = user.StatusActive, b.now, h, b.now
+	}
+	return u
+}
+
+// invite stores an invitation code for each user and sends it.
+func (s *Service) invite(ctx context.Context, tx storage.Tx, teamID string, us []user.User) error {
+	if len(us) == 0 {
+		return nil
+	}
+	if s.notifier == nil {
+		return errs.New(errs.Internal, "", "no notifier is configured to deliver the invitation codes")
+	}
+	now := s.clock()
+	codes := make([]user.Code, len(us))
+	plain := make([]string, len(us))
+	for i, u := range us {
+		var hash []byte
+		plain[i], hash = secret.Code()
+		codes[i] = user.Code{Hash: hash, Kind: user.CodeInvitation, UserID: u.ID, TeamID: teamID, CreatedAt: now, ExpiresAt: now.Add(s.activationTTL)}
+	}
+	if err := tx.InsertCodes(ctx, codes); err != nil {
+		return err
+	}
+	for i, u := range us {
+		n := Notification{Kind: user.CodeInvitation, To: u.Email.Display, Code: plain[i], UserID: u.ID, TeamID: teamID, ExpiresAt: codes[i].ExpiresAt}
+		if err := s.notifier.Notify(ctx, n); err != nil {
+			return errs.Wrap("notify", err)
+		}
+	}
+	return nil
 }

@@ -31,8 +31,8 @@ func codeOf(r *codeRow) user.Code {
 	}
 }
 
-func (t *tx) InsertCode(ctx context.Context, c user.Code) error {
-	r := &codeRow{
+func codeRowOf(c *user.Code) *codeRow {
+	return &codeRow{
 		Hash:      c.Hash,
 		Kind:      string(c.Kind),
 		UserID:    c.UserID,
@@ -40,7 +40,10 @@ func (t *tx) InsertCode(ctx context.Context, c user.Code) error {
 		CreatedAt: dbTime(c.CreatedAt),
 		ExpiresAt: dbTime(c.ExpiresAt),
 	}
-	return t.insert(ctx, "insert code", "user or team not found", r)
+}
+
+func (t *tx) InsertCode(ctx context.Context, c user.Code) error {
+	return t.insert(ctx, "insert code", "user or team not found", codeRowOf(&c))
 }
 
 func (t *tx) Code(ctx context.Context, hash []byte) (user.Code, error) {

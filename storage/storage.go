@@ -58,9 +58,17 @@ type Tx interface {
 	// case it does nothing and reports false (INSERT ... ON CONFLICT DO
 	// NOTHING), so concurrent callers never fail or duplicate.
 	InsertUserIfAbsent(ctx context.Context, u user.User) (bool, error)
+	// InsertUsersIfAbsent adds, in multi-row statements, every user whose
+	// email and mobile nobody holds, skips the others as InsertUserIfAbsent
+	// does, and returns the IDs of those it added.
+	InsertUsersIfAbsent(ctx context.Context, us []user.User) (map[string]bool, error)
 	User(ctx context.Context, userID string) (user.User, error)
 	UserByEmail(ctx context.Context, normalized string) (user.User, error)
 	UserByMobile(ctx context.Context, e164 string) (user.User, error)
+	// UsersByEmails returns the users holding any of the normalized emails,
+	// in no order; UsersByMobiles does the same for E.164 mobiles.
+	UsersByEmails(ctx context.Context, normalized []string) ([]user.User, error)
+	UsersByMobiles(ctx context.Context, e164 []string) ([]user.User, error)
 	// UpdateUser writes every mutable column of u (all but ID and CreatedAt);
 	// Conflict on a taken email or mobile.
 	UpdateUser(ctx context.Context, u user.User) error
@@ -70,6 +78,10 @@ type Tx interface {
 	InsertMembership(ctx context.Context, m team.Membership) error
 	// InsertMembershipIfAbsent adds m unless the user is already in the team.
 	InsertMembershipIfAbsent(ctx context.Context, m team.Membership) (bool, error)
+	// InsertMembershipsIfAbsent adds, in multi-row statements, every
+	// membership whose user is not yet in its team, and returns the user IDs
+	// of those it added.
+	InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership) (map[string]bool, error)
 	Membership(ctx context.Context, teamID, userID string) (team.Membership, error)
 	// UpdateMembership writes Role, Status, Pool and UpdatedAt of m.
 	UpdateMembership(ctx context.Context, m team.Membership) error
@@ -96,6 +108,8 @@ type Tx interface {
 	Owners(ctx context.Context, teamID, userID string) ([]string, error)
 
 	InsertCode(ctx context.Context, c user.Code) error
+	// InsertCodes adds codes in multi-row statements.
+	InsertCodes(ctx context.Context, cs []user.Code) error
 	// Code finds a code by its hash, expired or not.
 	Code(ctx context.Context, hash []byte) (user.Code, error)
 	// DeleteCodes removes every code of kind for the user in the team.

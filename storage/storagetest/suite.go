@@ -55,6 +55,7 @@ var cases = []struct {
 	{"ConcurrentInsertIfAbsent", testConcurrentInsertIfAbsent},
 	{"WriteLosesNoUpdate", testWriteLosesNoUpdate},
 	{"Failures", testFailures},
+	{"Batches", testBatches},
 }
 
 // write runs fn in a Write and fails t if it returns an error.

@@ -1,0 +1,86 @@
+package storage
+
+import (
+	"context"
+	"slices"
+
+	"github.com/uptrace/bun"
+
+	"github.com/embedid/identity/team"
+	"github.com/embedid/identity/user"
+)
+
+// batchRows is how many rows one multi-row statement holds: few enough for
+// both dialects' limits on bound parameters with the widest table (users).
+const batchRows = 200
+
+func (t *tx) UsersByEmails(ctx context.Context, normalized []string) ([]user.User, error) {
+	return t.usersWhereIn(ctx, "u.email_norm", normalized)
+}
+
+func (t *tx) UsersByMobiles(ctx context.Context, e164 []string) ([]user.User, error) {
+	return t.usersWhereIn(ctx, "u.mobile_e164", e164)
+}
+
+// usersWhereIn returns the users whose column holds one of values.
+func (t *tx) usersWhereIn(ctx context.Context, column string, values []string) ([]user.User, error) {
+	var all []user.User
+	for chunk := range slices.Chunk(values, batchRows*4) {
+		us, err := selectAll(ctx, t, "get users", userOf, where(column+" IN (?)", bun.In(chunk)))
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, us...)
+	}
+	return all, nil
+}
+
+func (t *tx) InsertUsersIfAbsent(ctx context.Context, us []user.User) (map[string]bool, error) {
+	rows := make([]*userRow, len(us))
+	for i := range us {
+		r, err := userRowOf(&us[i])
+		if err != nil {
+			return nil, err
+		}
+		rows[i] = r
+	}
+	return insertAllIfAbsent(ctx, t, "insert users", "id", rows)
+}
+
+func (t *tx) InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership) (map[string]bool, error) {
+	rows := make([]*membershipRow, len(ms))
+	for i := range ms {
+		rows[i] = membershipRowOf(&ms[i])
+	}
+	return insertAllIfAbsent(ctx, t, "insert memberships", "user_id", rows)
+}
+
+func (t *tx) InsertCodes(ctx context.Context, cs []user.Code) error {
+	rows := make([]*codeRow, len(cs))
+	for i := range cs {
+		rows[i] = codeRowOf(&cs[i])
+	}
+	for chunk := range slices.Chunk(rows, batchRows) {
+		if _, err := t.db.NewInsert().Model(&chunk).Exec(ctx); err != nil {
+			return t.d.fail("insert codes", err, "user or team not found")
+		}
+	}
+	return nil
+}
+
+// insertAllIfAbsent inserts rows in multi-row statements, skipping those that
+// break a unique constraint, and returns the key column of those inserted.
+func insertAllIfAbsent[R any](ctx context.Context, t *tx, op, key string, rows []*R) (map[string]bool, error) {
+	added := make(map[string]bool, len(rows))
+	for chunk := range slices.Chunk(rows, batchRows) {
+		var keys []string
+		_, err := t.db.NewInsert().Model(&chunk).On("CONFLICT DO NOTHING").Returning(key).Exec(ctx, &keys)
+		if err != nil {
+			return nil, t.d.fail(op, err, "team or user not found")
+		}
+		for _, k := range keys {
+			added[k] = true
+		}
+	}
+	return added, nil
+}

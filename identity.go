@@ -30,6 +30,7 @@ type Service struct {
 	phones        contact.Validation
 	lockFailures  int
 	lockWindow    time.Duration
+	maxImportRows int
 }
 
 // Defaults of the options.
@@ -37,6 +38,8 @@ const (
 	DefaultActivationTTL = 30 * time.Minute
 	DefaultTokenTTL      = 30 * time.Minute
 	DefaultBcryptCost    = 10
+	// DefaultMaxImportRows is how many rows one CSV import may hold.
+	DefaultMaxImportRows = 1_000_000
 	// KeepMeLoginIdle is the idle limit of a session opened with keep-me-login.
 	KeepMeLoginIdle = 30 * 24 * time.Hour
 	// touchEvery is how stale a session's last use may get before a request
@@ -55,6 +58,7 @@ type config struct {
 	phones        contact.Validation
 	lockFailures  int
 	lockWindow    time.Duration
+	maxImportRows int
 }
 
 // Option configures a Service.
@@ -85,6 +89,10 @@ func WithTokenTTL(d time.Duration) Option { return func(c *config) { c.tokenTTL 
 // numbers need a team region).
 func WithDefaultRegion(region string) Option { return func(c *config) { c.region = region } }
 
+// WithMaxImportRows sets how many rows one CSV import may hold (default
+// 1,000,000); a longer file is refused before anything is written.
+func WithMaxImportRows(n int) Option { return func(c *config) { c.maxImportRows = n } }
+
 // WithLenientPhones accepts numbers that merely have a possible length for
 // their region instead of requiring valid ones.
 func WithLenientPhones() Option { return func(c *config) { c.phones = contact.Possible } }
@@ -99,6 +107,7 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 		tokenTTL:      DefaultTokenTTL,
 		lockFailures:  DefaultLockoutFailures,
 		lockWindow:    DefaultLockoutWindow,
+		maxImportRows: DefaultMaxImportRows,
 	}
 	for _, o := range opts {
 		o(&c)
@@ -108,6 +117,9 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 	}
 	if c.activationTTL <= 0 || c.tokenTTL <= 0 {
 		return nil, errs.New(errs.Invalid, "ttl", "activation and token lifetimes must be positive")
+	}
+	if c.maxImportRows < 1 {
+		return nil, errs.New(errs.Invalid, "max_import_rows", "must be at least 1")
 	}
 	if c.lockFailures < 1 || c.lockWindow <= 0 {
 		return nil, errs.New(errs.Invalid, "lockout", "needs at least one failure and a positive window")
@@ -122,7 +134,7 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 	return &Service{
 		store: store, now: c.now, notifier: c.notifier, log: c.log, hasher: hasher,
 		activationTTL: c.activationTTL, tokenTTL: c.tokenTTL, region: c.region, phones: c.phones,
-		lockFailures: c.lockFailures, lockWindow: c.lockWindow,
+		lockFailures: c.lockFailures, lockWindow: c.lockWindow, maxImportRows: c.maxImportRows,
 	}, nil
 }
 

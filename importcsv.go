@@ -114,13 +114,16 @@ func (s *Service) readRows(a Actor, r io.Reader, region string) ([]csvimport.Row
 	}
 	var rows []csvimport.Row
 	bad := &ImportError{}
-	for {
+	for n := 1; ; n++ {
 		row, problems, err := rd.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
 			return nil, errs.New(errs.Invalid, "file", "could not be read: %v", err)
+		}
+		if n > s.maxImportRows {
+			return nil, errs.New(errs.Invalid, "file", "has more than %d rows; split it", s.maxImportRows)
 		}
 		if len(problems) == 0 {
 			if err := team.CanCreate(a.Role, row.Role); err != nil {

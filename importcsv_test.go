@@ -118,3 +118,18 @@ func TestImportRoleRules(t *testing.T) {
 		wantErr(t, err, identity.CodeInvalid, "file")
 	})
 }
+
+func TestImportRowLimit(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		_, admin := f.activeTeam("admin@x.com")
+		file := csvFile(4, func(i int) string { return fmt.Sprintf("u%d@x.com,A,B,3,", i) })
+		_, err := f.svc.ImportCSV(f.ctx, admin, strings.NewReader(file))
+		wantErr(t, err, identity.CodeInvalid, "file")
+		file = csvFile(3, func(i int) string { return fmt.Sprintf("u%d@x.com,A,B,3,", i) })
+		res, err := f.svc.ImportCSV(f.ctx, admin, strings.NewReader(file))
+		must(t, err)
+		if res.Imported != 3 {
+			t.Fatalf("imported %d", res.Imported)
+		}
+	}, identity.WithMaxImportRows(3))
+}

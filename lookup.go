@@ -112,6 +112,19 @@ func (s *Service) criteria(in Criteria) (team.Criteria, error) {
 	return q, nil
 }
 
+// ClientTeam returns the client's own team.
+func (s *Service) ClientTeam(ctx context.Context, c Client) (team.Team, error) {
+	if err := c.canRead(); err != nil {
+		return team.Team{}, err
+	}
+	var t team.Team
+	err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
+		t, err = tx.Team(ctx, c.TeamID)
+		return err
+	})
+	return t, err
+}
+
 // FindByID returns a member of the client's team who is not removed.
 func (s *Service) FindByID(ctx context.Context, c Client, userID string) (team.Member, error) {
 	return s.Profile(ctx, c, userID)

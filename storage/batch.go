@@ -52,7 +52,59 @@ func (t *tx) InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership
 	for i := range ms {
 		rows[i] = membershipRowOf(&ms[i])
 	}
-	return insertAllIfAbsent(ctx, t, "insert memberships", "user_id", rows)
+	if err := t.fillListKeys(ctx, rows); err != nil {
+		return nil, err
+	}
+	added, err := insertAllIfAbsent(ctx, t, "insert memberships", "user_id", rows)
+	if err != nil {
+		return nil, err
+	}
+	listed := map[string]int{}
+	for _, m := range ms {
+		if added[m.UserID] && m.Status != team.MemberRemoved {
+			listed[m.TeamID]++
+		}
+	}
+	for teamID, n := range listed {
+		if err := t.addListed(ctx, teamID, n); err != nil {
+			return nil, err
+		}
+	}
+	return added, nil
+}
+
+// fillListKeys copies onto membership rows their users' sort keys. A row
+// whose user is missing keeps empty keys: its insert fails on the foreign
+// key.
+func (t *tx) fillListKeys(ctx context.Context, rows []*membershipRow) error {
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.UserID
+	}
+	keys := make(map[string]*userRow, len(rows))
+	for chunk := range slices.Chunk(ids, batchRows*4) {
+		var us []*userRow
+		err := t.db.NewSelect().Model(&us).Column("id", "first_name_key", "last_name_key", "email_norm", "created_at").
+			Where("u.id IN (?)", bun.In(chunk)).Scan(ctx)
+		if err != nil {
+			return t.d.fail("read list keys", err, "")
+		}
+		for _, u := range us {
+			keys[u.ID] = u
+		}
+	}
+	for _, r := range rows {
+		if u, ok := keys[r.UserID]; ok {
+			r.FirstNameKey, r.LastNameKey, r.EmailKey, r.SignupAt = u.FirstNameKey, u.LastNameKey, u.EmailNorm, u.CreatedAt
+		}
+	}
+	return nil
+}
+
+// addListed adds n to a team's count of listed members.
+func (t *tx) addListed(ctx context.Context, teamID string, n int) error {
+	_, err := t.db.NewRaw("UPDATE teams SET listed_members = listed_members + ? WHERE id = ?", n, teamID).Exec(ctx)
+	return t.d.fail("count listed members", err, "")
 }
 
 func (t *tx) InsertCodes(ctx context.Context, cs []user.Code) error {

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -87,14 +89,33 @@ func (t *tx) ListMembers(ctx context.Context, teamID string, lq team.ListQuery) 
 	if lq.Search != "" {
 		q = q.Where(`u.search_text LIKE ? ESCAPE '\'`, containing(lq.Search))
 	}
-	n, err := q.OrderExpr(t.d.orderBy(lq.Sort)).OrderExpr("m.user_id" + t.d.collate + " ASC").
-		Limit(int64(lq.Size)).Offset(int64(lq.Page) * int64(lq.Size)).
-		ScanAndCount(ctx)
+	err := q.OrderExpr(t.d.orderBy(lq.Sort)).Limit(int64(lq.Size)).Offset(int64(lq.Page) * int64(lq.Size)).Scan(ctx)
 	if err != nil {
 		return nil, 0, t.d.fail("list members", err, "")
 	}
+	total, err := t.countListed(ctx, teamID, lq.Search)
+	if err != nil {
+		return nil, 0, err
+	}
 	ms, err := convertAll(rows, memberOf)
-	return ms, int(n), err
+	return ms, total, err
+}
+
+// countListed counts a team's listed members that match search: without
+// one, from the count the team keeps (see the list_keys migration).
+func (t *tx) countListed(ctx context.Context, teamID, search string) (int, error) {
+	var n int64
+	var err error
+	if search == "" {
+		err = t.db.NewSelect().Model((*teamRow)(nil)).Column("listed_members").Where("t.id = ?", teamID).Scan(ctx, &n)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, nil
+		}
+	} else {
+		n, err = t.db.NewSelect().Model((*membershipRow)(nil)).Apply(listed(teamID)).
+			Where(`u.search_text LIKE ? ESCAPE '\'`, containing(search)).Count(ctx)
+	}
+	return int(n), t.d.fail("count members", err, "")
 }
 
 // likeEscaper escapes the LIKE wildcards and the escape character itself.
@@ -107,27 +128,18 @@ func containing(s string) string {
 }
 
 // sortColumns holds, for each pair of sort keys (ascending, descending), the
-// expression sorted on and whether it is text.
-var sortColumns = [...]struct {
-	expr string
-	text bool
-}{
-	{"u.first_name_key", true},
-	{"u.last_name_key", true},
-	{"COALESCE(u.email_norm, '')", true},
-	{"m.role", false},
-	{"u.created_at", false},
-}
+// column of memberships sorted on; each has an index with the team before it
+// and the user ID after it.
+var sortColumns = [...]string{"m.first_name_key", "m.last_name_key", "m.email_key", "m.role", "m.signup_at"}
 
-// orderBy returns the ORDER BY term of a valid sort key. Text sorts by bytes
-// on both dialects.
+// orderBy returns the ORDER BY terms of a valid sort key: its column, then
+// the user ID, both in the key's direction, so that an index serves it.
+// Text keys sort by bytes on both dialects (their Postgres columns are
+// COLLATE "C").
 func (d *dialect) orderBy(k team.SortKey) string {
-	c := sortColumns[(k-1)/2]
-	if c.text {
-		c.expr += d.collate
-	}
+	dir := " ASC"
 	if k%2 == 0 {
-		return c.expr + " DESC"
+		dir = " DESC"
 	}
-	return c.expr + " ASC"
+	return sortColumns[(k-1)/2] + dir + ", m.user_id" + dir
 }

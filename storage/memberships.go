@@ -22,6 +22,13 @@ type membershipRow struct {
 	CreatedAt time.Time `bun:"created_at,nullzero"`
 	UpdatedAt time.Time `bun:"updated_at,nullzero"`
 
+	// Copies of the user's sort keys, for the list indexes: written with
+	// the row by fillListKeys, kept up to date by a trigger on users.
+	FirstNameKey string    `bun:"first_name_key"`
+	LastNameKey  string    `bun:"last_name_key"`
+	EmailKey     string    `bun:"email_key"`
+	SignupAt     time.Time `bun:"signup_at,nullzero"`
+
 	U *userRow `bun:"rel:belongs-to,join:user_id=id"`
 	T *teamRow `bun:"rel:belongs-to,join:team_id=id"`
 }
@@ -56,11 +63,30 @@ func teamedOf(r *membershipRow) team.Teamed {
 }
 
 func (t *tx) InsertMembership(ctx context.Context, m team.Membership) error {
-	return t.insert(ctx, "insert membership", "team or user not found", membershipRowOf(&m))
+	_, err := t.insertMembership(ctx, m, func(r *membershipRow) (bool, error) {
+		return true, t.insert(ctx, "insert membership", "team or user not found", r)
+	})
+	return err
 }
 
 func (t *tx) InsertMembershipIfAbsent(ctx context.Context, m team.Membership) (bool, error) {
-	return t.insertIfAbsent(ctx, "insert membership", "team or user not found", membershipRowOf(&m))
+	return t.insertMembership(ctx, m, func(r *membershipRow) (bool, error) {
+		return t.insertIfAbsent(ctx, "insert membership", "team or user not found", r)
+	})
+}
+
+// insertMembership inserts m with insert, which reports whether it did, and
+// keeps the list keys and count.
+func (t *tx) insertMembership(ctx context.Context, m team.Membership, insert func(*membershipRow) (bool, error)) (bool, error) {
+	r := membershipRowOf(&m)
+	if err := t.fillListKeys(ctx, []*membershipRow{r}); err != nil {
+		return false, err
+	}
+	added, err := insert(r)
+	if err != nil || !added || m.Status == team.MemberRemoved {
+		return added, err
+	}
+	return true, t.addListed(ctx, m.TeamID, 1)
 }
 
 func (t *tx) Membership(ctx context.Context, teamID, userID string) (team.Membership, error) {

@@ -21,7 +21,7 @@ import (
 // logging.
 const (
 	sqliteParams     = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_txlock=immediate"
-	sqliteFileParams = sqliteParams + "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+	sqliteFileParams = sqliteParams + "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-16384)"
 )
 
 // Option configures Open.

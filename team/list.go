@@ -32,7 +32,8 @@ const (
 )
 
 // ListQuery selects a page of a team's members. Removed members are never
-// listed. Ties are broken by user ID so pages never overlap.
+// listed. Ties are broken by user ID, in the sort key's direction, so pages
+// never overlap.
 type ListQuery struct {
 	Search string // matched case-insensitively in names, full name and email
 	Sort   SortKey

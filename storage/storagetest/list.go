@@ -74,16 +74,17 @@ var sortKeys = map[team.SortKey]func(a, b *team.Member) int{
 	},
 }
 
-// sorted returns the members in the order of k, ties by user ID.
+// sorted returns the members in the order of k, ties by user ID in the
+// same direction.
 func sorted(ms []team.Member, k team.SortKey) []team.Member {
 	asc := sortKeys[k-(1-k%2)]
 	out := slices.Clone(ms)
 	slices.SortFunc(out, func(a, b team.Member) int {
-		c := asc(&a, &b)
+		c := cmp.Or(asc(&a, &b), strings.Compare(a.User.ID, b.User.ID))
 		if k%2 == 0 {
 			c = -c
 		}
-		return cmp.Or(c, strings.Compare(a.User.ID, b.User.ID))
+		return c
 	})
 	return out
 }
@@ -178,5 +179,47 @@ func testListMembersPaging(t *testing.T, s storage.Store) {
 			got = append(got, page...)
 		}
 		same(t, fmt.Sprintf("pages of %+v", q), userIDs(got), userIDs(want))
+	}
+}
+
+// testListFollowsChanges changes users and memberships after they were
+// listed once: the order and the total must follow.
+func testListFollowsChanges(t *testing.T, s storage.Store) {
+	all := seedList(t, s, listFixtures)
+	write(t, s, func(tx storage.Tx) error {
+		u, err := tx.User(t.Context(), "u05")
+		if err != nil {
+			return err
+		}
+		u.FirstName, u.LastName = "Aaron", "Ÿzzy" // keys sort by bytes: ÿ after é
+		u.Email = contact.Email{Display: "zzz@example.com", Normalized: "zzz@example.com"}
+		if err := tx.UpdateUser(t.Context(), u); err != nil {
+			return err
+		}
+		m, err := tx.Membership(t.Context(), "a", "u01")
+		if err != nil {
+			return err
+		}
+		m.Status = team.MemberRemoved
+		return tx.UpdateMembership(t.Context(), m)
+	})
+	for k, want := range map[team.SortKey]string{
+		team.SortFirstNameAsc: "u05", team.SortLastNameDesc: "u05", team.SortEmailDesc: "u05",
+	} {
+		got, n := list(t, s, team.ListQuery{Sort: k, Size: 1})
+		if len(got) != 1 || got[0].User.ID != want || n != len(all)-1 {
+			t.Errorf("sort key %d: %d listed of %d, want %s first of %d", k, len(got), n, want, len(all)-1)
+		}
+	}
+	write(t, s, func(tx storage.Tx) error {
+		m, err := tx.Membership(t.Context(), "a", "u01")
+		if err != nil {
+			return err
+		}
+		m.Status = team.MemberActive
+		return tx.UpdateMembership(t.Context(), m)
+	})
+	if _, n := list(t, s, team.ListQuery{Sort: team.SortEmailDesc, Size: 1}); n != len(all) {
+		t.Errorf("total %d after a member came back, want %d", n, len(all))
 	}
 }

@@ -44,6 +44,7 @@ var cases = []struct {
 	{"ListMembersSearch", testListMembersSearch},
 	{"ListMembersSearchEscaping", testListMembersSearchEscaping},
 	{"ListMembersPaging", testListMembersPaging},
+	{"ListFollowsChanges", testListFollowsChanges},
 	{"Owners", testOwners},
 	{"Codes", testCodes},
 	{"Sessions", testSessions},

@@ -105,7 +105,7 @@ func (s *Service) criteria(in Criteria) (team.Criteria, error) {
 	if in.Phone != "" || in.PhoneArea != "" {
 		p, err := contact.PhoneFromParts(in.PhoneArea, in.Phone, "phone", s.phones)
 		if err != nil {
-			return q, err
+			return q, renameField(err, "area_code", "phoneArea")
 		}
 		q.Mobile = p.E164()
 	}

@@ -125,38 +125,14 @@ type counted struct {
 	total  int
 }
 
-// status689 is the HTTP status, repeated as status_code, of each error code.
-var status689 = map[identity.Code]int{
-	identity.CodeInvalid:         http.StatusBadRequest,
-	identity.CodeUnauthorized:    http.StatusUnauthorized,
-	identity.CodeForbidden:       http.StatusForbidden,
-	identity.CodeNotFound:        http.StatusNotFound,
-	identity.CodeConflict:        http.StatusConflict,
-	identity.CodeExpired:         http.StatusGone,
-	identity.CodeTooManyRequests: http.StatusTooManyRequests,
-	identity.CodeInternal:        http.StatusInternalServerError,
-}
-
 // fail689 answers err in the envelope: result null (the bad rows of a refused
-// import) and the error's message as description. The cause of a failure of
-// the server is logged, never shown.
+// import) and the error's message as description.
 func (a *api) fail689(w http.ResponseWriter, r *http.Request, err error) {
-	env := envelope689{Description: identity.ErrorMessage(err)}
-	status, ok := status689[identity.ErrorCode(err)]
-	if !ok {
-		status = http.StatusInternalServerError
-	}
-	if se, ok := errors.AsType[*statusError](err); ok {
-		status, env.Description = se.status, se.Error()
-	}
+	f := a.failureOf(r, err)
+	env := envelope689{Description: f.message, StatusCode: f.status}
 	if ie, ok := errors.AsType[*identity.ImportError](err); ok {
 		n := len(ie.Rows) + ie.More
 		env.Description, env.Result, env.TotalRecords = ie.Error(), rows689(ie.Rows), &n
 	}
-	if status == http.StatusInternalServerError {
-		env.Description = "internal error"
-		a.opts.Logger.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "err", err)
-	}
-	env.StatusCode = status
-	writeJSON(w, status, env)
+	writeJSON(w, f.status, env)
 }

@@ -742,7 +742,7 @@ func TestCloud689List(t *testing.T) {
 			{map[string]string{"sort_key": "3"}, 5, []string{"Dave", "Le", "Carol", "Bob", "Alice"}},
 			{map[string]string{"sort_key": "5"}, 5, []string{"Alice", "Bob", "Carol", "Dave", "Le"}},
 			{map[string]string{"sort_key": "7"}, 5, []string{"Le", "Alice", "Bob", "Carol", "Dave"}},
-			{map[string]string{"sort_key": "8"}, 5, []string{"Bob", "Carol", "Dave", "Alice", "Le"}},
+			{map[string]string{"sort_key": "8"}, 5, []string{"Dave", "Carol", "Bob", "Alice", "Le"}}, // ties follow the key's direction
 			{map[string]string{"sort_key": "9"}, 5, []string{"Le", "Alice", "Bob", "Carol", "Dave"}},
 			{map[string]string{"sort_key": "10"}, 5, []string{"Dave", "Carol", "Bob", "Alice", "Le"}},
 			{map[string]string{"sort_key": "1", "page_size": "2", "page_number": "1"}, 5, []string{"Carol", "Dave"}},

@@ -64,6 +64,16 @@ func bodyError(err error, what string) error {
 	return errs.New(errs.Invalid, "body", "is not %s: %v", what, err)
 }
 
+// readQuery reads the query string of r as parameters, with the limits of
+// form parameters.
+func readQuery(r *http.Request) (*params, error) {
+	vs, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, errs.New(errs.Invalid, "query", "is not a valid query string: %v", err)
+	}
+	return fromValues(vs)
+}
+
 func readNothing(body io.Reader) (*params, error) {
 	n, err := body.Read(make([]byte, 1))
 	if n > 0 {

@@ -81,5 +81,9 @@ type route struct {
 
 // routes lists every endpoint; each family adds its own.
 func (a *api) routes() []route {
-	return append(a.cloud689Routes(), a.referenceRoute())
+	rs := append(a.cloud689Routes(), a.tokenRoute())
+	for _, f := range a.bearerFamilies() {
+		rs = append(rs, a.bearerRoutes(f)...)
+	}
+	return append(rs, a.referenceRoute())
 }

@@ -2,8 +2,11 @@ package httpapi
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/embedid/identity"
 )
 
 // statusError is a refusal by the HTTP layer itself (wrong method, unknown
@@ -32,6 +35,43 @@ func errNoEndpoint() *statusError {
 
 func errTooLarge(field string, limit int64) *statusError {
 	return &statusError{status: http.StatusRequestEntityTooLarge, field: field, message: fmt.Sprintf("is larger than the limit of %d bytes", limit)}
+}
+
+// statusOf is the HTTP status of each error code, in every family.
+var statusOf = map[identity.Code]int{
+	identity.CodeInvalid:         http.StatusBadRequest,
+	identity.CodeUnauthorized:    http.StatusUnauthorized,
+	identity.CodeForbidden:       http.StatusForbidden,
+	identity.CodeNotFound:        http.StatusNotFound,
+	identity.CodeConflict:        http.StatusConflict,
+	identity.CodeExpired:         http.StatusGone,
+	identity.CodeTooManyRequests: http.StatusTooManyRequests,
+	identity.CodeInternal:        http.StatusInternalServerError,
+}
+
+// failure is an error as the families answer it.
+type failure struct {
+	status  int
+	code    identity.Code // "" for a refusal of the HTTP layer itself
+	message string        // for people, starting with the field at fault
+}
+
+// failureOf returns how to answer err. The cause of a failure of the server
+// is logged with the request path, never shown: its message is
+// "internal error".
+func (a *api) failureOf(r *http.Request, err error) failure {
+	f := failure{status: http.StatusInternalServerError, code: identity.ErrorCode(err), message: identity.ErrorMessage(err)}
+	if status, ok := statusOf[f.code]; ok {
+		f.status = status
+	}
+	if se, ok := errors.AsType[*statusError](err); ok {
+		f = failure{status: se.status, message: se.Error()}
+	}
+	if f.status == http.StatusInternalServerError {
+		f.message = "internal error"
+		a.opts.Logger.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "err", err)
+	}
+	return f
 }
 
 // writeJSON writes v as the JSON body of a response with status. Responses

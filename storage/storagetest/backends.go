@@ -33,20 +33,29 @@ func EachBackend(t *testing.T, fn func(t *testing.T, s storage.Store)) {
 // SQLite returns a migrated in-memory store, closed when tb ends.
 func SQLite(tb testing.TB) *storage.DB {
 	tb.Helper()
-	return open(tb, "sqlite::memory:")
+	return OpenMigrated(tb, "sqlite::memory:")
 }
 
 // SQLiteFile returns a migrated store in a new file in a temporary
 // directory, closed when tb ends.
 func SQLiteFile(tb testing.TB) *storage.DB {
 	tb.Helper()
-	return open(tb, "sqlite:"+filepath.Join(tb.TempDir(), "identity.db"))
+	return OpenMigrated(tb, "sqlite:"+filepath.Join(tb.TempDir(), "identity.db"))
 }
 
 // Postgres returns a migrated store in a new schema, dropped when tb ends, of
 // the database in PostgresEnv. Without PostgresEnv it skips tb, or fails it
 // if RequirePostgresEnv is 1.
 func Postgres(tb testing.TB) *storage.DB {
+	tb.Helper()
+	return OpenMigrated(tb, PostgresDSN(tb))
+}
+
+// PostgresDSN makes a new schema, dropped when tb ends, in the database in
+// PostgresEnv and returns a DSN that puts the tables there: stores opened on
+// it share one database, as the processes of a host scaled out do. Without
+// PostgresEnv it skips tb, or fails it if RequirePostgresEnv is 1.
+func PostgresDSN(tb testing.TB) string {
 	tb.Helper()
 	dsn := os.Getenv(PostgresEnv)
 	switch {
@@ -67,7 +76,8 @@ func Postgres(tb testing.TB) *storage.DB {
 	u.RawQuery = q.Encode()
 
 	// The schema is made and dropped through a handle of its own, so the
-	// cleanup works whatever the test did to the store's.
+	// cleanup works whatever the test did to the stores on it. Cleanups run
+	// last-in first-out: the stores opened on the DSN close before the drop.
 	ctx := context.Background()
 	admin, err := storage.Open(ctx, dsn)
 	if err != nil {
@@ -77,24 +87,18 @@ func Postgres(tb testing.TB) *storage.DB {
 		admin.Close()
 		tb.Fatalf("create schema %s: %v", schema, err)
 	}
-	db, err := storage.Open(ctx, u.String())
-	if err != nil {
-		tb.Fatalf("open Postgres: %v", err)
-	}
 	tb.Cleanup(func() {
-		db.Close()
 		if _, err := admin.Bun().ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
 			tb.Errorf("drop schema %s: %v", schema, err)
 		}
 		admin.Close()
 	})
-	if err := db.Migrate(ctx); err != nil {
-		tb.Fatalf("migrate schema %s: %v", schema, err)
-	}
-	return db
+	return u.String()
 }
 
-func open(tb testing.TB, dsn string) *storage.DB {
+// OpenMigrated opens a store on dsn, brings its schema up to date, and closes
+// it when tb ends.
+func OpenMigrated(tb testing.TB, dsn string) *storage.DB {
 	tb.Helper()
 	db, err := storage.Open(context.Background(), dsn, storage.WithMigrate())
 	if err != nil {

@@ -146,3 +146,29 @@ func TestLogNotifier(t *testing.T) {
 		}
 	}
 }
+
+// TestServerLimits checks that the server bounds every phase of a
+// connection, so a slow or idle client cannot hold one forever.
+func TestServerLimits(t *testing.T) {
+	st, err := storage.Open(t.Context(), "sqlite::memory:", storage.WithMigrate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc, err := identity.New(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := newServer(svc, slog.New(slog.DiscardHandler))
+	for name, d := range map[string]time.Duration{
+		"ReadHeaderTimeout": srv.ReadHeaderTimeout, "ReadTimeout": srv.ReadTimeout,
+		"WriteTimeout": srv.WriteTimeout, "IdleTimeout": srv.IdleTimeout,
+	} {
+		if d <= 0 || d > 5*time.Minute {
+			t.Errorf("%s is %v, want a bound of at most 5 minutes", name, d)
+		}
+	}
+	if srv.ReadHeaderTimeout > 10*time.Second || srv.MaxHeaderBytes <= 0 || srv.MaxHeaderBytes > 1<<20 {
+		t.Errorf("headers: %v to read, %d bytes at most", srv.ReadHeaderTimeout, srv.MaxHeaderBytes)
+	}
+}

@@ -26,7 +26,7 @@ func (t *tx) UsersByMobiles(ctx context.Context, e164 []string) ([]user.User, er
 func (t *tx) usersWhereIn(ctx context.Context, column string, values []string) ([]user.User, error) {
 	var all []user.User
 	for chunk := range slices.Chunk(values, batchRows*4) {
-		us, err := selectAll(ctx, t, "get users", userOf, where(column+" IN (?)", bun.In(chunk)))
+		us, err := selectAll(ctx, t, "get users", userOf, where(column+" IN (?)", bun.List(chunk)))
 		if err != nil {
 			return nil, err
 		}
@@ -85,7 +85,7 @@ func (t *tx) fillListKeys(ctx context.Context, rows []*membershipRow) error {
 	for chunk := range slices.Chunk(ids, batchRows*4) {
 		var us []*userRow
 		err := t.db.NewSelect().Model(&us).Column("id", "first_name_key", "last_name_key", "email_norm", "created_at").
-			Where("u.id IN (?)", bun.In(chunk)).Scan(ctx)
+			Where("u.id IN (?)", bun.List(chunk)).Scan(ctx)
 		if err != nil {
 			return t.d.fail("read list keys", err, "")
 		}

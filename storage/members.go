@@ -84,12 +84,18 @@ func (t *tx) ListMembers(ctx context.Context, teamID string, lq team.ListQuery) 
 	if err := lq.Validate(); err != nil {
 		return nil, 0, err
 	}
-	var rows []membershipRow
-	q := t.db.NewSelect().Model(&rows).Apply(listed(teamID))
+	// The page is chosen from the list index alone, joining users only to
+	// search; then its ten or so rows are read whole. OFFSET thus skips
+	// index entries, not joined rows.
+	page := t.db.NewSelect().Model((*membershipRow)(nil)).Column("m.user_id").
+		Where("m.team_id = ? AND m.status <> ?", teamID, int(team.MemberRemoved))
 	if lq.Search != "" {
-		q = q.Where(`u.search_text LIKE ? ESCAPE '\'`, containing(lq.Search))
+		page = page.Join("JOIN users AS u ON u.id = m.user_id").Where(`u.search_text LIKE ? ESCAPE '\'`, containing(lq.Search))
 	}
-	err := q.OrderExpr(t.d.orderBy(lq.Sort)).Limit(int64(lq.Size)).Offset(int64(lq.Page) * int64(lq.Size)).Scan(ctx)
+	page = page.OrderExpr(t.d.orderBy(lq.Sort)).Limit(int64(lq.Size)).Offset(int64(lq.Page) * int64(lq.Size))
+	var rows []membershipRow
+	err := t.db.NewSelect().Model(&rows).Apply(members(teamID)).Where("m.user_id IN (?)", page).
+		OrderExpr(t.d.orderBy(lq.Sort)).Scan(ctx)
 	if err != nil {
 		return nil, 0, t.d.fail("list members", err, "")
 	}

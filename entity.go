@@ -186,14 +186,8 @@ func (s *Service) UpdateEmail(ctx context.Context, c Client, userID, email strin
 		if err != nil {
 			return err
 		}
-		if m.User.HomeTeamID != c.TeamID {
-			teams, err := tx.Teams(ctx, userID)
-			if err != nil {
-				return err
-			}
-			if len(teams) > 1 {
-				return errs.New(errs.Forbidden, "email", "the user also belongs to other teams; only the team that created the account may change its email")
-			}
+		if err := ownsAccount(ctx, tx, m.User, c.TeamID, "email", "email"); err != nil {
+			return err
 		}
 		m.User.Email, m.User.UpdatedAt = e, s.clock()
 		if err := tx.UpdateUser(ctx, m.User); err != nil {

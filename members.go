@@ -143,9 +143,28 @@ func (s *Service) UpdateMember(ctx context.Context, a Actor, in MemberUpdate) (t
 		if err := team.CanUpdate(actor, target.Membership, change); err != nil {
 			return err
 		}
+		if in.Names != nil && a.UserID != target.User.ID && !in.Names.Same(target.User) {
+			if err := ownsAccount(ctx, tx, target.User, a.TeamID, "user_update_id", "names"); err != nil {
+				return err
+			}
+		}
 		return s.applyUpdate(ctx, tx, &target, in)
 	})
 	return target, err
+}
+
+// ownsAccount refuses a change to what field names of a user who also
+// belongs to other teams, unless teamID created the account: one tenant
+// must not change how the others know a person.
+func ownsAccount(ctx context.Context, tx storage.Tx, u user.User, teamID, field, what string) error {
+	if u.HomeTeamID == teamID {
+		return nil
+	}
+	teams, err := tx.Teams(ctx, u.ID)
+	if err != nil || len(teams) < 2 {
+		return err
+	}
+	return errs.New(errs.Forbidden, field, "the user also belongs to other teams; only the team that created the account may change their %s", what)
 }
 
 func (in *MemberUpdate) validate() (team.Change, error) {

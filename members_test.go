@@ -99,6 +99,21 @@ func TestExistingUserJoinsWithCredentialsUntouched(t *testing.T) {
 
 		_, err = f.svc.CreateMember(f.ctx, adminB, in)
 		wantErr(t, err, identity.CodeConflict, "mail_address")
+
+		// Team B may re-role the shared user but not rename them; team A,
+		// which created the account, may.
+		names := user.Names{First: "Renamed", Last: "ByB"}
+		role := int(team.RoleMember)
+		_, err = f.svc.UpdateMember(f.ctx, adminB, identity.MemberUpdate{UserID: m.User.ID, Names: &names})
+		wantErr(t, err, identity.CodeForbidden, "user_update_id")
+		same := user.Names{First: m.User.FirstName, Last: m.User.LastName}
+		_, err = f.svc.UpdateMember(f.ctx, adminB, identity.MemberUpdate{UserID: m.User.ID, Names: &same, Role: &role})
+		must(t, err)
+		renamed, err := f.svc.UpdateMember(f.ctx, adminA, identity.MemberUpdate{UserID: m.User.ID, Names: &names})
+		must(t, err)
+		if renamed.User.FirstName != "Renamed" {
+			t.Fatalf("names %+v", renamed.User.FirstName)
+		}
 	})
 }
 

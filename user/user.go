@@ -157,6 +157,11 @@ func (n *Names) Validate() error {
 	return nil
 }
 
+// Same reports whether u already has these names.
+func (n Names) Same(u User) bool {
+	return n.First == u.FirstName && n.Middle == u.MiddleName && n.Last == u.LastName
+}
+
 // Apply sets the names on u.
 func (n Names) Apply(u *User) {
 	u.FirstName, u.MiddleName, u.LastName = n.First, n.Middle, n.Last

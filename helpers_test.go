@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/embedid/identity"
+	"github.com/embedid/identity/internal/testkit"
 	"github.com/embedid/identity/storage"
 	"github.com/embedid/identity/storage/storagetest"
 	"github.com/embedid/identity/team"
@@ -18,58 +18,13 @@ import (
 
 const password = "password123"
 
-// clock is a settable clock for expiry tests.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// outbox records notifications instead of sending them.
-type outbox struct {
-	mu   sync.Mutex
-	sent []identity.Notification
-}
-
-func (o *outbox) Notify(_ context.Context, n identity.Notification) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.sent = append(o.sent, n)
-	return nil
-}
-
-// last returns the latest code sent to an address.
-func (o *outbox) last(t *testing.T, to string) identity.Notification {
-	t.Helper()
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	for i := len(o.sent) - 1; i >= 0; i-- {
-		if strings.EqualFold(o.sent[i].To, to) {
-			return o.sent[i]
-		}
-	}
-	t.Fatalf("nothing was sent to %s", to)
-	return identity.Notification{}
-}
-
 // fixture is a service on a fresh store with a settable clock.
 type fixture struct {
 	t     *testing.T
 	ctx   context.Context
 	svc   *identity.Service
-	clock *clock
-	box   *outbox
+	clock *testkit.Clock
+	box   *testkit.Outbox
 }
 
 // eachBackend runs fn on a fresh service over every storage backend; opts
@@ -81,8 +36,8 @@ func eachBackend(t *testing.T, fn func(t *testing.T, f *fixture), opts ...identi
 }
 
 func newFixture(t *testing.T, s storage.Store, opts ...identity.Option) *fixture {
-	f := &fixture{t: t, ctx: context.Background(), box: &outbox{},
-		clock: &clock{now: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}}
+	f := &fixture{t: t, ctx: context.Background(), box: &testkit.Outbox{},
+		clock: testkit.NewClock(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))}
 	opts = append([]identity.Option{
 		identity.WithClock(f.clock.Now), identity.WithNotifier(f.box), identity.WithBcryptCost(4),
 		identity.WithDefaultRegion("CN"),
@@ -110,7 +65,7 @@ func (f *fixture) activeTeam(adminEmail string) (team.Team, identity.Actor) {
 	if err != nil {
 		f.t.Fatalf("sign up %s: %v", adminEmail, err)
 	}
-	if err := f.svc.Activate(f.ctx, f.box.last(f.t, adminEmail).Code, ""); err != nil {
+	if err := f.svc.Activate(f.ctx, f.box.Last(f.t, adminEmail).Code, ""); err != nil {
 		f.t.Fatalf("activate %s: %v", adminEmail, err)
 	}
 	return res.Team, f.login(adminEmail, password, res.Team.ID)

@@ -19,18 +19,9 @@ import (
 
 // Service runs the use cases on a store. It is safe for concurrent use.
 type Service struct {
-	store         storage.Store
-	now           func() time.Time
-	notifier      Notifier
-	log           *slog.Logger
-	hasher        *user.Hasher
-	activationTTL time.Duration
-	tokenTTL      time.Duration
-	region        string
-	phones        contact.Validation
-	lockFailures  int
-	lockWindow    time.Duration
-	maxImportRows int
+	config
+	store  storage.Store
+	hasher *user.Hasher
 }
 
 // Defaults of the options.
@@ -47,6 +38,7 @@ const (
 	touchEvery = time.Minute
 )
 
+// config is what the options set.
 type config struct {
 	now           func() time.Time
 	notifier      Notifier
@@ -131,11 +123,7 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{
-		store: store, now: c.now, notifier: c.notifier, log: c.log, hasher: hasher,
-		activationTTL: c.activationTTL, tokenTTL: c.tokenTTL, region: c.region, phones: c.phones,
-		lockFailures: c.lockFailures, lockWindow: c.lockWindow, maxImportRows: c.maxImportRows,
-	}, nil
+	return &Service{config: c, store: store, hasher: hasher}, nil
 }
 
 // Store returns the store the service runs on.

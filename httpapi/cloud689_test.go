@@ -50,13 +50,13 @@ func (s *server) signUp(email string) string {
 		"first_name": "Le", "last_name": "Tran", "email_address": email, "business_name": "NIT SOFTWARE",
 		"phone": "0908296906", "password": password, "confirm_password": password, "plan_id": "1", "payment_id": "1",
 	}).ok(s.t, nil)
-	return s.box.last(s.t, email).TeamID
+	return s.box.Last(s.t, email).TeamID
 }
 
 // activate redeems the latest code sent to email.
 func (s *server) activate(email string) {
 	s.t.Helper()
-	s.form("/api/user/activation", map[string]string{"activation_code": s.box.last(s.t, email).Code}).ok(s.t, nil)
+	s.form("/api/user/activation", map[string]string{"activation_code": s.box.Last(s.t, email).Code}).ok(s.t, nil)
 }
 
 // login opens a session and returns its token.
@@ -191,9 +191,9 @@ func TestCloud689DocumentedRequests(t *testing.T) {
 		if string(r.Env.Result) != `"OK"` || r.Env.Description != "New user and team is created" || r.Env.TotalRecords != nil {
 			t.Errorf("signup: %s", r.Body)
 		}
-		teamID := s.box.last(t, adminEmail).TeamID
+		teamID := s.box.Last(t, adminEmail).TeamID
 
-		r = s.form("/api/user/activation", map[string]string{"activation_code": s.box.last(t, adminEmail).Code})
+		r = s.form("/api/user/activation", map[string]string{"activation_code": s.box.Last(t, adminEmail).Code})
 		r.ok(t, nil)
 		sameShape(t, r.Body, documented(t, "activation"))
 		if string(r.Env.Result) != `"You have just activate your account successful"` || r.Env.Description != "OK" {
@@ -490,7 +490,7 @@ func TestCloud689Sessions(t *testing.T) {
 		t.Run("activation after 30 minutes", func(t *testing.T) {
 			const email = "late@example.com"
 			teamID := s.signUp(email)
-			expired := s.box.last(t, email).Code
+			expired := s.box.Last(t, email).Code
 			s.clock.Advance(30 * time.Minute)
 			s.form("/api/user/activation", map[string]string{"activation_code": expired}).fail(t, http.StatusGone, "activation_code")
 			r := s.form("/api/user/getactivationcode", map[string]string{"activation_code": expired})
@@ -693,7 +693,7 @@ func (s *server) activeTeamAt(prefix, email string) (teamID, token string) {
 		"first_name": "Le", "last_name": "Tran", "email_address": email, "business_name": "NIT SOFTWARE",
 		"phone": "0908296906", "password": password, "confirm_password": password, "plan_id": "1",
 	}).ok(s.t, nil)
-	n := s.box.last(s.t, email)
+	n := s.box.Last(s.t, email)
 	s.form(prefix+"/api/user/activation", map[string]string{"activation_code": n.Code}).ok(s.t, nil)
 	var res struct {
 		SessionID string `json:"session_id"`
@@ -822,7 +822,7 @@ func TestCloud689Import(t *testing.T) {
 		}
 
 		// The invited member sets a password with their invitation code.
-		code := s.box.last(t, "invited@example.com")
+		code := s.box.Last(t, "invited@example.com")
 		if code.Kind != "invitation" {
 			t.Fatalf("invited: got a %s code", code.Kind)
 		}

@@ -25,6 +25,7 @@ import (
 
 	"github.com/embedid/identity"
 	"github.com/embedid/identity/httpapi"
+	"github.com/embedid/identity/internal/testkit"
 	"github.com/embedid/identity/storage"
 	"github.com/embedid/identity/storage/storagetest"
 )
@@ -32,69 +33,14 @@ import (
 // start is the time every test begins at.
 var start = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 
-// clock is a settable clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// outbox records the notifications instead of sending them.
-type outbox struct {
-	mu   sync.Mutex
-	sent []identity.Notification
-}
-
-func (o *outbox) Notify(_ context.Context, n identity.Notification) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.sent = append(o.sent, n)
-	return nil
-}
-
-// last returns the latest notification sent to an address.
-func (o *outbox) last(t testing.TB, to string) identity.Notification {
-	t.Helper()
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	for i := len(o.sent) - 1; i >= 0; i-- {
-		if strings.EqualFold(o.sent[i].To, to) {
-			return o.sent[i]
-		}
-	}
-	t.Fatalf("nothing was sent to %s", to)
-	return identity.Notification{}
-}
-
-func (o *outbox) codes() []string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	codes := make([]string, len(o.sent))
-	for i, n := range o.sent {
-		codes[i] = n.Code
-	}
-	return codes
-}
-
 // server is the mounted API on a fresh store, with a settable clock and a
 // recording notifier.
 type server struct {
 	t       testing.TB
 	svc     *identity.Service
 	handler http.Handler
-	clock   *clock
-	box     *outbox
+	clock   *testkit.Clock
+	box     *testkit.Outbox
 	logs    *bytes.Buffer // what Options.Logger received
 	prefix  string        // Options.Prefix, without a trailing slash
 	// secrets are the client secrets and access tokens issued so far: no
@@ -112,7 +58,7 @@ func eachBackend(t *testing.T, fn func(t *testing.T, s *server)) {
 // newServer mounts a service on st with opts; extra options of the service
 // override the test's own.
 func newServer(t testing.TB, st storage.Store, opts httpapi.Options, extra ...identity.Option) *server {
-	s := &server{t: t, clock: &clock{now: start}, box: &outbox{}, logs: &bytes.Buffer{}, prefix: strings.TrimRight(opts.Prefix, "/")}
+	s := &server{t: t, clock: testkit.NewClock(start), box: &testkit.Outbox{}, logs: &bytes.Buffer{}, prefix: strings.TrimRight(opts.Prefix, "/")}
 	svc, err := identity.New(st, append([]identity.Option{
 		identity.WithClock(s.clock.Now), identity.WithNotifier(s.box), identity.WithBcryptCost(4),
 		identity.WithDefaultRegion("CN"),
@@ -230,7 +176,7 @@ func (s *server) check(req *http.Request, r *reply) {
 	if bcryptHash.Match(r.Body) {
 		s.t.Errorf("%s: the answer carries a bcrypt hash: %s", where, r.Body)
 	}
-	for _, code := range s.box.codes() {
+	for _, code := range s.box.Codes() {
 		if bytes.Contains(r.Body, []byte(code)) {
 			s.t.Errorf("%s: the answer carries an activation or invitation code: %s", where, r.Body)
 		}

@@ -195,7 +195,7 @@ func isoSignUp(s *server, u isoUser, business, phone, pw string) (teamID, userID
 		"first_name": u.first, "last_name": u.last, "email_address": u.email, "business_name": business,
 		"phone": phone, "password": pw, "confirm_password": pw, "plan_id": "1",
 	}).ok(s.t, nil)
-	n := s.box.last(s.t, u.email)
+	n := s.box.Last(s.t, u.email)
 	s.form("/api/user/activation", map[string]string{"activation_code": n.Code}).ok(s.t, nil)
 	return n.TeamID, n.UserID, s.login(u.email, pw, n.TeamID)
 }

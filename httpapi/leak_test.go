@@ -258,11 +258,11 @@ func driveEverything(s *server) app {
 	signUp(email, leakAdminPassword, leakAdminPassword).ok(t, nil)
 	signUp(email, leakAdminPassword, leakAdminPassword).fail(t, http.StatusConflict, "email_address")
 	signUp("other@leak.example", leakAdminPassword, leakMismatchPassword).fail(t, http.StatusBadRequest, "confirm_password")
-	first := s.box.last(t, email)
+	first := s.box.Last(t, email)
 	teamID, adminID := first.TeamID, first.UserID
 	s.form("/api/user/getactivationcode", map[string]string{"activation_code": first.Code}).ok(t, nil)
 	s.form("/api/user/activation", map[string]string{"activation_code": first.Code}).fail(t, http.StatusBadRequest, "activation_code")
-	s.form("/api/user/activation", map[string]string{"activation_code": s.box.last(t, email).Code}).ok(t, nil)
+	s.form("/api/user/activation", map[string]string{"activation_code": s.box.Last(t, email).Code}).ok(t, nil)
 
 	// Logging in.
 	s.form("/api/user/login/checkmail", map[string]string{"email_address": email}).ok(t, nil)
@@ -298,7 +298,7 @@ func driveEverything(s *server) app {
 		"mail_address,first_name,last_name,password,mobile\nimported@leak.example,Imp,Orted,"+leakImportPassword+",13933330001\ninvited@leak.example,In,Vited,,\n").ok(t, nil)
 	s.multipart("/api/user/importusercsv", map[string]string{"auth_token": session},
 		"mail_address,first_name,last_name,password,role\nbad@leak.example,Bad,Row,"+leakBadRowPassword+",1\n").fail(t, http.StatusBadRequest, "")
-	invited := s.box.last(t, "invited@leak.example")
+	invited := s.box.Last(t, "invited@leak.example")
 	s.form("/api/user/activation", map[string]string{"activation_code": invited.Code, "password": leakInvitedPassword}).ok(t, nil)
 
 	// A member's own changes.
@@ -407,7 +407,7 @@ func TestNoSecretLeaks(t *testing.T) {
 		for _, pw := range leakPasswords {
 			secrets = append(secrets, plainSecret("password", pw, noIssuance))
 		}
-		for _, n := range s.box.sent {
+		for _, n := range s.box.Sent() {
 			secrets = append(secrets, plainSecret(string(n.Kind)+" code", n.Code, noIssuance))
 		}
 		secrets = append(secrets, plainSecret("client secret", a.secret, noIssuance)) // issued by the Go API

@@ -84,7 +84,7 @@ func TestImportCreatesAndInvites(t *testing.T) {
 		f.login("with.pw@x.com", "secret-pw-1", tm.ID)
 		f.login("elsewhere@x.com", password, tm.ID)
 
-		n := f.box.last(t, "invited@x.com")
+		n := f.box.Last(t, "invited@x.com")
 		if n.Kind != user.CodeInvitation {
 			t.Fatalf("notification %+v", n)
 		}

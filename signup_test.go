@@ -17,7 +17,7 @@ func TestSignUpActivateLogIn(t *testing.T) {
 		if res.Team.Status != team.StatusPending || res.User.Status != user.StatusPending || res.Team.BusinessSize != team.DefaultBusinessSize {
 			t.Fatalf("signed up %+v / %+v", res.Team, res.User)
 		}
-		n := f.box.last(t, "le.tran@nit-software.com")
+		n := f.box.Last(t, "le.tran@nit-software.com")
 		if n.Kind != user.CodeActivation || n.TeamID != res.Team.ID || n.UserID != res.User.ID || len(n.Code) < 26 {
 			t.Fatalf("notification %+v", n)
 		}
@@ -42,12 +42,12 @@ func TestActivationExpiresExactlyAtTTL(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
 		_, err := f.svc.SignUp(f.ctx, signUpInput("late@x.com"))
 		must(t, err)
-		old := f.box.last(t, "late@x.com").Code
+		old := f.box.Last(t, "late@x.com").Code
 		f.clock.Advance(identity.DefaultActivationTTL)
 		wantErr(t, f.svc.Activate(f.ctx, old, ""), identity.CodeExpired, "activation_code")
 
 		must(t, f.svc.ReissueCode(f.ctx, old))
-		fresh := f.box.last(t, "late@x.com").Code
+		fresh := f.box.Last(t, "late@x.com").Code
 		if fresh == old {
 			t.Fatal("the reissued code is the old one")
 		}
@@ -61,10 +61,10 @@ func TestReissueInvalidatesUnexpiredCode(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
 		_, err := f.svc.SignUp(f.ctx, signUpInput("twice@x.com"))
 		must(t, err)
-		first := f.box.last(t, "twice@x.com").Code
+		first := f.box.Last(t, "twice@x.com").Code
 		must(t, f.svc.ReissueCode(f.ctx, first))
 		wantErr(t, f.svc.Activate(f.ctx, first, ""), identity.CodeInvalid, "activation_code")
-		must(t, f.svc.Activate(f.ctx, f.box.last(t, "twice@x.com").Code, ""))
+		must(t, f.svc.Activate(f.ctx, f.box.Last(t, "twice@x.com").Code, ""))
 		wantErr(t, f.svc.ReissueCode(f.ctx, "nonsense"), identity.CodeInvalid, "activation_code")
 	})
 }

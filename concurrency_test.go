@@ -178,3 +178,15 @@ func TestConcurrentOverlappingImports(t *testing.T) {
 		}
 	})
 }
+
+func TestConcurrentLoginsOfOneUser(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		tm, _ := f.activeTeam("busy@x.com")
+		for _, err := range parallel(8, func(int) error {
+			_, err := f.svc.Login(f.ctx, identity.Login{Email: "busy@x.com", Password: password, TeamID: tm.ID})
+			return err
+		}) {
+			must(t, err)
+		}
+	})
+}

@@ -15,7 +15,7 @@ type dialect struct {
 	name      string         // the directory of its migrations
 	read      *sql.TxOptions // a read-only transaction on one snapshot
 	collate   string         // appended to a text expression to sort it by bytes
-	rowLocks  bool           // SELECT ... FOR UPDATE works
+	rowLocks  bool           // SELECT ... FOR NO KEY UPDATE works
 	violation func(error) (violation, bool)
 }
 

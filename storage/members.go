@@ -51,7 +51,7 @@ func (t *tx) lockMember(ctx context.Context, teamID, userID string) error {
 	var n int
 	err := t.db.NewSelect().Model((*membershipRow)(nil)).ColumnExpr("1").
 		Join("JOIN users AS u ON u.id = m.user_id").
-		Where("m.team_id = ? AND m.user_id = ?", teamID, userID).For("UPDATE").Scan(ctx, &n)
+		Where("m.team_id = ? AND m.user_id = ?", teamID, userID).For("NO KEY UPDATE").Scan(ctx, &n)
 	return t.d.fail("lock member", err, "member not found")
 }
 

@@ -42,7 +42,7 @@ type Store interface {
 // Tx is the set of queries available inside Read and Write.
 type Tx interface {
 	// LockTeam serializes writers of one team's memberships until the
-	// transaction ends (SELECT ... FOR UPDATE on Postgres; SQLite's write
+	// transaction ends (SELECT ... FOR NO KEY UPDATE on Postgres; SQLite's write
 	// lock already does). NotFound if the team does not exist.
 	LockTeam(ctx context.Context, teamID string) error
 

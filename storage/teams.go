@@ -66,7 +66,7 @@ func teamOf(r *teamRow) team.Team {
 func (t *tx) LockTeam(ctx context.Context, teamID string) error {
 	q := t.db.NewSelect().Model((*teamRow)(nil)).Column("id").Where("t.id = ?", teamID)
 	if t.d.rowLocks { // also in Read, where Postgres refuses it: LockTeam is for writers
-		q = q.For("UPDATE")
+		q = q.For("NO KEY UPDATE")
 	}
 	var id string
 	return t.d.fail("lock team", q.Scan(ctx, &id), "team not found")

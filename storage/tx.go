@@ -18,12 +18,15 @@ type tx struct {
 
 // locked returns f with the rows it selects locked until the transaction
 // ends, when t locks rows, so that a read-modify-write cycle in Write cannot
-// lose a concurrent update.
+// lose a concurrent update. The lock is FOR NO KEY UPDATE: writers of a row
+// wait for each other, but inserts elsewhere whose foreign keys point at the
+// row (a session of the user, say) do not, or two logins of one user would
+// deadlock. The store never changes a key column.
 func (t *tx) locked(f filter) filter {
 	if !t.lock {
 		return f
 	}
-	return func(q *bun.SelectQuery) *bun.SelectQuery { return f(q).For("UPDATE") }
+	return func(q *bun.SelectQuery) *bun.SelectQuery { return f(q).For("NO KEY UPDATE") }
 }
 
 // filter narrows a select.

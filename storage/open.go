@@ -49,7 +49,8 @@ func WithMigrate() Option {
 //   - "postgres://..." or "postgresql://..." is a Postgres database reached
 //     through pgx. URL parameters go to pgx: sslmode, connect_timeout, and
 //     run-time parameters such as search_path, which puts the tables in a
-//     schema of the host's choice. The pool holds at most
+//     schema of the host's choice. Queries run in pgx's exec mode unless the
+//     URL sets default_query_exec_mode. The pool holds at most
 //     max(8, 4*GOMAXPROCS) connections, so a burst of requests queues
 //     instead of exhausting the server's max_connections.
 //
@@ -97,6 +98,12 @@ func openDSN(dsn string) (*DB, error) {
 		cfg, err := pgx.ParseConfig(dsn)
 		if err != nil {
 			return nil, &errs.Error{Code: errs.Invalid, Field: "db", Message: "is not a valid Postgres URL", Err: err}
+		}
+		if !strings.Contains(dsn, "default_query_exec_mode=") {
+			// bun writes values into the SQL text, so almost every query is
+			// new to pgx's statement cache: preparing it costs a round trip
+			// and memory, and is never reused.
+			cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
 		}
 		sqldb := stdlib.OpenDB(*cfg)
 		conns := max(8, 4*runtime.GOMAXPROCS(0))

@@ -32,6 +32,7 @@ type ImportError struct {
 	More int // bad rows beyond MaxImportProblems, not listed
 }
 
+// Error sums up the bad rows, naming the first three.
 func (e *ImportError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d bad rows; nothing was imported", len(e.Rows)+e.More)

@@ -21,6 +21,7 @@ func ParseRole(field string, n int) (Role, error) {
 	return r, nil
 }
 
+// String returns the role's name: admin, manager or member.
 func (r Role) String() string {
 	switch r {
 	case RoleAdmin:

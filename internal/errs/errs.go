@@ -49,6 +49,7 @@ func Wrap(op string, err error) error {
 	return &Error{Code: Internal, Message: op + " failed", Err: fmt.Errorf("%s: %w", op, err)}
 }
 
+// Error returns the field, the message and the cause, for logs.
 func (e *Error) Error() string {
 	msg := e.Message
 	if e.Field != "" {

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"sync"
 
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
@@ -20,6 +21,10 @@ type DB struct {
 	bun   *bun.DB
 	d     *dialect
 	owned bool // Close closes bun
+	// writes queues this store's write transactions on SQLite, which takes
+	// one writer at a time: a waiting writer is woken when the lock is free
+	// instead of sleeping in SQLite's busy handler.
+	writes sync.Mutex
 }
 
 var _ Store = (*DB)(nil)
@@ -80,11 +85,16 @@ func (db *DB) Read(ctx context.Context, fn func(Tx) error) error {
 }
 
 // Write runs fn in a transaction, committed if fn returns nil. On SQLite the
-// transaction begins with BEGIN IMMEDIATE; on Postgres the rows that User,
+// transaction begins with BEGIN IMMEDIATE, after the store's earlier writes
+// in this process have finished; on Postgres the rows that User,
 // UserByEmail, UserByMobile, Membership, Member and Team return are locked
 // until it ends. On Postgres a failed statement aborts the transaction, so
 // fn must return the first error it gets.
 func (db *DB) Write(ctx context.Context, fn func(Tx) error) error {
+	if db.d == sqliteDialect {
+		db.writes.Lock()
+		defer db.writes.Unlock()
+	}
 	return db.inTx(ctx, nil, db.d.rowLocks, fn)
 }
 

@@ -22,7 +22,7 @@ func (s *Service) FindByMobile(ctx context.Context, c Client, text string) (team
 		return team.Member{}, err
 	}
 	var m team.Member
-	err := s.store.Read(ctx, func(tx storage.Tx) error {
+	err := s.store.Query(ctx, func(tx storage.Tx) error {
 		t, err := tx.Team(ctx, c.TeamID)
 		if err != nil {
 			return err
@@ -71,7 +71,7 @@ func (s *Service) FindUsers(ctx context.Context, c Client, in Criteria) ([]team.
 		return nil, err
 	}
 	var found []team.Member
-	err = s.store.Read(ctx, func(tx storage.Tx) (err error) {
+	err = s.store.Query(ctx, func(tx storage.Tx) (err error) {
 		found, err = tx.FindMembers(ctx, c.TeamID, q, MaxFound)
 		return err
 	})
@@ -118,7 +118,7 @@ func (s *Service) ClientTeam(ctx context.Context, c Client) (team.Team, error) {
 		return team.Team{}, err
 	}
 	var t team.Team
-	err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
+	err := s.store.Query(ctx, func(tx storage.Tx) (err error) {
 		t, err = tx.Team(ctx, c.TeamID)
 		return err
 	})

@@ -362,7 +362,7 @@ func DefaultListQuery() team.ListQuery {
 // Member returns a member of the actor's team, in any member status.
 func (s *Service) Member(ctx context.Context, a Actor, userID string) (team.Member, error) {
 	var m team.Member
-	err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
+	err := s.store.Query(ctx, func(tx storage.Tx) (err error) {
 		if userID == "" {
 			return errs.New(errs.Invalid, "user_id", "is required")
 		}

@@ -221,7 +221,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (Client, 
 		return Client{}, errBadToken
 	}
 	var t team.Token
-	err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
+	err := s.store.Query(ctx, func(tx storage.Tx) (err error) {
 		t, err = tx.Token(ctx, secret.Hash(token))
 		return err
 	})

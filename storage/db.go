@@ -84,6 +84,11 @@ func (db *DB) Read(ctx context.Context, fn func(Tx) error) error {
 	return db.inTx(ctx, db.d.read, false, fn)
 }
 
+// Query runs fn on the database itself, outside any transaction.
+func (db *DB) Query(ctx context.Context, fn func(Tx) error) error {
+	return fn(&tx{db: db.bun, d: db.d})
+}
+
 // Write runs fn in a transaction, committed if fn returns nil. On SQLite the
 // transaction begins with BEGIN IMMEDIATE, after the store's earlier writes
 // in this process have finished; on Postgres the rows that User,

@@ -26,6 +26,10 @@ import (
 type Store interface {
 	// Read runs fn in a read-only transaction that sees one snapshot.
 	Read(ctx context.Context, fn func(Tx) error) error
+	// Query runs fn outside any transaction, saving its cost, for reads that
+	// need no common snapshot: each statement sees what was committed when
+	// it ran. fn must not write.
+	Query(ctx context.Context, fn func(Tx) error) error
 	// Write runs fn in one transaction, committed if fn returns nil and rolled
 	// back otherwise. The rows that User, UserByEmail, UserByMobile,
 	// Membership, Member and Team return stay locked against other writers

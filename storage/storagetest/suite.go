@@ -57,6 +57,7 @@ var cases = []struct {
 	{"WriteLosesNoUpdate", testWriteLosesNoUpdate},
 	{"Failures", testFailures},
 	{"Batches", testBatches},
+	{"Query", testQuery},
 }
 
 // write runs fn in a Write and fails t if it returns an error.

@@ -201,3 +201,25 @@ func testFailures(t *testing.T, s storage.Store) {
 	}
 	same(t, "concurrent failures", get("c", "a"), storage.Failures{Count: n, WindowStart: at(1)})
 }
+
+// testQuery reads through Query, outside any transaction, what Write
+// committed, and gets the contract's errors there too.
+func testQuery(t *testing.T, s storage.Store) {
+	seedTeams(t, s, "a")
+	seedMember(t, s, "a", newUser("u", "Ann", "Lee"), team.RoleMember, team.MemberActive)
+	var got team.Member
+	err := s.Query(t.Context(), func(tx storage.Tx) (err error) {
+		got, err = tx.Member(t.Context(), "a", "u")
+		return err
+	})
+	if err != nil || got.User.FirstName != "Ann" {
+		t.Fatalf("Query: %v, %+v", err, got.User.FirstName)
+	}
+	err = s.Query(t.Context(), func(tx storage.Tx) error {
+		_, err := tx.Member(t.Context(), "a", "missing")
+		return err
+	})
+	if errs.CodeOf(err) != errs.NotFound {
+		t.Fatalf("Query of a missing member: %v", err)
+	}
+}

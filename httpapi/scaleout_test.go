@@ -2,16 +2,15 @@ package httpapi_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/embedid/identity"
 	"github.com/embedid/identity/httpapi"
+	"github.com/embedid/identity/internal/testkit"
 	"github.com/embedid/identity/storage"
 	"github.com/embedid/identity/storage/storagetest"
 )
@@ -44,59 +43,17 @@ func TestTwoServersShareOneStore(t *testing.T) {
 	}
 	two.form("/api/user/login", map[string]string{"email_address": "admin@x.com", "password": password, "team_id": teamID}).fail(t, http.StatusTooManyRequests, "")
 
-	ids := createConcurrently(t, []*server{one, two}, a.token, teamID, 40)
+	servers := []*server{one, two}
+	ids := testkit.CreateOneMobile(t, 40, teamID, func(i int, body string) (int, []byte, error) {
+		req := httptestRequest(http.MethodPost, "/api/v5/entity/user/create", body)
+		req.Header.Set("Authorization", "Bearer "+a.token)
+		rec := httptest.NewRecorder()
+		servers[i%2].handler.ServeHTTP(rec, req)
+		return rec.Code, rec.Body.Bytes(), nil
+	})
 	if len(ids) != 1 {
 		t.Fatalf("40 creates of one mobile through two servers gave %d users: %v", len(ids), ids)
 	}
-}
-
-// createConcurrently creates the same mobile n times at once, through the
-// servers in turn, and returns how many calls reported each user ID as new.
-func createConcurrently(t *testing.T, servers []*server, token, teamID string, n int) map[string]int {
-	t.Helper()
-	var mu sync.Mutex
-	ids := map[string]int{}
-	var wg sync.WaitGroup
-	errc := make(chan error, n)
-	for i := range n {
-		wg.Go(func() {
-			body := fmt.Sprintf(`{"corp_id":%q,"area_code":"86","mobile":"13888888888"}`, teamID)
-			req := httptestRequest(http.MethodPost, "/api/v5/entity/user/create", body)
-			req.Header.Set("Authorization", "Bearer "+token)
-			rec := httptest.NewRecorder()
-			servers[i%len(servers)].handler.ServeHTTP(rec, req)
-			var env struct {
-				Code int `json:"code"`
-				Data struct {
-					UserID string `json:"user_id"`
-					Exists bool   `json:"is_user_exists"`
-				} `json:"data"`
-			}
-			if err := json.Unmarshal(rec.Body.Bytes(), &env); err != nil || rec.Code != http.StatusOK || env.Code != 0 {
-				errc <- fmt.Errorf("status %d: %s", rec.Code, rec.Body)
-				return
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			if _, seen := ids[env.Data.UserID]; !seen {
-				ids[env.Data.UserID] = 0
-			}
-			if !env.Data.Exists {
-				ids[env.Data.UserID]++
-			}
-		})
-	}
-	wg.Wait()
-	close(errc)
-	for err := range errc {
-		t.Fatal(err)
-	}
-	for id, fresh := range ids {
-		if fresh != 1 {
-			t.Fatalf("%d calls report creating %s, want 1", fresh, id)
-		}
-	}
-	return ids
 }
 
 // TestStoreFailureEnvelopes closes the store under a running server: every

@@ -3,15 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/embedid/identity/internal/testkit"
 	"github.com/embedid/identity/storage/storagetest"
 )
 
@@ -117,60 +116,20 @@ func TestTwoServesShareOnePostgres(t *testing.T) {
 	app := mustRun(t, nil, []string{"client_id", "client_secret", "team_id", "permissions"}, "app", "create", "-db", dsn, "-team", teamID, "-name", "crm", "-permissions", "all")
 	_, tok := a.post(t, "/api/v2/tenant/token", map[string]string{"grant_type": "client_credentials", "client_id": app["client_id"].(string), "client_secret": app["client_secret"].(string)}, "")
 	token := tok["access_token"].(string)
-	created := createThroughBoth(t, []instance{a, b}, token, teamID, 20)
+	ins := []instance{a, b}
+	created := testkit.CreateOneMobile(t, 20, teamID, func(i int, body string) (int, []byte, error) {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+ins[i%2].addr+"/api/v5/entity/user/create", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, nil, err
+		}
+		defer resp.Body.Close()
+		answer, err := io.ReadAll(resp.Body)
+		return resp.StatusCode, answer, err
+	})
 	if len(created) != 1 {
 		t.Fatalf("20 creates of one mobile through two serves gave users %v", created)
 	}
-}
-
-// createThroughBoth creates one mobile n times at once through the
-// instances in turn, and counts, per user ID, the calls that created it.
-func createThroughBoth(t *testing.T, ins []instance, token, teamID string, n int) map[string]int {
-	var mu sync.Mutex
-	created := map[string]int{}
-	var wg sync.WaitGroup
-	errc := make(chan error, n)
-	for i := range n {
-		wg.Go(func() {
-			body := fmt.Sprintf(`{"corp_id":%q,"area_code":"86","mobile":"13888888888"}`, teamID)
-			req, _ := http.NewRequest(http.MethodPost, "http://"+ins[i%len(ins)].addr+"/api/v5/entity/user/create", strings.NewReader(body))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer "+token)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				errc <- err
-				return
-			}
-			defer resp.Body.Close()
-			var env struct {
-				Code int `json:"code"`
-				Data struct {
-					UserID string `json:"user_id"`
-					Exists bool   `json:"is_user_exists"`
-				} `json:"data"`
-			}
-			if err := json.NewDecoder(resp.Body).Decode(&env); err != nil || env.Code != 0 {
-				errc <- fmt.Errorf("status %d, code %d, %v", resp.StatusCode, env.Code, err)
-				return
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			if !env.Data.Exists {
-				created[env.Data.UserID]++
-			} else if _, ok := created[env.Data.UserID]; !ok {
-				created[env.Data.UserID] = 0
-			}
-		})
-	}
-	wg.Wait()
-	close(errc)
-	for err := range errc {
-		t.Fatal(err)
-	}
-	for id, n := range created {
-		if n != 1 {
-			t.Fatalf("%d calls report creating %s, want 1", n, id)
-		}
-	}
-	return created
 }

@@ -1,9 +1,12 @@
-// Package testkit holds what the library's tests share: a settable clock and
-// a notifier that records instead of sending.
+// Package testkit holds what the library's tests share: a settable clock, a
+// notifier that records instead of sending, and concurrent request drivers.
 package testkit
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -80,4 +83,56 @@ func (o *Outbox) Codes() []string {
 		codes[i] = n.Code
 	}
 	return codes
+}
+
+// CreateOneMobile sends n v5 user/create requests for one mobile at once
+// through send, which posts a JSON body and returns the status and the
+// answer, and returns for each user ID answered how many calls reported
+// creating it. It fails tb on any error, or unless exactly one call created
+// each user.
+func CreateOneMobile(tb testing.TB, n int, teamID string, send func(i int, body string) (int, []byte, error)) map[string]int {
+	tb.Helper()
+	body := fmt.Sprintf(`{"corp_id":%q,"area_code":"86","mobile":"13888888888"}`, teamID)
+	var mu sync.Mutex
+	created := map[string]int{}
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			status, answer, err := send(i, body)
+			var env struct {
+				Code int `json:"code"`
+				Data struct {
+					UserID string `json:"user_id"`
+					Exists bool   `json:"is_user_exists"`
+				} `json:"data"`
+			}
+			if err == nil {
+				err = json.Unmarshal(answer, &env)
+			}
+			if err != nil || status != http.StatusOK || env.Code != 0 {
+				errs[i] = fmt.Errorf("create %d: status %d, %v: %s", i, status, err, answer)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if !env.Data.Exists {
+				created[env.Data.UserID]++
+			} else if _, ok := created[env.Data.UserID]; !ok {
+				created[env.Data.UserID] = 0
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	for id, k := range created {
+		if k != 1 {
+			tb.Fatalf("%d calls report creating %s, want 1", k, id)
+		}
+	}
+	return created
 }

@@ -40,6 +40,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/embedid/identity"
+	"github.com/embedid/identity/internal/testkit"
 	"github.com/embedid/identity/storage"
 	"github.com/embedid/identity/storage/storagetest"
 	"github.com/embedid/identity/team"
@@ -77,7 +78,7 @@ type benchBackend struct {
 
 var benchBackends = []benchBackend{
 	{name: "sqlite", rebind: func(q string) string { return q }, open: benchOpenSQLite},
-	{name: "postgres", rebind: benchDollars, open: benchOpenPostgres},
+	{name: "postgres", rebind: testkit.Dollars, open: benchOpenPostgres},
 }
 
 // benchEachBackend runs fn as one sub-benchmark per backend; Postgres is
@@ -135,21 +136,6 @@ func benchOpenPostgres(ctx context.Context) (*storage.DB, func() error, error) {
 		return nil, nil, errors.Join(err, drop())
 	}
 	return db, func() error { return errors.Join(db.Close(), drop()) }, nil
-}
-
-// benchDollars numbers the ? placeholders of q as Postgres wants them.
-func benchDollars(q string) string {
-	var out strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			out.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		out.WriteRune(r)
-	}
-	return out.String()
 }
 
 // benchStores caches the seeded fixtures of this process, by backend and

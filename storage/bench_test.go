@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/embedid/identity/contact"
+	"github.com/embedid/identity/internal/testkit"
 	"github.com/embedid/identity/storage"
 	"github.com/embedid/identity/storage/storagetest"
 	"github.com/embedid/identity/team"
@@ -52,7 +52,7 @@ func BenchmarkRead(b *testing.B) {
 			teamID, users := benchSeed(b, db)
 			rebind := func(q string) string { return q }
 			if be.name == "postgres" {
-				rebind = benchDollars
+				rebind = testkit.Dollars
 			}
 			q := benchQuery{db: db.Bun().DB, readTx: be.readTx}
 
@@ -241,18 +241,3 @@ func benchSeed(b *testing.B, db *storage.DB) (string, []user.User) {
 
 // benchID returns the i-th of a sequence of distinct 32-hex-digit IDs.
 func benchID(i int) string { return fmt.Sprintf("%032x", i) }
-
-// benchDollars numbers the ? placeholders of q as Postgres wants them.
-func benchDollars(q string) string {
-	var out strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			out.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		out.WriteRune(r)
-	}
-	return out.String()
-}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -135,4 +136,20 @@ func CreateOneMobile(tb testing.TB, n int, teamID string, send func(i int, body 
 		}
 	}
 	return created
+}
+
+// Dollars numbers the ? placeholders of a hand-written query as Postgres
+// wants them ($1, $2, ...), for tests and benchmarks that bypass bun.
+func Dollars(q string) string {
+	var out strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			out.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		out.WriteRune(r)
+	}
+	return out.String()
 }

@@ -47,8 +47,7 @@ func appOf(r *appRow) team.Application {
 	}
 }
 
-// tokenOf reads a token joined with its application.
-func tokenOf(r *tokenRow) team.Token {
+func tokenOf(r *appTokenRow) team.Token {
 	return team.Token{
 		Hash:        r.Hash,
 		AppID:       r.AppID,
@@ -88,8 +87,10 @@ func (t *tx) InsertApplication(ctx context.Context, a team.Application) error {
 	return t.insert(ctx, "insert application", "team not found", r)
 }
 
+var getApplication = register(&prepared[appRow]{op: "get application", missing: "application not found", build: from[appRow]("a.client_id = $1")})
+
 func (t *tx) Application(ctx context.Context, clientID string) (team.Application, error) {
-	return selectOne(ctx, t, "get application", "application not found", infallible(appOf), where("a.client_id = ?", clientID))
+	return one(ctx, t, getApplication, infallible(appOf), clientID)
 }
 
 func (t *tx) InsertToken(ctx context.Context, tk team.Token) error {
@@ -97,8 +98,19 @@ func (t *tx) InsertToken(ctx context.Context, tk team.Token) error {
 	return t.insert(ctx, "insert token", "application not found", r)
 }
 
+// appTokenRow is a token joined with its application, as getToken reads it.
+type appTokenRow struct {
+	tokenRow
+	App appRow `bun:"embed:app__"`
+}
+
+var getToken = register(&prepared[appTokenRow]{
+	op: "get token", missing: "token not found",
+	build: func(_ *dialect, db bun.IDB) *bun.SelectQuery {
+		return db.NewSelect().Model((*tokenRow)(nil)).Relation("App").Where("tk.hash = $1")
+	},
+})
+
 func (t *tx) Token(ctx context.Context, hash []byte) (team.Token, error) {
-	return selectOne(ctx, t, "get token", "token not found", infallible(tokenOf), func(q *bun.SelectQuery) *bun.SelectQuery {
-		return q.Relation("App").Where("tk.hash = ?", hash)
-	})
+	return one(ctx, t, getToken, infallible(tokenOf), hash)
 }

@@ -46,8 +46,10 @@ func (t *tx) InsertCode(ctx context.Context, c user.Code) error {
 	return t.insert(ctx, "insert code", "user or team not found", codeRowOf(&c))
 }
 
+var getCode = register(&prepared[codeRow]{op: "get code", missing: "code not found", build: from[codeRow]("c.hash = $1")})
+
 func (t *tx) Code(ctx context.Context, hash []byte) (user.Code, error) {
-	return selectOne(ctx, t, "get code", "code not found", infallible(codeOf), where("c.hash = ?", hash))
+	return one(ctx, t, getCode, infallible(codeOf), hash)
 }
 
 func (t *tx) DeleteCodes(ctx context.Context, teamID, userID string, kind user.CodeKind) error {

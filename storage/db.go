@@ -3,7 +3,9 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
@@ -25,6 +27,9 @@ type DB struct {
 	// one writer at a time: a waiting writer is woken when the lock is free
 	// instead of sleeping in SQLite's busy handler.
 	writes sync.Mutex
+
+	stmts     atomic.Pointer[statements] // see prepared
+	preparing sync.Mutex
 }
 
 var _ Store = (*DB)(nil)
@@ -70,12 +75,17 @@ func (db *DB) Ping(ctx context.Context) error {
 	return errs.Wrap("ping database", db.bun.PingContext(ctx))
 }
 
-// Close closes the database if Open opened it, and does nothing otherwise.
+// Close closes the store's prepared statements, and the database if Open
+// opened it. A store used again prepares its statements again.
 func (db *DB) Close() error {
-	if !db.owned {
-		return nil
+	var err error
+	if s := db.stmts.Swap(nil); s != nil {
+		err = s.close()
 	}
-	return errs.Wrap("close database", db.bun.Close())
+	if db.owned {
+		err = errors.Join(err, db.bun.Close())
+	}
+	return errs.Wrap("close database", err)
 }
 
 // Read runs fn in a read-only transaction, so that its statements see one
@@ -86,7 +96,11 @@ func (db *DB) Read(ctx context.Context, fn func(Tx) error) error {
 
 // Query runs fn on the database itself, outside any transaction.
 func (db *DB) Query(ctx context.Context, fn func(Tx) error) error {
-	return fn(&tx{db: db.bun, d: db.d})
+	stmts, err := db.statements(ctx)
+	if err != nil {
+		return err
+	}
+	return fn(&tx{db: db.bun, bun: db.bun, d: db.d, stmts: stmts})
 }
 
 // Write runs fn in a transaction, committed if fn returns nil. On SQLite the
@@ -104,12 +118,16 @@ func (db *DB) Write(ctx context.Context, fn func(Tx) error) error {
 }
 
 func (db *DB) inTx(ctx context.Context, opts *sql.TxOptions, lock bool, fn func(Tx) error) error {
+	stmts, err := db.statements(ctx)
+	if err != nil {
+		return err
+	}
 	btx, err := db.bun.BeginTx(ctx, opts)
 	if err != nil {
 		return errs.Wrap("begin transaction", err)
 	}
 	defer btx.Rollback() // after Commit, a no-op returning sql.ErrTxDone
-	if err := fn(&tx{db: btx, d: db.d, lock: lock}); err != nil {
+	if err := fn(&tx{db: btx, sql: btx.Tx, bun: db.bun, d: db.d, stmts: stmts, lock: lock}); err != nil {
 		return err
 	}
 	return errs.Wrap("commit transaction", btx.Commit())

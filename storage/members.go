@@ -2,8 +2,7 @@ package storage
 
 import (
 	"context"
-	"database/sql"
-	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -12,33 +11,39 @@ import (
 	"github.com/embedid/identity/team"
 )
 
-// memberOf reads a membership joined with its user.
-func memberOf(r *membershipRow) (team.Member, error) {
-	u, err := userOf(r.U)
-	return team.Member{User: u, Membership: membershipOf(r)}, err
+// memberRow is a membership joined with its user, as the member queries
+// read it.
+type memberRow struct {
+	membershipRow
+	U userRow `bun:"embed:u__"`
 }
 
-// members selects the memberships of a team joined with their users.
-func members(teamID string) filter {
-	return func(q *bun.SelectQuery) *bun.SelectQuery {
-		return q.Relation("U").Where("m.team_id = ?", teamID)
+// memberOf reads a membership and its user.
+func memberOf(m *membershipRow, u *userRow) (team.Member, error) {
+	usr, err := userOf(u)
+	return team.Member{User: usr, Membership: membershipOf(m)}, err
+}
+
+func memberOfRow(r *memberRow) (team.Member, error) { return memberOf(&r.membershipRow, &r.U) }
+
+// members returns a builder of a select of the memberships of team $1,
+// joined with their users, that meet cond (bun formats args into it).
+func members(cond string, args ...any) func(*dialect, bun.IDB) *bun.SelectQuery {
+	return func(_ *dialect, db bun.IDB) *bun.SelectQuery {
+		return db.NewSelect().Model((*membershipRow)(nil)).Relation("U").Where("m.team_id = $1").Where(cond, args...)
 	}
 }
 
-// listed selects the members of a team that are not removed.
-func listed(teamID string) filter {
-	return func(q *bun.SelectQuery) *bun.SelectQuery {
-		return q.Apply(members(teamID)).Where("m.status <> ?", int(team.MemberRemoved))
-	}
-}
+// notRemoved is the condition on the members that lists and searches show.
+const notRemoved = "m.status <> ?"
+
+var getMember = register(&prepared[memberRow]{op: "get member", missing: "member not found", build: members("m.user_id = $2")})
 
 func (t *tx) Member(ctx context.Context, teamID, userID string) (team.Member, error) {
 	if err := t.lockMember(ctx, teamID, userID); err != nil {
 		return team.Member{}, err
 	}
-	return selectOne(ctx, t, "get member", "member not found", memberOf, func(q *bun.SelectQuery) *bun.SelectQuery {
-		return q.Apply(members(teamID)).Where("m.user_id = ?", userID)
-	})
+	return one(ctx, t, getMember, memberOfRow, teamID, userID)
 }
 
 // lockMember locks a membership and its user when t locks rows. Member reads
@@ -55,6 +60,42 @@ func (t *tx) lockMember(ctx context.Context, teamID, userID string) error {
 	return t.d.fail("lock member", err, "member not found")
 }
 
+// criteria are the conditions FindMembers adds for the criteria given: %[1]d
+// stands for the number of the condition's placeholder.
+var criteria = [...]struct {
+	cond  string
+	value func(team.Criteria) string
+}{
+	{"u.email_norm = $%[1]d", func(c team.Criteria) string { return c.Email }},
+	{"u.mobile_e164 = $%[1]d", func(c team.Criteria) string { return c.Mobile }},
+	{"(u.user_name = $%[1]d OR (u.user_name = '' AND u.full_name = $%[1]d))", func(c team.Criteria) string { return c.Name }},
+	{"t.domain = $%[1]d", func(c team.Criteria) string { return c.Domain }},
+}
+
+// findMembers holds a query for each set of criteria given, by the bits of
+// the criteria it has. Its arguments are the team, the values of the
+// criteria in their order, and the limit.
+var findMembers = func() (qs [1 << len(criteria)]*prepared[memberRow]) {
+	for set := range qs {
+		qs[set] = register(&prepared[memberRow]{op: "find members", build: func(d *dialect, db bun.IDB) *bun.SelectQuery {
+			q := members(notRemoved, int(team.MemberRemoved))(d, db)
+			n := 1
+			for i, c := range criteria {
+				if set&(1<<i) != 0 {
+					n++
+					q = q.Where(fmt.Sprintf(c.cond, n))
+				}
+			}
+			if set&(1<<3) != 0 {
+				q = q.Join("JOIN teams AS t ON t.id = m.team_id")
+			}
+			// bun takes no placeholder for LIMIT; the clause follows ORDER BY.
+			return q.OrderExpr(fmt.Sprintf("m.user_id%s ASC LIMIT $%d", d.collate, n+1))
+		}})
+	}
+	return qs
+}()
+
 func (t *tx) FindMembers(ctx context.Context, teamID string, c team.Criteria, limit int) ([]team.Member, error) {
 	if c.Email == "" && c.Name == "" && c.Mobile == "" {
 		return nil, errs.New(errs.Invalid, "", "give an email, a name or a mobile number to find members by")
@@ -62,66 +103,75 @@ func (t *tx) FindMembers(ctx context.Context, teamID string, c team.Criteria, li
 	if limit < 1 {
 		return nil, errs.New(errs.Invalid, "limit", "must be at least 1, got %d", limit)
 	}
-	return selectAll(ctx, t, "find members", memberOf, func(q *bun.SelectQuery) *bun.SelectQuery {
-		q = q.Apply(listed(teamID))
-		if c.Email != "" {
-			q = q.Where("u.email_norm = ?", c.Email)
+	set, args := 0, []any{teamID}
+	for i, cr := range criteria {
+		if v := cr.value(c); v != "" {
+			set |= 1 << i
+			args = append(args, v)
 		}
-		if c.Mobile != "" {
-			q = q.Where("u.mobile_e164 = ?", c.Mobile)
-		}
-		if c.Name != "" {
-			q = q.Where("(u.user_name = ? OR (u.user_name = '' AND u.full_name = ?))", c.Name, c.Name)
-		}
-		if c.Domain != "" {
-			q = q.Join("JOIN teams AS t ON t.id = m.team_id").Where("t.domain = ?", c.Domain)
-		}
-		return q.OrderExpr("m.user_id" + t.d.collate + " ASC").Limit(int64(limit))
-	})
+	}
+	return all(ctx, t, findMembers[set], memberOfRow, append(args, limit)...)
 }
+
+// listMembers[search][key-1] reads a page of the members of team $1 sorted
+// by key, matching the LIKE pattern $2 if search is 1. Its last two
+// arguments are the limit and the offset. The page is chosen from the list
+// index alone, joining users only to search; then its ten or so rows are
+// read whole, so OFFSET skips index entries, not joined rows.
+var listMembers = func() (qs [2][len(sortColumns) * 2]*prepared[memberRow]) {
+	for search := range qs {
+		for k := range qs[search] {
+			key := team.SortKey(k + 1)
+			qs[search][k] = register(&prepared[memberRow]{op: "list members", build: func(d *dialect, db bun.IDB) *bun.SelectQuery {
+				page := db.NewSelect().Model((*membershipRow)(nil)).Column("m.user_id").
+					Where("m.team_id = $1").Where(notRemoved, int(team.MemberRemoved))
+				n := 1
+				if search == 1 {
+					n++
+					page = page.Join("JOIN users AS u ON u.id = m.user_id").Where(fmt.Sprintf(`u.search_text LIKE $%d ESCAPE '\'`, n))
+				}
+				// bun takes no placeholders for LIMIT and OFFSET; they follow ORDER BY.
+				page = page.OrderExpr(fmt.Sprintf("%s LIMIT $%d OFFSET $%d", d.orderBy(key), n+1, n+2))
+				return members("m.user_id IN (?)", page)(d, db).OrderExpr(d.orderBy(key))
+			}})
+		}
+	}
+	return qs
+}()
+
+var (
+	// countListed is the count of listed members a team keeps (see the
+	// list_keys migration).
+	countListed = register(&prepared[int64]{op: "count members", missing: "team not found", build: func(_ *dialect, db bun.IDB) *bun.SelectQuery {
+		return db.NewSelect().Model((*teamRow)(nil)).Column("listed_members").Where("t.id = $1")
+	}})
+	// countFound counts the listed members of team $1 matching the LIKE
+	// pattern $2.
+	countFound = register(&prepared[int64]{op: "count members", build: func(_ *dialect, db bun.IDB) *bun.SelectQuery {
+		return db.NewSelect().Model((*membershipRow)(nil)).ColumnExpr("count(*)").
+			Join("JOIN users AS u ON u.id = m.user_id").
+			Where("m.team_id = $1").Where(notRemoved, int(team.MemberRemoved)).
+			Where(`u.search_text LIKE $2 ESCAPE '\'`)
+	}})
+)
 
 func (t *tx) ListMembers(ctx context.Context, teamID string, lq team.ListQuery) ([]team.Member, int, error) {
 	if err := lq.Validate(); err != nil {
 		return nil, 0, err
 	}
-	// The page is chosen from the list index alone, joining users only to
-	// search; then its ten or so rows are read whole. OFFSET thus skips
-	// index entries, not joined rows.
-	page := t.db.NewSelect().Model((*membershipRow)(nil)).Column("m.user_id").
-		Where("m.team_id = ? AND m.status <> ?", teamID, int(team.MemberRemoved))
+	page, count, args := listMembers[0][lq.Sort-1], countListed, []any{teamID}
 	if lq.Search != "" {
-		page = page.Join("JOIN users AS u ON u.id = m.user_id").Where(`u.search_text LIKE ? ESCAPE '\'`, containing(lq.Search))
+		page, count, args = listMembers[1][lq.Sort-1], countFound, append(args, containing(lq.Search))
 	}
-	page = page.OrderExpr(t.d.orderBy(lq.Sort)).Limit(int64(lq.Size)).Offset(int64(lq.Page) * int64(lq.Size))
-	var rows []membershipRow
-	err := t.db.NewSelect().Model(&rows).Apply(members(teamID)).Where("m.user_id IN (?)", page).
-		OrderExpr(t.d.orderBy(lq.Sort)).Scan(ctx)
-	if err != nil {
-		return nil, 0, t.d.fail("list members", err, "")
-	}
-	total, err := t.countListed(ctx, teamID, lq.Search)
+	ms, err := all(ctx, t, page, memberOfRow, append(args, lq.Size, lq.Page*lq.Size)...)
 	if err != nil {
 		return nil, 0, err
 	}
-	ms, err := convertAll(rows, memberOf)
-	return ms, total, err
-}
-
-// countListed counts a team's listed members that match search: without
-// one, from the count the team keeps (see the list_keys migration).
-func (t *tx) countListed(ctx context.Context, teamID, search string) (int, error) {
-	var n int64
-	var err error
-	if search == "" {
-		err = t.db.NewSelect().Model((*teamRow)(nil)).Column("listed_members").Where("t.id = ?", teamID).Scan(ctx, &n)
-		if errors.Is(err, sql.ErrNoRows) {
-			return 0, nil
-		}
-	} else {
-		n, err = t.db.NewSelect().Model((*membershipRow)(nil)).Apply(listed(teamID)).
-			Where(`u.search_text LIKE ? ESCAPE '\'`, containing(search)).Count(ctx)
+	total, err := one(ctx, t, count, func(n *int64) (int, error) { return int(*n), nil }, args...)
+	if errs.CodeOf(err) == errs.NotFound {
+		return ms, 0, nil // no such team, so no members
 	}
-	return int(n), t.d.fail("count members", err, "")
+	return ms, total, err
 }
 
 // likeEscaper escapes the LIKE wildcards and the escape character itself.

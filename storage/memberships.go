@@ -89,9 +89,13 @@ func (t *tx) insertMembership(ctx context.Context, m team.Membership, insert fun
 	return true, t.addListed(ctx, m.TeamID, 1)
 }
 
+var getMembership = register(&prepared[membershipRow]{
+	op: "get membership", missing: "membership not found", locks: true,
+	build: from[membershipRow]("m.team_id = $1 AND m.user_id = $2"),
+})
+
 func (t *tx) Membership(ctx context.Context, teamID, userID string) (team.Membership, error) {
-	return selectOne(ctx, t, "get membership", "membership not found", infallible(membershipOf),
-		t.locked(where("m.team_id = ? AND m.user_id = ?", teamID, userID)))
+	return one(ctx, t, getMembership, infallible(membershipOf), teamID, userID)
 }
 
 func (t *tx) UpdateMembership(ctx context.Context, m team.Membership) error {

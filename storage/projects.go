@@ -39,7 +39,7 @@ func projectOf(r *projectRow) team.Project {
 }
 
 func projectMemberOf(r *projectMemberRow) (team.ProjectMember, error) {
-	m, err := memberOf(r.M)
+	m, err := memberOf(r.M, r.M.U)
 	return team.ProjectMember{Member: m, ProjectRole: r.Role, AddedAt: r.CreatedAt.UTC()}, err
 }
 
@@ -48,13 +48,17 @@ func (t *tx) InsertProject(ctx context.Context, p team.Project) error {
 	return t.insert(ctx, "insert project", "team not found", r)
 }
 
+var (
+	getProject     = register(&prepared[projectRow]{op: "get project", missing: "project not found", build: from[projectRow]("p.team_id = $1 AND p.id = $2")})
+	getProjectByID = register(&prepared[projectRow]{op: "get project", missing: "project not found", build: from[projectRow]("p.id = $1")})
+)
+
 func (t *tx) Project(ctx context.Context, teamID, projectID string) (team.Project, error) {
-	return selectOne(ctx, t, "get project", "project not found", infallible(projectOf),
-		where("p.team_id = ? AND p.id = ?", teamID, projectID))
+	return one(ctx, t, getProject, infallible(projectOf), teamID, projectID)
 }
 
 func (t *tx) ProjectByID(ctx context.Context, projectID string) (team.Project, error) {
-	return selectOne(ctx, t, "get project", "project not found", infallible(projectOf), where("p.id = ?", projectID))
+	return one(ctx, t, getProjectByID, infallible(projectOf), projectID)
 }
 
 func (t *tx) AddProjectMember(ctx context.Context, teamID, projectID, userID string, role int, at time.Time) error {

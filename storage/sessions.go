@@ -44,8 +44,10 @@ func (t *tx) InsertSession(ctx context.Context, s user.Session) error {
 	return t.insert(ctx, "insert session", "user or team not found", r)
 }
 
+var getSession = register(&prepared[sessionRow]{op: "get session", missing: "session not found", build: from[sessionRow]("s.hash = $1")})
+
 func (t *tx) Session(ctx context.Context, hash []byte) (user.Session, error) {
-	return selectOne(ctx, t, "get session", "session not found", infallible(sessionOf), where("s.hash = ?", hash))
+	return one(ctx, t, getSession, infallible(sessionOf), hash)
 }
 
 func (t *tx) TouchSession(ctx context.Context, hash []byte, at time.Time) error {

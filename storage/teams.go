@@ -76,8 +76,10 @@ func (t *tx) InsertTeam(ctx context.Context, tm team.Team) error {
 	return t.insert(ctx, "insert team", "", teamRowOf(&tm))
 }
 
+var getTeam = register(&prepared[teamRow]{op: "get team", missing: "team not found", locks: true, build: from[teamRow]("t.id = $1")})
+
 func (t *tx) Team(ctx context.Context, teamID string) (team.Team, error) {
-	return selectOne(ctx, t, "get team", "team not found", infallible(teamOf), t.locked(where("t.id = ?", teamID)))
+	return one(ctx, t, getTeam, infallible(teamOf), teamID)
 }
 
 func (t *tx) UpdateTeam(ctx context.Context, tm team.Team) error {

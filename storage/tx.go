@@ -9,24 +9,15 @@ import (
 	"github.com/embedid/identity/internal/errs"
 )
 
-// tx runs the queries of Tx inside one bun transaction.
+// tx runs the queries of Tx inside one transaction, or on the database
+// itself for Query.
 type tx struct {
-	db   bun.IDB
-	d    *dialect
-	lock bool // lock the rows that getters return: inside Write, where rows lock
-}
-
-// locked returns f with the rows it selects locked until the transaction
-// ends, when t locks rows, so that a read-modify-write cycle in Write cannot
-// lose a concurrent update. The lock is FOR NO KEY UPDATE: writers of a row
-// wait for each other, but inserts elsewhere whose foreign keys point at the
-// row (a session of the user, say) do not, or two logins of one user would
-// deadlock. The store never changes a key column.
-func (t *tx) locked(f filter) filter {
-	if !t.lock {
-		return f
-	}
-	return func(q *bun.SelectQuery) *bun.SelectQuery { return f(q).For("NO KEY UPDATE") }
+	db    bun.IDB
+	sql   *sql.Tx // db's transaction; nil outside one
+	bun   *bun.DB // the store's, which scans the rows of prepared queries
+	d     *dialect
+	stmts statements
+	lock  bool // lock the rows that lockable queries read: inside Write, where rows lock
 }
 
 // filter narrows a select.
@@ -35,16 +26,6 @@ type filter = func(*bun.SelectQuery) *bun.SelectQuery
 // where returns a filter adding one condition.
 func where(cond string, args ...any) filter {
 	return func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where(cond, args...) }
-}
-
-// selectOne reads the row of type R that f selects and converts it to T.
-func selectOne[R, T any](ctx context.Context, t *tx, op, missing string, conv func(*R) (T, error), f filter) (T, error) {
-	var row R
-	if err := t.db.NewSelect().Model(&row).Apply(f).Limit(1).Scan(ctx); err != nil {
-		var zero T
-		return zero, t.d.fail(op, err, missing)
-	}
-	return conv(&row)
 }
 
 // selectAll reads the rows of type R that f selects and converts them to T.
@@ -56,7 +37,7 @@ func selectAll[R, T any](ctx context.Context, t *tx, op string, conv func(*R) (T
 	return convertAll(rows, conv)
 }
 
-// infallible adapts a conversion that cannot fail to selectOne and selectAll.
+// infallible adapts a conversion that cannot fail to one, all and selectAll.
 func infallible[R, T any](conv func(*R) T) func(*R) (T, error) {
 	return func(r *R) (T, error) { return conv(r), nil }
 }

@@ -22,16 +22,22 @@ func (t *tx) InsertUserIfAbsent(ctx context.Context, u user.User) (bool, error) 
 	return t.insertIfAbsent(ctx, "insert user", "", r)
 }
 
+var (
+	getUser         = register(&prepared[userRow]{op: "get user", missing: "user not found", locks: true, build: from[userRow]("u.id = $1")})
+	getUserByEmail  = register(&prepared[userRow]{op: "get user by email", missing: "user not found", locks: true, build: from[userRow]("u.email_norm = $1")})
+	getUserByMobile = register(&prepared[userRow]{op: "get user by mobile", missing: "user not found", locks: true, build: from[userRow]("u.mobile_e164 = $1")})
+)
+
 func (t *tx) User(ctx context.Context, userID string) (user.User, error) {
-	return selectOne(ctx, t, "get user", "user not found", userOf, t.locked(where("u.id = ?", userID)))
+	return one(ctx, t, getUser, userOf, userID)
 }
 
 func (t *tx) UserByEmail(ctx context.Context, normalized string) (user.User, error) {
-	return selectOne(ctx, t, "get user by email", "user not found", userOf, t.locked(where("u.email_norm = ?", normalized)))
+	return one(ctx, t, getUserByEmail, userOf, normalized)
 }
 
 func (t *tx) UserByMobile(ctx context.Context, e164 string) (user.User, error) {
-	return selectOne(ctx, t, "get user by mobile", "user not found", userOf, t.locked(where("u.mobile_e164 = ?", e164)))
+	return one(ctx, t, getUserByMobile, userOf, e164)
 }
 
 func (t *tx) UpdateUser(ctx context.Context, u user.User) error {

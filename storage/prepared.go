@@ -1,0 +1,165 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/uptrace/bun"
+
+	"github.com/embedid/identity/internal/errs"
+)
+
+// A prepared is a select whose rows scan into R, run as a prepared
+// statement. bun writes its text once per store, with $n placeholders where
+// its arguments go; the store prepares it on first use, and database/sql
+// again on each connection that runs it. A hot read thus parses no SQL after
+// its first run: SQLite's parser, and Postgres's parser and planner, cost
+// more than the lookup itself (see BENCHMARKS.md). Both dialects take $n:
+// Postgres natively, SQLite as a parameter named "$n", which
+// modernc.org/sqlite binds to the nth argument.
+//
+// Every prepared is made by register, at package initialization, so that
+// the store can prepare them all before it first takes a connection.
+type prepared[R any] struct {
+	op, missing string // what the query does, and the NotFound message, for dialect.fail
+	// locks marks a query whose rows stay locked until a transaction of
+	// Write ends, where the dialect locks rows, so that a read-modify-write
+	// cycle cannot lose a concurrent update. The lock is FOR NO KEY UPDATE:
+	// writers of a row wait for each other, but inserts whose foreign keys
+	// point at it (a session of the user, say) do not, or two logins of one
+	// user would deadlock. The store never changes a key column.
+	locks bool
+	build func(d *dialect, db bun.IDB) *bun.SelectQuery
+}
+
+// statement is a prepared of any row type.
+type statement interface {
+	text(d *dialect, db bun.IDB, lock bool) string
+	lockable() bool
+}
+
+func (q *prepared[R]) text(d *dialect, db bun.IDB, lock bool) string {
+	s := q.build(d, db)
+	if lock {
+		s = s.For("NO KEY UPDATE")
+	}
+	return s.String()
+}
+
+func (q *prepared[R]) lockable() bool { return q.locks }
+
+// registry holds every prepared query.
+var registry []statement
+
+// register adds q to the queries every store prepares.
+func register[R any](q *prepared[R]) *prepared[R] {
+	registry = append(registry, q)
+	return q
+}
+
+// from returns a builder of a select of R's table with the condition cond.
+func from[R any](cond string) func(*dialect, bun.IDB) *bun.SelectQuery {
+	return func(_ *dialect, db bun.IDB) *bun.SelectQuery {
+		return db.NewSelect().Model((*R)(nil)).Where(cond)
+	}
+}
+
+// statements are a store's prepared statements, by query and lock mode.
+type statements map[stmtKey]*sql.Stmt
+
+type stmtKey struct {
+	q    statement
+	lock bool
+}
+
+// statements returns the store's prepared statements, preparing every
+// registered query on first use. It must run before a transaction takes a
+// connection: preparing takes one from the pool, which a ":memory:" store's
+// only transaction would hold.
+func (db *DB) statements(ctx context.Context) (statements, error) {
+	if s := db.stmts.Load(); s != nil {
+		return *s, nil
+	}
+	db.preparing.Lock()
+	defer db.preparing.Unlock()
+	if s := db.stmts.Load(); s != nil {
+		return *s, nil
+	}
+	s := make(statements, len(registry))
+	for _, q := range registry {
+		for _, lock := range []bool{false, true} {
+			if lock && !(q.lockable() && db.d.rowLocks) {
+				continue
+			}
+			st, err := db.bun.DB.PrepareContext(ctx, q.text(db.d, db.bun, lock))
+			if err != nil {
+				return nil, errors.Join(errs.Wrap("prepare statements", err), s.close())
+			}
+			s[stmtKey{q, lock}] = st
+		}
+	}
+	db.stmts.Store(&s)
+	return s, nil
+}
+
+func (s statements) close() error {
+	var all []error
+	for _, st := range s {
+		all = append(all, st.Close())
+	}
+	return errors.Join(all...)
+}
+
+// query runs the statement of q with args, on the transaction's connection
+// inside Read and Write. done releases what it holds.
+func (t *tx) query(ctx context.Context, q statement, args []any) (rows *sql.Rows, done func(), err error) {
+	st := t.stmts[stmtKey{q, t.lock && q.lockable()}]
+	if t.sql != nil {
+		st = t.sql.StmtContext(ctx, st) // prepared again only on a connection new to it
+	}
+	rows, err = st.QueryContext(ctx, args...)
+	done = func() {
+		if rows != nil {
+			rows.Close()
+		}
+		if t.sql != nil {
+			st.Close()
+		}
+	}
+	return rows, done, err
+}
+
+// one runs q and converts its first row; no row is NotFound.
+func one[R, T any](ctx context.Context, t *tx, q *prepared[R], conv func(*R) (T, error), args ...any) (T, error) {
+	var zero T
+	rows, done, err := t.query(ctx, q, args)
+	defer done()
+	if err == nil && !rows.Next() {
+		if err = rows.Err(); err == nil {
+			err = sql.ErrNoRows
+		}
+	}
+	var row R
+	if err == nil {
+		err = t.bun.ScanRow(ctx, rows, &row)
+	}
+	if err != nil {
+		return zero, t.d.fail(q.op, err, q.missing)
+	}
+	return conv(&row)
+}
+
+// all runs q and converts every row.
+func all[R, T any](ctx context.Context, t *tx, q *prepared[R], conv func(*R) (T, error), args ...any) ([]T, error) {
+	rows, done, err := t.query(ctx, q, args)
+	defer done()
+	var rs []R
+	if err == nil {
+		err = t.bun.ScanRows(ctx, rows, &rs)
+	}
+	if err != nil {
+		return nil, t.d.fail(q.op, err, q.missing)
+	}
+	return convertAll(rs, conv)
+}

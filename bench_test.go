@@ -456,7 +456,8 @@ func BenchmarkLookup(b *testing.B) {
 }
 
 // BenchmarkAuthenticate authenticates a session token and an access token,
-// through the library and through plain SQL.
+// through the library and through plain SQL; the access token also through
+// the library's token cache.
 func BenchmarkAuthenticate(b *testing.B) {
 	benchEachBackend(b, func(b *testing.B, be benchBackend) {
 		f := benchFixtureOf(b, be, benchLookupSize)
@@ -489,13 +490,22 @@ func BenchmarkAuthenticate(b *testing.B) {
 				}
 			}
 		})
-		b.Run("token/library", func(b *testing.B) {
-			for b.Loop() {
-				if c, err := f.svc.AuthenticateToken(ctx, tok.Token); err != nil || c.TeamID != f.teamID {
-					b.Fatalf("authenticate token: got %+v, %v", c, err)
+		uncached, err := identity.New(f.db, identity.WithTokenCache(0))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, svc := range []struct {
+			name string
+			*identity.Service
+		}{{"token/library", uncached}, {"token/cached", f.svc}} {
+			b.Run(svc.name, func(b *testing.B) {
+				for b.Loop() {
+					if c, err := svc.AuthenticateToken(ctx, tok.Token); err != nil || c.TeamID != f.teamID {
+						b.Fatalf("authenticate token: got %+v, %v", c, err)
+					}
 				}
-			}
-		})
+			})
+		}
 		b.Run("token/sql", func(b *testing.B) {
 			q := be.rebind(benchTokenSQL)
 			for b.Loop() {

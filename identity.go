@@ -22,6 +22,7 @@ type Service struct {
 	config
 	store  storage.Store
 	hasher *user.Hasher
+	tokens *tokenCache
 }
 
 // Defaults of the options.
@@ -46,6 +47,7 @@ type config struct {
 	bcryptCost    int
 	activationTTL time.Duration
 	tokenTTL      time.Duration
+	tokenCacheTTL time.Duration
 	region        string
 	phones        contact.Validation
 	lockFailures  int
@@ -97,6 +99,7 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 		bcryptCost:    DefaultBcryptCost,
 		activationTTL: DefaultActivationTTL,
 		tokenTTL:      DefaultTokenTTL,
+		tokenCacheTTL: DefaultTokenCacheTTL,
 		lockFailures:  DefaultLockoutFailures,
 		lockWindow:    DefaultLockoutWindow,
 		maxImportRows: DefaultMaxImportRows,
@@ -109,6 +112,9 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 	}
 	if c.activationTTL <= 0 || c.tokenTTL <= 0 {
 		return nil, errs.New(errs.Invalid, "ttl", "activation and token lifetimes must be positive")
+	}
+	if c.tokenCacheTTL < 0 {
+		return nil, errs.New(errs.Invalid, "token_cache", "must not be negative")
 	}
 	if c.maxImportRows < 1 {
 		return nil, errs.New(errs.Invalid, "max_import_rows", "must be at least 1")
@@ -123,7 +129,7 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{config: c, store: store, hasher: hasher}, nil
+	return &Service{config: c, store: store, hasher: hasher, tokens: newTokenCache(c.tokenCacheTTL)}, nil
 }
 
 // Store returns the store the service runs on.

@@ -215,14 +215,19 @@ func clientOf(t team.Token) Client {
 var errBadToken = errs.New(errs.Unauthorized, "access_token", "is missing, unknown or expired; get a new one")
 
 // AuthenticateToken returns the client behind an access token, with its
-// application's current permissions. It never writes.
+// application's permissions as the store held them at most the token cache's
+// time to live ago (see WithTokenCache). It never writes.
 func (s *Service) AuthenticateToken(ctx context.Context, token string) (Client, error) {
 	if token == "" || len(token) > 128 {
 		return Client{}, errBadToken
 	}
+	hash, now := secret.Hash(token), s.clock()
+	if c, ok := s.tokens.get(hash, now); ok {
+		return c, nil
+	}
 	var t team.Token
 	err := s.store.Query(ctx, func(tx storage.Tx) (err error) {
-		t, err = tx.Token(ctx, secret.Hash(token))
+		t, err = tx.Token(ctx, hash)
 		return err
 	})
 	switch {
@@ -230,10 +235,12 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (Client, 
 		return Client{}, errBadToken
 	case err != nil:
 		return Client{}, err
-	case t.Expired(s.clock()):
+	case t.Expired(now):
 		return Client{}, errBadToken
 	}
-	return clientOf(t), nil
+	c := clientOf(t)
+	s.tokens.put(hash, c, t.ExpiresAt, now)
+	return c, nil
 }
 
 // CreateProject creates a project in a team.

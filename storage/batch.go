@@ -6,6 +6,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/embedid/identity/internal/errs"
 	"github.com/embedid/identity/team"
 	"github.com/embedid/identity/user"
 )
@@ -73,10 +74,32 @@ func (t *tx) InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership
 	return added, nil
 }
 
+// listKeyColumns are the columns of users whose values memberships copy.
+var listKeyColumns = []string{"id", "first_name_key", "last_name_key", "email_norm", "created_at"}
+
+var getListKeys = register(&prepared[userRow]{op: "read list keys", missing: "user not found", build: func(_ *dialect, db bun.IDB) *bun.SelectQuery {
+	return db.NewSelect().Model((*userRow)(nil)).Column(listKeyColumns...).Where("u.id = $1")
+}})
+
+// copyListKeys sets the list keys of r from its user's row.
+func (r *membershipRow) copyListKeys(u *userRow) {
+	r.FirstNameKey, r.LastNameKey, r.EmailKey, r.SignupAt = u.FirstNameKey, u.LastNameKey, u.EmailNorm, u.CreatedAt
+}
+
 // fillListKeys copies onto membership rows their users' sort keys. A row
 // whose user is missing keeps empty keys: its insert fails on the foreign
 // key.
 func (t *tx) fillListKeys(ctx context.Context, rows []*membershipRow) error {
+	if len(rows) == 1 { // one membership, as most use cases add: a prepared read
+		u, err := one(ctx, t, getListKeys, func(u *userRow) (*userRow, error) { return u, nil }, rows[0].UserID)
+		if errs.CodeOf(err) == errs.NotFound {
+			return nil
+		}
+		if err == nil {
+			rows[0].copyListKeys(u)
+		}
+		return err
+	}
 	ids := make([]string, len(rows))
 	for i, r := range rows {
 		ids[i] = r.UserID
@@ -84,7 +107,7 @@ func (t *tx) fillListKeys(ctx context.Context, rows []*membershipRow) error {
 	keys := make(map[string]*userRow, len(rows))
 	for chunk := range slices.Chunk(ids, batchRows*4) {
 		var us []*userRow
-		err := t.db.NewSelect().Model(&us).Column("id", "first_name_key", "last_name_key", "email_norm", "created_at").
+		err := t.db.NewSelect().Model(&us).Column(listKeyColumns...).
 			Where("u.id IN (?)", bun.List(chunk)).Scan(ctx)
 		if err != nil {
 			return t.d.fail("read list keys", err, "")
@@ -95,7 +118,7 @@ func (t *tx) fillListKeys(ctx context.Context, rows []*membershipRow) error {
 	}
 	for _, r := range rows {
 		if u, ok := keys[r.UserID]; ok {
-			r.FirstNameKey, r.LastNameKey, r.EmailKey, r.SignupAt = u.FirstNameKey, u.LastNameKey, u.EmailNorm, u.CreatedAt
+			r.copyListKeys(u)
 		}
 	}
 	return nil

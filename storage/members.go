@@ -122,7 +122,7 @@ var listMembers = func() (qs [2][len(sortColumns) * 2]*prepared[memberRow]) {
 	for search := range qs {
 		for k := range qs[search] {
 			key := team.SortKey(k + 1)
-			qs[search][k] = register(&prepared[memberRow]{op: "list members", build: func(d *dialect, db bun.IDB) *bun.SelectQuery {
+			qs[search][k] = register(&prepared[memberRow]{op: "list members", planEach: search == 1, build: func(d *dialect, db bun.IDB) *bun.SelectQuery {
 				page := db.NewSelect().Model((*membershipRow)(nil)).Column("m.user_id").
 					Where("m.team_id = $1").Where(notRemoved, int(team.MemberRemoved))
 				n := 1
@@ -147,7 +147,7 @@ var (
 	}})
 	// countFound counts the listed members of team $1 matching the LIKE
 	// pattern $2.
-	countFound = register(&prepared[int64]{op: "count members", build: func(_ *dialect, db bun.IDB) *bun.SelectQuery {
+	countFound = register(&prepared[int64]{op: "count members", planEach: true, build: func(_ *dialect, db bun.IDB) *bun.SelectQuery {
 		return db.NewSelect().Model((*membershipRow)(nil)).ColumnExpr("count(*)").
 			Join("JOIN users AS u ON u.id = m.user_id").
 			Where("m.team_id = $1").Where(notRemoved, int(team.MemberRemoved)).

@@ -30,13 +30,19 @@ type prepared[R any] struct {
 	// point at it (a session of the user, say) do not, or two logins of one
 	// user would deadlock. The store never changes a key column.
 	locks bool
-	build func(d *dialect, db bun.IDB) *bun.SelectQuery
+	// planEach marks a query that runs unprepared, its arguments still
+	// bound, so that the database plans it for them: Postgres settles on one
+	// generic plan for a prepared statement, which for a LIKE pattern scans
+	// twice as long as a plan made for the pattern.
+	planEach bool
+	build    func(d *dialect, db bun.IDB) *bun.SelectQuery
 }
 
 // statement is a prepared of any row type.
 type statement interface {
 	text(d *dialect, db bun.IDB, lock bool) string
 	lockable() bool
+	prepares() bool
 }
 
 func (q *prepared[R]) text(d *dialect, db bun.IDB, lock bool) string {
@@ -48,6 +54,7 @@ func (q *prepared[R]) text(d *dialect, db bun.IDB, lock bool) string {
 }
 
 func (q *prepared[R]) lockable() bool { return q.locks }
+func (q *prepared[R]) prepares() bool { return !q.planEach }
 
 // registry holds every prepared query.
 var registry []statement
@@ -66,7 +73,14 @@ func from[R any](cond string) func(*dialect, bun.IDB) *bun.SelectQuery {
 }
 
 // statements are a store's prepared statements, by query and lock mode.
-type statements map[stmtKey]*sql.Stmt
+type statements map[stmtKey]statementOf
+
+// statementOf is the text of a query and its prepared statement, nil if it
+// plans each run.
+type statementOf struct {
+	text string
+	stmt *sql.Stmt
+}
 
 type stmtKey struct {
 	q    statement
@@ -92,11 +106,14 @@ func (db *DB) statements(ctx context.Context) (statements, error) {
 			if lock && !(q.lockable() && db.d.rowLocks) {
 				continue
 			}
-			st, err := db.bun.DB.PrepareContext(ctx, q.text(db.d, db.bun, lock))
-			if err != nil {
-				return nil, errors.Join(errs.Wrap("prepare statements", err), s.close())
+			e := statementOf{text: q.text(db.d, db.bun, lock)}
+			if q.prepares() {
+				var err error
+				if e.stmt, err = db.bun.DB.PrepareContext(ctx, e.text); err != nil {
+					return nil, errors.Join(errs.Wrap("prepare statements", err), s.close())
+				}
 			}
-			s[stmtKey{q, lock}] = st
+			s[stmtKey{q, lock}] = e
 		}
 	}
 	db.stmts.Store(&s)
@@ -105,8 +122,10 @@ func (db *DB) statements(ctx context.Context) (statements, error) {
 
 func (s statements) close() error {
 	var all []error
-	for _, st := range s {
-		all = append(all, st.Close())
+	for _, e := range s {
+		if e.stmt != nil {
+			all = append(all, e.stmt.Close())
+		}
 	}
 	return errors.Join(all...)
 }
@@ -114,16 +133,24 @@ func (s statements) close() error {
 // query runs the statement of q with args, on the transaction's connection
 // inside Read and Write. done releases what it holds.
 func (t *tx) query(ctx context.Context, q statement, args []any) (rows *sql.Rows, done func(), err error) {
-	st := t.stmts[stmtKey{q, t.lock && q.lockable()}]
-	if t.sql != nil {
+	e := t.stmts[stmtKey{q, t.lock && q.lockable()}]
+	st := e.stmt
+	if st != nil && t.sql != nil {
 		st = t.sql.StmtContext(ctx, st) // prepared again only on a connection new to it
 	}
-	rows, err = st.QueryContext(ctx, args...)
+	switch {
+	case st != nil:
+		rows, err = st.QueryContext(ctx, args...)
+	case t.sql != nil:
+		rows, err = t.sql.QueryContext(ctx, e.text, args...)
+	default:
+		rows, err = t.bun.DB.QueryContext(ctx, e.text, args...)
+	}
 	done = func() {
 		if rows != nil {
 			rows.Close()
 		}
-		if t.sql != nil {
+		if st != nil && t.sql != nil {
 			st.Close()
 		}
 	}

@@ -182,3 +182,45 @@ func TestReadSeesOneSnapshot(t *testing.T) {
 		})
 	}
 }
+
+func TestStatementsPreparedOnFirstUse(t *testing.T) {
+	for name, dsn := range map[string]func(*testing.T) string{
+		"sqlite":   func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "prepared.db") },
+		"postgres": func(t *testing.T) string { return storagetest.PostgresDSN(t) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx := t.Context()
+			db, err := storage.Open(ctx, dsn(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			readTeam := func(s storage.Store) error {
+				return s.Query(ctx, func(tx storage.Tx) error { _, err := tx.Team(ctx, "missing"); return err })
+			}
+			if err := readTeam(db); errs.CodeOf(err) != errs.Internal {
+				t.Fatalf("a read before Migrate: %v, want an internal error", err)
+			}
+			if err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := readTeam(db); errs.CodeOf(err) != errs.NotFound {
+				t.Fatalf("a read after Migrate: %v, want not found", err)
+			}
+			// A store on the host's handle releases its statements on Close
+			// and prepares them again if used after.
+			hosted, err := storage.New(db.Bun())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 2 {
+				if err := readTeam(hosted); errs.CodeOf(err) != errs.NotFound {
+					t.Fatalf("a read on the host's handle: %v, want not found", err)
+				}
+				if err := hosted.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -60,16 +60,17 @@ func (t *tx) lockMember(ctx context.Context, teamID, userID string) error {
 	return t.d.fail("lock member", err, "member not found")
 }
 
-// criteria are the conditions FindMembers adds for the criteria given: %[1]d
-// stands for the number of the condition's placeholder.
+// criteria are the conditions FindMembers adds for the criteria given, with
+// the join each needs: %[1]d stands for the number of the condition's
+// placeholder.
 var criteria = [...]struct {
-	cond  string
-	value func(team.Criteria) string
+	cond, join string
+	value      func(team.Criteria) string
 }{
-	{"u.email_norm = $%[1]d", func(c team.Criteria) string { return c.Email }},
-	{"u.mobile_e164 = $%[1]d", func(c team.Criteria) string { return c.Mobile }},
-	{"(u.user_name = $%[1]d OR (u.user_name = '' AND u.full_name = $%[1]d))", func(c team.Criteria) string { return c.Name }},
-	{"t.domain = $%[1]d", func(c team.Criteria) string { return c.Domain }},
+	{"u.email_norm = $%[1]d", "", func(c team.Criteria) string { return c.Email }},
+	{"u.mobile_e164 = $%[1]d", "", func(c team.Criteria) string { return c.Mobile }},
+	{"(u.user_name = $%[1]d OR (u.user_name = '' AND u.full_name = $%[1]d))", "", func(c team.Criteria) string { return c.Name }},
+	{"t.domain = $%[1]d", "JOIN teams AS t ON t.id = m.team_id", func(c team.Criteria) string { return c.Domain }},
 }
 
 // findMembers holds a query for each set of criteria given, by the bits of
@@ -81,13 +82,14 @@ var findMembers = func() (qs [1 << len(criteria)]*prepared[memberRow]) {
 			q := members(notRemoved, int(team.MemberRemoved))(d, db)
 			n := 1
 			for i, c := range criteria {
-				if set&(1<<i) != 0 {
-					n++
-					q = q.Where(fmt.Sprintf(c.cond, n))
+				if set&(1<<i) == 0 {
+					continue
 				}
-			}
-			if set&(1<<3) != 0 {
-				q = q.Join("JOIN teams AS t ON t.id = m.team_id")
+				n++
+				if c.join != "" {
+					q = q.Join(c.join)
+				}
+				q = q.Where(fmt.Sprintf(c.cond, n))
 			}
 			// bun takes no placeholder for LIMIT; the clause follows ORDER BY.
 			return q.OrderExpr(fmt.Sprintf("m.user_id%s ASC LIMIT $%d", d.collate, n+1))

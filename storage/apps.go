@@ -84,8 +84,11 @@ func (t *tx) InsertApplication(ctx context.Context, a team.Application) error {
 		Permissions: strings.Join(codes, ","),
 		CreatedAt:   dbTime(a.CreatedAt),
 	}
-	return t.insert(ctx, "insert application", "team not found", r)
+	_, err := insertApplication.exec(ctx, t, r)
+	return err
 }
+
+var insertApplication = insertOf[appRow]("insert application", "team not found", 1, "")
 
 var getApplication = register(&prepared[appRow]{op: "get application", missing: "application not found", build: from[appRow]("a.client_id = $1")})
 
@@ -95,8 +98,11 @@ func (t *tx) Application(ctx context.Context, clientID string) (team.Application
 
 func (t *tx) InsertToken(ctx context.Context, tk team.Token) error {
 	r := &tokenRow{Hash: tk.Hash, AppID: tk.AppID, CreatedAt: dbTime(tk.CreatedAt), ExpiresAt: dbTime(tk.ExpiresAt)}
-	return t.insert(ctx, "insert token", "application not found", r)
+	_, err := insertToken.exec(ctx, t, r)
+	return err
 }
+
+var insertToken = insertOf[tokenRow]("insert token", "application not found", 1, "")
 
 // appTokenRow is a token joined with its application, as getToken reads it.
 type appTokenRow struct {

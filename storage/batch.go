@@ -45,7 +45,24 @@ func (t *tx) InsertUsersIfAbsent(ctx context.Context, us []user.User) (map[strin
 		}
 		rows[i] = r
 	}
-	return insertAllIfAbsent(ctx, t, "insert users", "id", rows)
+	return keySet(insertUsers.returning(ctx, t, rows))
+}
+
+var (
+	insertUsers       = insertOf[userRow]("insert users", "", batchRows, "ON CONFLICT DO NOTHING RETURNING id")
+	insertMemberships = insertOf[membershipRow]("insert memberships", "team or user not found", batchRows, "ON CONFLICT DO NOTHING RETURNING user_id")
+)
+
+// keySet returns the keys as a set.
+func keySet(keys []string, err error) (map[string]bool, error) {
+	if err != nil {
+		return nil, err
+	}
+	set := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		set[k] = true
+	}
+	return set, nil
 }
 
 func (t *tx) InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership) (map[string]bool, error) {
@@ -56,7 +73,7 @@ func (t *tx) InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership
 	if err := t.fillListKeys(ctx, rows); err != nil {
 		return nil, err
 	}
-	added, err := insertAllIfAbsent(ctx, t, "insert memberships", "user_id", rows)
+	added, err := keySet(insertMemberships.returning(ctx, t, rows))
 	if err != nil {
 		return nil, err
 	}
@@ -126,36 +143,16 @@ func (t *tx) fillListKeys(ctx context.Context, rows []*membershipRow) error {
 
 // addListed adds n to a team's count of listed members.
 func (t *tx) addListed(ctx context.Context, teamID string, n int) error {
-	_, err := t.db.NewRaw("UPDATE teams SET listed_members = listed_members + ? WHERE id = ?", n, teamID).Exec(ctx)
-	return t.d.fail("count listed members", err, "")
+	return addToListed.exec(ctx, t, n, teamID)
 }
+
+var addToListed = register(&command{"count listed members", "UPDATE teams SET listed_members = listed_members + $1 WHERE id = $2"})
 
 func (t *tx) InsertCodes(ctx context.Context, cs []user.Code) error {
 	rows := make([]*codeRow, len(cs))
 	for i := range cs {
 		rows[i] = codeRowOf(&cs[i])
 	}
-	for chunk := range slices.Chunk(rows, batchRows) {
-		if _, err := t.db.NewInsert().Model(&chunk).Exec(ctx); err != nil {
-			return t.d.fail("insert codes", err, "user or team not found")
-		}
-	}
-	return nil
-}
-
-// insertAllIfAbsent inserts rows in multi-row statements, skipping those that
-// break a unique constraint, and returns the key column of those inserted.
-func insertAllIfAbsent[R any](ctx context.Context, t *tx, op, key string, rows []*R) (map[string]bool, error) {
-	added := make(map[string]bool, len(rows))
-	for chunk := range slices.Chunk(rows, batchRows) {
-		var keys []string
-		_, err := t.db.NewInsert().Model(&chunk).On("CONFLICT DO NOTHING").Returning(key).Exec(ctx, &keys)
-		if err != nil {
-			return nil, t.d.fail(op, err, "team or user not found")
-		}
-		for _, k := range keys {
-			added[k] = true
-		}
-	}
-	return added, nil
+	_, err := insertCodes.exec(ctx, t, rows...)
+	return err
 }

@@ -43,8 +43,14 @@ func codeRowOf(c *user.Code) *codeRow {
 }
 
 func (t *tx) InsertCode(ctx context.Context, c user.Code) error {
-	return t.insert(ctx, "insert code", "user or team not found", codeRowOf(&c))
+	_, err := insertCode.exec(ctx, t, codeRowOf(&c))
+	return err
 }
+
+var (
+	insertCode  = insertOf[codeRow]("insert code", "user or team not found", 1, "")
+	insertCodes = insertOf[codeRow]("insert codes", "user or team not found", batchRows, "")
+)
 
 var getCode = register(&prepared[codeRow]{op: "get code", missing: "code not found", build: from[codeRow]("c.hash = $1")})
 

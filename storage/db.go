@@ -41,8 +41,8 @@ var _ Store = (*DB)(nil)
 // _pragma=foreign_keys(1), _pragma=busy_timeout(10000) and
 // _txlock=immediate, and a ":memory:" one with a single connection.
 // Migrate must have run before the store is used: its first Read, Query or
-// Write prepares the statements of the hot reads, which bun's query hooks
-// do not see.
+// Write prepares the statements of the hot reads and of the inserts, which
+// bun's query hooks do not see.
 func New(db *bun.DB) (*DB, error) {
 	var d *dialect
 	switch db.Dialect().Name() {

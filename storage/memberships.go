@@ -64,14 +64,21 @@ func teamedOf(r *membershipRow) team.Teamed {
 
 func (t *tx) InsertMembership(ctx context.Context, m team.Membership) error {
 	_, err := t.insertMembership(ctx, m, func(r *membershipRow) (bool, error) {
-		return true, t.insert(ctx, "insert membership", "team or user not found", r)
+		_, err := insertMembership.exec(ctx, t, r)
+		return true, err
 	})
 	return err
 }
 
+var (
+	insertMembership         = insertOf[membershipRow]("insert membership", "team or user not found", 1, "")
+	insertMembershipIfAbsent = insertOf[membershipRow]("insert membership", "team or user not found", 1, "ON CONFLICT DO NOTHING")
+)
+
 func (t *tx) InsertMembershipIfAbsent(ctx context.Context, m team.Membership) (bool, error) {
 	return t.insertMembership(ctx, m, func(r *membershipRow) (bool, error) {
-		return t.insertIfAbsent(ctx, "insert membership", "team or user not found", r)
+		n, err := insertMembershipIfAbsent.exec(ctx, t, r)
+		return n > 0, err
 	})
 }
 

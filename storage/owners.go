@@ -18,9 +18,11 @@ type ownerRow struct {
 
 func (t *tx) AddOwner(ctx context.Context, teamID, userID, ownerID string, at time.Time) error {
 	r := &ownerRow{TeamID: teamID, UserID: userID, OwnerID: ownerID, CreatedAt: dbTime(at)}
-	_, err := t.insertIfAbsent(ctx, "add owner", "user or owner is not a member of the team", r)
+	_, err := addOwner.exec(ctx, t, r)
 	return err
 }
+
+var addOwner = insertOf[ownerRow]("add owner", "user or owner is not a member of the team", 1, "ON CONFLICT DO NOTHING")
 
 func (t *tx) RemoveOwner(ctx context.Context, teamID, userID, ownerID string) error {
 	return t.deleteRows(ctx, "remove owner", t.db.NewDelete().Model((*ownerRow)(nil)).

@@ -38,7 +38,7 @@ type prepared[R any] struct {
 	build    func(d *dialect, db bun.IDB) *bun.SelectQuery
 }
 
-// statement is a prepared of any row type.
+// statement is a prepared or an insertion, of any row type.
 type statement interface {
 	text(d *dialect, db bun.IDB, lock bool) string
 	lockable() bool
@@ -56,11 +56,27 @@ func (q *prepared[R]) text(d *dialect, db bun.IDB, lock bool) string {
 func (q *prepared[R]) lockable() bool { return q.locks }
 func (q *prepared[R]) prepares() bool { return !q.planEach }
 
-// registry holds every prepared query.
+// A command is a statement of fixed text, with $n for its arguments, that
+// returns no rows.
+type command struct{ op, sql string }
+
+func (c *command) text(*dialect, bun.IDB, bool) string { return c.sql }
+func (c *command) lockable() bool                      { return false }
+func (c *command) prepares() bool                      { return true }
+
+// exec runs c with args.
+func (c *command) exec(ctx context.Context, t *tx, args ...any) error {
+	st, release := t.prepared(ctx, t.stmts[stmtKey{q: c}].stmt)
+	defer release()
+	_, err := st.ExecContext(ctx, args...)
+	return t.d.fail(c.op, err, "")
+}
+
+// registry holds every prepared statement.
 var registry []statement
 
-// register adds q to the queries every store prepares.
-func register[R any](q *prepared[R]) *prepared[R] {
+// register adds q to the statements every store prepares.
+func register[S statement](q S) S {
 	registry = append(registry, q)
 	return q
 }
@@ -134,27 +150,41 @@ func (s statements) close() error {
 // inside Read and Write. done releases what it holds.
 func (t *tx) query(ctx context.Context, q statement, args []any) (rows *sql.Rows, done func(), err error) {
 	e := t.stmts[stmtKey{q, t.lock && q.lockable()}]
-	st := e.stmt
-	if st != nil && t.sql != nil {
-		st = t.sql.StmtContext(ctx, st) // prepared again only on a connection new to it
-	}
-	switch {
-	case st != nil:
+	st, release := t.prepared(ctx, e.stmt)
+	if st != nil {
 		rows, err = st.QueryContext(ctx, args...)
-	case t.sql != nil:
-		rows, err = t.sql.QueryContext(ctx, e.text, args...)
-	default:
-		rows, err = t.bun.DB.QueryContext(ctx, e.text, args...)
+	} else {
+		rows, err = t.conn().QueryContext(ctx, e.text, args...)
 	}
 	done = func() {
 		if rows != nil {
 			rows.Close()
 		}
-		if st != nil && t.sql != nil {
-			st.Close()
-		}
+		release()
 	}
 	return rows, done, err
+}
+
+// prepared returns st for the transaction's connection, prepared again only
+// on a connection new to it, and what releases it; nil stays nil.
+func (t *tx) prepared(ctx context.Context, st *sql.Stmt) (*sql.Stmt, func()) {
+	if st == nil || t.sql == nil {
+		return st, func() {}
+	}
+	st = t.sql.StmtContext(ctx, st)
+	return st, func() { st.Close() }
+}
+
+// conn is where unprepared statements run: the transaction, or the database.
+func (t *tx) conn() interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+	PrepareContext(context.Context, string) (*sql.Stmt, error)
+} {
+	if t.sql != nil {
+		return t.sql
+	}
+	return t.bun.DB
 }
 
 // one runs q and converts its first row; no row is NotFound.

@@ -45,8 +45,11 @@ func projectMemberOf(r *projectMemberRow) (team.ProjectMember, error) {
 
 func (t *tx) InsertProject(ctx context.Context, p team.Project) error {
 	r := &projectRow{ID: p.ID, TeamID: p.TeamID, Name: p.Name, CreatedAt: dbTime(p.CreatedAt)}
-	return t.insert(ctx, "insert project", "team not found", r)
+	_, err := insertProject.exec(ctx, t, r)
+	return err
 }
+
+var insertProject = insertOf[projectRow]("insert project", "team not found", 1, "")
 
 var (
 	getProject     = register(&prepared[projectRow]{op: "get project", missing: "project not found", build: from[projectRow]("p.team_id = $1 AND p.id = $2")})

@@ -41,8 +41,11 @@ func (t *tx) InsertSession(ctx context.Context, s user.Session) error {
 		LastSeenAt:  dbTime(s.LastSeenAt),
 		IdleLimitUS: s.IdleLimit.Microseconds(),
 	}
-	return t.insert(ctx, "insert session", "user or team not found", r)
+	_, err := insertSession.exec(ctx, t, r)
+	return err
 }
+
+var insertSession = insertOf[sessionRow]("insert session", "user or team not found", 1, "")
 
 var getSession = register(&prepared[sessionRow]{op: "get session", missing: "session not found", build: from[sessionRow]("s.hash = $1")})
 

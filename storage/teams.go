@@ -73,8 +73,11 @@ func (t *tx) LockTeam(ctx context.Context, teamID string) error {
 }
 
 func (t *tx) InsertTeam(ctx context.Context, tm team.Team) error {
-	return t.insert(ctx, "insert team", "", teamRowOf(&tm))
+	_, err := insertTeam.exec(ctx, t, teamRowOf(&tm))
+	return err
 }
+
+var insertTeam = insertOf[teamRow]("insert team", "", 1, "")
 
 var getTeam = register(&prepared[teamRow]{op: "get team", missing: "team not found", locks: true, build: from[teamRow]("t.id = $1")})
 

@@ -54,19 +54,6 @@ func convertAll[R, T any](rows []R, conv func(*R) (T, error)) ([]T, error) {
 	return out, nil
 }
 
-// insert adds row; missing is the NotFound message for a broken foreign key.
-func (t *tx) insert(ctx context.Context, op, missing string, row any) error {
-	_, err := t.db.NewInsert().Model(row).Exec(ctx)
-	return t.d.fail(op, err, missing)
-}
-
-// insertIfAbsent adds row unless it breaks a unique constraint, and reports
-// whether it did.
-func (t *tx) insertIfAbsent(ctx context.Context, op, missing string, row any) (bool, error) {
-	n, err := affected(t.db.NewInsert().Model(row).On("CONFLICT DO NOTHING").Exec(ctx))
-	return n > 0, t.d.fail(op, err, missing)
-}
-
 // update runs q, which must change one row; missing is the NotFound message
 // when it changes none.
 func (t *tx) update(ctx context.Context, op, missing string, q *bun.UpdateQuery) error {

@@ -11,7 +11,8 @@ func (t *tx) InsertUser(ctx context.Context, u user.User) error {
 	if err != nil {
 		return err
 	}
-	return t.insert(ctx, "insert user", "", r)
+	_, err = insertUser.exec(ctx, t, r)
+	return err
 }
 
 func (t *tx) InsertUserIfAbsent(ctx context.Context, u user.User) (bool, error) {
@@ -19,10 +20,14 @@ func (t *tx) InsertUserIfAbsent(ctx context.Context, u user.User) (bool, error) 
 	if err != nil {
 		return false, err
 	}
-	return t.insertIfAbsent(ctx, "insert user", "", r)
+	n, err := insertUserIfAbsent.exec(ctx, t, r)
+	return n > 0, err
 }
 
 var (
+	insertUser         = insertOf[userRow]("insert user", "", 1, "")
+	insertUserIfAbsent = insertOf[userRow]("insert user", "", 1, "ON CONFLICT DO NOTHING")
+
 	getUser         = register(&prepared[userRow]{op: "get user", missing: "user not found", locks: true, build: from[userRow]("u.id = $1")})
 	getUserByEmail  = register(&prepared[userRow]{op: "get user by email", missing: "user not found", locks: true, build: from[userRow]("u.email_norm = $1")})
 	getUserByMobile = register(&prepared[userRow]{op: "get user by mobile", missing: "user not found", locks: true, build: from[userRow]("u.mobile_e164 = $1")})

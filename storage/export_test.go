@@ -1,0 +1,27 @@
+package storage
+
+import (
+	"context"
+
+	"github.com/embedid/identity/team"
+	"github.com/embedid/identity/user"
+)
+
+// BatchRows is batchRows, for tests of batches.
+const BatchRows = batchRows
+
+// InsertWithBun inserts u, and m if its team is set, as bun's own INSERT
+// writes them, for comparing with what the store's insertions store.
+func InsertWithBun(ctx context.Context, db *DB, u user.User, m team.Membership) error {
+	r, err := userRowOf(&u)
+	if err != nil {
+		return err
+	}
+	if _, err := db.bun.NewInsert().Model(r).Exec(ctx); err != nil || m.TeamID == "" {
+		return err
+	}
+	mr := membershipRowOf(&m)
+	mr.copyListKeys(r)
+	_, err = db.bun.NewInsert().Model(mr).Exec(ctx)
+	return err
+}

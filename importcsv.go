@@ -76,14 +76,14 @@ func (s *Service) ImportCSV(ctx context.Context, a Actor, r io.Reader) (ImportRe
 	if err := team.CanCreate(a.Role, team.RoleMember); err != nil {
 		return ImportResult{}, err
 	}
-	var t team.Team
-	if err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
-		t, err = tx.Team(ctx, a.TeamID)
+	var region string
+	if err := s.store.Query(ctx, func(tx storage.Tx) (err error) {
+		region, err = tx.TeamRegion(ctx, a.TeamID)
 		return err
 	}); err != nil {
 		return ImportResult{}, err
 	}
-	rows, err := s.readRows(a, r, s.regionOf(t))
+	rows, err := s.readRows(a, r, s.regionOr(region))
 	if err != nil {
 		return ImportResult{}, err
 	}

@@ -23,11 +23,11 @@ func (s *Service) FindByMobile(ctx context.Context, c Client, text string) (team
 	}
 	var m team.Member
 	err := s.store.Query(ctx, func(tx storage.Tx) error {
-		t, err := tx.Team(ctx, c.TeamID)
+		region, err := tx.TeamRegion(ctx, c.TeamID)
 		if err != nil {
 			return err
 		}
-		p, err := contact.ParsePhone(text, s.regionOf(t), "mobile", s.phones)
+		p, err := contact.ParsePhone(text, s.regionOr(region), "mobile", s.phones)
 		if err != nil {
 			return err
 		}
@@ -44,9 +44,10 @@ func (s *Service) FindByMobile(ctx context.Context, c Client, text string) (team
 	return m, err
 }
 
-func (s *Service) regionOf(t team.Team) string {
-	if t.Region != "" {
-		return t.Region
+// regionOr returns a team's region, or the service's default if it has none.
+func (s *Service) regionOr(region string) string {
+	if region != "" {
+		return region
 	}
 	return s.region
 }

@@ -52,6 +52,9 @@ type Tx interface {
 
 	InsertTeam(ctx context.Context, t team.Team) error
 	Team(ctx context.Context, teamID string) (team.Team, error)
+	// TeamRegion returns the team's region, "" if it has none: what reading
+	// a national phone number needs, without the rest of the team.
+	TeamRegion(ctx context.Context, teamID string) (string, error)
 	// UpdateTeam writes every mutable column of t (all but ID and CreatedAt).
 	UpdateTeam(ctx context.Context, t team.Team) error
 	TeamStats(ctx context.Context, teamID string) (team.Stats, error)

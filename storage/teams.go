@@ -85,6 +85,14 @@ func (t *tx) Team(ctx context.Context, teamID string) (team.Team, error) {
 	return one(ctx, t, getTeam, infallible(teamOf), teamID)
 }
 
+var getTeamRegion = register(&prepared[teamRow]{op: "get team region", missing: "team not found", build: func(_ *dialect, db bun.IDB) *bun.SelectQuery {
+	return db.NewSelect().Model((*teamRow)(nil)).Column("region").Where("t.id = $1")
+}})
+
+func (t *tx) TeamRegion(ctx context.Context, teamID string) (string, error) {
+	return one(ctx, t, getTeamRegion, func(r *teamRow) (string, error) { return r.Region, nil }, teamID)
+}
+
 func (t *tx) UpdateTeam(ctx context.Context, tm team.Team) error {
 	q := t.db.NewUpdate().Model(teamRowOf(&tm)).ExcludeColumn("id", "created_at").WherePK()
 	return t.update(ctx, "update team", "team not found", q)

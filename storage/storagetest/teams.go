@@ -23,6 +23,8 @@ func testTeam(t *testing.T, s storage.Store) {
 	write(t, s, func(tx storage.Tx) error { return tx.UpdateTeam(t.Context(), changed) })
 	got = read(t, s, func(tx storage.Tx) (team.Team, error) { return tx.Team(t.Context(), "a") })
 	same(t, "Team after UpdateTeam", got, want)
+	region := read(t, s, func(tx storage.Tx) (string, error) { return tx.TeamRegion(t.Context(), "a") })
+	same(t, "TeamRegion", region, "US")
 }
 
 func testTeamStats(t *testing.T, s storage.Store) {

@@ -22,6 +22,7 @@ func testNotFound(t *testing.T, s storage.Store) {
 		"Team":             func(tx storage.Tx) error { return ignore(tx.Team(t.Context(), "x")) },
 		"UpdateTeam":       func(tx storage.Tx) error { return tx.UpdateTeam(t.Context(), newTeam("x")) },
 		"TeamStats":        func(tx storage.Tx) error { return ignore(tx.TeamStats(t.Context(), "x")) },
+		"TeamRegion":       func(tx storage.Tx) error { return ignore(tx.TeamRegion(t.Context(), "x")) },
 		"User":             func(tx storage.Tx) error { return ignore(tx.User(t.Context(), "x")) },
 		"UserByEmail":      func(tx storage.Tx) error { return ignore(tx.UserByEmail(t.Context(), "x@example.com")) },
 		"UserByMobile":     func(tx storage.Tx) error { return ignore(tx.UserByMobile(t.Context(), mobile(1).E164())) },

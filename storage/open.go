@@ -18,10 +18,12 @@ import (
 // The DSN parameters of every SQLite connection: foreign keys enforced, a
 // 10-second wait for the write lock, and write transactions that take the
 // lock at BEGIN rather than upgrade to it mid-way. Files add write-ahead
-// logging.
+// logging, a 16 MB page cache, and temporary storage in memory: a multi-row
+// insert inside a transaction keeps a statement journal of the pages it
+// changes, which on disk cost an import a tenth of its time in writes.
 const (
 	sqliteParams     = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_txlock=immediate"
-	sqliteFileParams = sqliteParams + "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-16384)"
+	sqliteFileParams = sqliteParams + "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-16384)&_pragma=temp_store(2)"
 )
 
 // Option configures Open.
@@ -40,8 +42,9 @@ func WithMigrate() Option {
 //
 //   - "sqlite:PATH" is a SQLite file, created if missing, with foreign keys
 //     enforced, write-ahead logging, synchronous=NORMAL, a 10-second busy
-//     timeout and write transactions that take the write lock at BEGIN, in a
-//     pool of max(4, GOMAXPROCS) connections. PATH must not contain '?'.
+//     timeout, temp_store=MEMORY and write transactions that take the write
+//     lock at BEGIN, in a pool of max(4, GOMAXPROCS) connections. PATH must
+//     not contain '?'.
 //   - "sqlite::memory:" is a private in-memory SQLite database that lives
 //     until Close. It has a single connection, so a Read or Write must not
 //     start another Read or Write inside its fn: the inner one would wait

@@ -141,7 +141,7 @@ func TestNewOnHostHandle(t *testing.T) {
 
 func TestSQLiteFileSettings(t *testing.T) {
 	db := storagetest.SQLiteFile(t)
-	for pragma, want := range map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "10000", "synchronous": "1"} {
+	for pragma, want := range map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "10000", "synchronous": "1", "temp_store": "2"} {
 		var got string
 		if err := db.Bun().NewRaw("PRAGMA "+pragma).Scan(t.Context(), &got); err != nil {
 			t.Fatalf("PRAGMA %s: %v", pragma, err)

@@ -189,7 +189,7 @@ const importBatch = 500
 // database refuses; any refusal leaves the transaction to be rolled back.
 func (s *Service) importRows(ctx context.Context, tx storage.Tx, actor team.Membership, rows []csvimport.Row, hashes [][]byte) (ImportResult, error) {
 	var res ImportResult
-	var invites []user.User
+	var invites []invitee
 	bad := &ImportError{}
 	for start := 0; start < len(rows); start += importBatch {
 		end := min(start+importBatch, len(rows))
@@ -224,7 +224,7 @@ type importing struct {
 
 // write adds the batch's members, creating the users no email names yet,
 // and returns the new users without a password, to be invited.
-func (b *importing) write(ctx context.Context) ([]user.User, error) {
+func (b *importing) write(ctx context.Context) ([]invitee, error) {
 	ids, err := b.existing(ctx)
 	if err != nil {
 		return nil, err
@@ -247,7 +247,7 @@ func (b *importing) write(ctx context.Context) ([]user.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	var invites []user.User
+	var invites []invitee
 	for i, row := range b.rows {
 		id := ids[i]
 		switch {
@@ -255,7 +255,7 @@ func (b *importing) write(ctx context.Context) ([]user.User, error) {
 		case !joined[id]:
 			b.bad.add(RowError{Line: row.Line, Column: "mail_address", Reason: "already belongs to a member of this team"})
 		case fresh[id] && b.hashes[i] == nil:
-			invites = append(invites, b.user(i, id))
+			invites = append(invites, invitee{id: id, email: row.Email.Display})
 		}
 	}
 	return invites, nil
@@ -341,29 +341,38 @@ func (b *importing) user(i int, id string) user.User {
 	return u
 }
 
-// invite stores an invitation code for each user and sends it.
-func (s *Service) invite(ctx context.Context, tx storage.Tx, teamID string, us []user.User) error {
-	if len(us) == 0 {
+// invitee is a new user of an import to be sent an invitation code: what
+// the invitation needs of the user, and no more, as an import may invite a
+// million.
+type invitee struct{ id, email string }
+
+// invite stores an invitation code for each invitee and sends it, a batch
+// at a time, so that only one batch of codes is held at once.
+func (s *Service) invite(ctx context.Context, tx storage.Tx, teamID string, all []invitee) error {
+	if len(all) == 0 {
 		return nil
 	}
 	if s.notifier == nil {
 		return errs.New(errs.Internal, "", "no notifier is configured to deliver the invitation codes")
 	}
 	now := s.clock()
-	codes := make([]user.Code, len(us))
-	plain := make([]string, len(us))
-	for i, u := range us {
-		var hash []byte
-		plain[i], hash = secret.Code()
-		codes[i] = user.Code{Hash: hash, Kind: user.CodeInvitation, UserID: u.ID, TeamID: teamID, CreatedAt: now, ExpiresAt: now.Add(s.activationTTL)}
-	}
-	if err := tx.InsertCodes(ctx, codes); err != nil {
-		return err
-	}
-	for i, u := range us {
-		n := Notification{Kind: user.CodeInvitation, To: u.Email.Display, Code: plain[i], UserID: u.ID, TeamID: teamID, ExpiresAt: codes[i].ExpiresAt}
-		if err := s.notifier.Notify(ctx, n); err != nil {
-			return errs.Wrap("notify", err)
+	codes := make([]user.Code, 0, importBatch)
+	plain := make([]string, 0, importBatch)
+	for batch := range slices.Chunk(all, importBatch) {
+		codes, plain = codes[:0], plain[:0]
+		for _, in := range batch {
+			code, hash := secret.Code()
+			plain = append(plain, code)
+			codes = append(codes, user.Code{Hash: hash, Kind: user.CodeInvitation, UserID: in.id, TeamID: teamID, CreatedAt: now, ExpiresAt: now.Add(s.activationTTL)})
+		}
+		if err := tx.InsertCodes(ctx, codes); err != nil {
+			return err
+		}
+		for i, in := range batch {
+			n := Notification{Kind: user.CodeInvitation, To: in.email, Code: plain[i], UserID: in.id, TeamID: teamID, ExpiresAt: codes[i].ExpiresAt}
+			if err := s.notifier.Notify(ctx, n); err != nil {
+				return errs.Wrap("notify", err)
+			}
 		}
 	}
 	return nil

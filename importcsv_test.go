@@ -101,6 +101,36 @@ func TestImportCreatesAndInvites(t *testing.T) {
 	})
 }
 
+// TestImportInvitesInBatches imports more rows without a password than one
+// batch of invitations holds: every new member gets exactly one code, and
+// codes from the first and the last batch work.
+func TestImportInvitesInBatches(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		tm, admin := f.activeTeam("admin@x.com")
+		const n = 1201
+		before := len(f.box.Sent())
+		res, err := f.svc.ImportCSV(f.ctx, admin, strings.NewReader(csvFile(n, func(i int) string {
+			return fmt.Sprintf("user%04d@x.com,First,Last,3,", i)
+		})))
+		must(t, err)
+		if res.Imported != n || res.Invited != n {
+			t.Fatalf("result %+v, want %d imported and invited", res, n)
+		}
+		sent := f.box.Sent()[before:]
+		to := map[string]int{}
+		for _, s := range sent {
+			to[s.To]++
+		}
+		if len(sent) != n || len(to) != n {
+			t.Fatalf("%d invitations to %d addresses, want one to each of %d", len(sent), len(to), n)
+		}
+		for _, email := range []string{"user0000@x.com", "user1200@x.com"} {
+			must(t, f.svc.Activate(f.ctx, f.box.Last(t, email).Code, "chosen-pw-1"))
+			f.login(email, "chosen-pw-1", tm.ID)
+		}
+	})
+}
+
 func TestImportRoleRules(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
 		_, admin := f.activeTeam("admin@x.com")

@@ -17,9 +17,8 @@ import (
 // An insertion is an INSERT of rows of R, run as a prepared statement with
 // the rows' values bound, so that SQLite does not parse a new statement for
 // every row it writes. Values are bound as bun would have written them:
-// zero nullzero fields as NULL, and on SQLite times
-// as the text bun's dialect writes, so that stored times keep sorting and
-// comparing as text.
+// zero nullzero fields as NULL, and on SQLite times as the text bun's
+// dialect writes, so that stored times keep sorting and comparing as text.
 //
 // A one-row insertion is prepared with the store's other statements. A
 // batch, of rows rows a statement, is prepared by the call that writes

@@ -38,7 +38,8 @@ type prepared[R any] struct {
 	build    func(d *dialect, db bun.IDB) *bun.SelectQuery
 }
 
-// statement is a prepared or an insertion, of any row type.
+// statement is what a store prepares: a prepared or an insertion, of any
+// row type, or a command.
 type statement interface {
 	text(d *dialect, db bun.IDB, lock bool) string
 	lockable() bool
@@ -72,7 +73,7 @@ func (c *command) exec(ctx context.Context, t *tx, args ...any) error {
 	return t.d.fail(c.op, err, "")
 }
 
-// registry holds every prepared statement.
+// registry holds every statement of a store.
 var registry []statement
 
 // register adds q to the statements every store prepares.

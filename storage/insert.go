@@ -125,14 +125,8 @@ func (d *dialect) bind(db *bun.DB, f *schema.Field, strct reflect.Value) (any, e
 // exec inserts rows and returns how many the database wrote.
 func (q *insertion[R]) exec(ctx context.Context, t *tx, rows ...*R) (int64, error) {
 	var written int64
-	err := q.each(ctx, t, rows, func(st *sql.Stmt, text string, args []any) error {
-		var res sql.Result
-		var err error
-		if st != nil {
-			res, err = st.ExecContext(ctx, args...)
-		} else {
-			res, err = t.conn().ExecContext(ctx, text, args...)
-		}
+	err := q.each(ctx, t, rows, func(r runner, args []any) error {
+		res, err := r.exec(ctx, args)
 		if err == nil {
 			var n int64
 			n, err = res.RowsAffected()
@@ -147,14 +141,8 @@ func (q *insertion[R]) exec(ctx context.Context, t *tx, rows ...*R) (int64, erro
 // holds for each row the database wrote.
 func (q *insertion[R]) returning(ctx context.Context, t *tx, rows []*R) ([]string, error) {
 	var keys []string
-	err := q.each(ctx, t, rows, func(st *sql.Stmt, text string, args []any) error {
-		var rs *sql.Rows
-		var err error
-		if st != nil {
-			rs, err = st.QueryContext(ctx, args...)
-		} else {
-			rs, err = t.conn().QueryContext(ctx, text, args...)
-		}
+	err := q.each(ctx, t, rows, func(r runner, args []any) error {
+		rs, err := r.query(ctx, args)
 		if err != nil {
 			return err
 		}
@@ -173,7 +161,7 @@ func (q *insertion[R]) returning(ctx context.Context, t *tx, rows []*R) ([]strin
 
 // each runs the statement for every q.rows rows with their values: the
 // prepared one, or, for a single batch or a shorter tail, its text.
-func (q *insertion[R]) each(ctx context.Context, t *tx, rows []*R, run func(st *sql.Stmt, text string, args []any) error) error {
+func (q *insertion[R]) each(ctx context.Context, t *tx, rows []*R, run func(r runner, args []any) error) error {
 	st, release, err := q.statement(ctx, t, len(rows)/q.rows)
 	if err != nil {
 		return t.d.fail(q.op, err, q.missing)
@@ -184,11 +172,11 @@ func (q *insertion[R]) each(ctx context.Context, t *tx, rows []*R, run func(st *
 		if err != nil {
 			return err
 		}
-		s, text := st, ""
-		if s == nil || len(chunk) < q.rows {
-			s, text = nil, q.textOf(t.d, t.bun, len(chunk))
+		r := runner{st: st, t: t}
+		if st == nil || len(chunk) < q.rows {
+			r = runner{text: q.textOf(t.d, t.bun, len(chunk)), t: t}
 		}
-		if err := run(s, text, args); err != nil {
+		if err := run(r, args); err != nil {
 			return t.d.fail(q.op, err, q.missing)
 		}
 	}

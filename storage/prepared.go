@@ -152,11 +152,7 @@ func (s statements) close() error {
 func (t *tx) query(ctx context.Context, q statement, args []any) (rows *sql.Rows, done func(), err error) {
 	e := t.stmts[stmtKey{q, t.lock && q.lockable()}]
 	st, release := t.prepared(ctx, e.stmt)
-	if st != nil {
-		rows, err = st.QueryContext(ctx, args...)
-	} else {
-		rows, err = t.conn().QueryContext(ctx, e.text, args...)
-	}
+	rows, err = runner{st: st, text: e.text, t: t}.query(ctx, args)
 	done = func() {
 		if rows != nil {
 			rows.Close()
@@ -186,6 +182,28 @@ func (t *tx) conn() interface {
 		return t.sql
 	}
 	return t.bun.DB
+}
+
+// runner runs a statement: st if it is prepared, else its text on t's
+// connection, with its arguments bound either way.
+type runner struct {
+	st   *sql.Stmt
+	text string
+	t    *tx
+}
+
+func (r runner) query(ctx context.Context, args []any) (*sql.Rows, error) {
+	if r.st != nil {
+		return r.st.QueryContext(ctx, args...)
+	}
+	return r.t.conn().QueryContext(ctx, r.text, args...)
+}
+
+func (r runner) exec(ctx context.Context, args []any) (sql.Result, error) {
+	if r.st != nil {
+		return r.st.ExecContext(ctx, args...)
+	}
+	return r.t.conn().ExecContext(ctx, r.text, args...)
 }
 
 // one runs q and converts its first row; no row is NotFound.

@@ -25,3 +25,6 @@ func InsertWithBun(ctx context.Context, db *DB, u user.User, m team.Membership) 
 	_, err = db.bun.NewInsert().Model(mr).Exec(ctx)
 	return err
 }
+
+// BoundStatements is how many statements the transaction tx has bound.
+func BoundStatements(t Tx) int { return len(t.(*tx).bound) }

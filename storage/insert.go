@@ -21,9 +21,10 @@ import (
 // dialect writes, so that stored times keep sorting and comparing as text.
 //
 // A one-row insertion is prepared with the store's other statements. A
-// batch, of rows rows a statement, is prepared by the call that writes
-// several batches, for its own use: preparing every batch statement on
-// every store would cost more than most stores save.
+// batch, of rows rows a statement, is prepared by the transaction that
+// first writes several batches, and kept for the rest of it: preparing
+// every batch statement on every store would cost more than most stores
+// save.
 type insertion[R any] struct {
 	op, missing string // what it does, and the NotFound message for a broken foreign key
 	rows        int    // rows each statement writes; a shorter tail has its own
@@ -162,11 +163,10 @@ func (q *insertion[R]) returning(ctx context.Context, t *tx, rows []*R) ([]strin
 // each runs the statement for every q.rows rows with their values: the
 // prepared one, or, for a single batch or a shorter tail, its text.
 func (q *insertion[R]) each(ctx context.Context, t *tx, rows []*R, run func(r runner, args []any) error) error {
-	st, release, err := q.statement(ctx, t, len(rows)/q.rows)
+	st, err := q.statement(ctx, t, len(rows)/q.rows)
 	if err != nil {
 		return t.d.fail(q.op, err, q.missing)
 	}
-	defer release()
 	for chunk := range slices.Chunk(rows, q.rows) {
 		args, err := q.args(t, chunk)
 		if err != nil {
@@ -184,18 +184,20 @@ func (q *insertion[R]) each(ctx context.Context, t *tx, rows []*R, run func(r ru
 }
 
 // statement returns the prepared statement for full statements of q.rows
-// rows, nil where one batch is not worth preparing, and what releases it.
-func (q *insertion[R]) statement(ctx context.Context, t *tx, full int) (*sql.Stmt, func(), error) {
-	switch {
-	case q.rows == 1:
-		st, release := t.prepared(ctx, t.stmts[stmtKey{q: q}].stmt)
-		return st, release, nil
-	case full < 2:
-		return nil, func() {}, nil
+// rows, or nil where they run as text: outside a transaction, and in one
+// that has not prepared it yet for fewer than two. A transaction prepares it
+// once, as it keeps every statement it prepares until it ends.
+func (q *insertion[R]) statement(ctx context.Context, t *tx, full int) (*sql.Stmt, error) {
+	if q.rows == 1 {
+		return t.prepared(ctx, t.stmts[stmtKey{q: q}].stmt), nil
 	}
-	st, err := t.conn().PrepareContext(ctx, q.textOf(t.d, t.bun, q.rows))
+	if st, ok := t.bound[q]; ok || t.sql == nil || full < 2 {
+		return st, nil
+	}
+	st, err := t.sql.PrepareContext(ctx, q.textOf(t.d, t.bun, q.rows))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return st, func() { st.Close() }, nil
+	t.keep(q, st)
+	return st, nil
 }

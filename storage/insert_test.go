@@ -134,3 +134,37 @@ func storedRow(t *testing.T, db *storage.DB, table, key, id string) map[string]s
 	}
 	return out
 }
+
+// TestTransactionBindsEachStatementOnce writes three rounds of batches and
+// reads in one transaction: the statements bound to it after the first
+// round serve the other two, as database/sql would keep every statement
+// bound again until the transaction ends.
+func TestTransactionBindsEachStatementOnce(t *testing.T) {
+	storagetest.EachBackend(t, func(t *testing.T, s storage.Store) {
+		ctx := t.Context()
+		now := time.Date(2026, 11, 24, 13, 14, 15, 0, time.UTC)
+		err := s.Write(ctx, func(tx storage.Tx) error {
+			var bound []int
+			for round := range 3 {
+				batch := make([]user.User, 2*storage.BatchRows+1)
+				for i := range batch {
+					batch[i] = insertedUser(fmt.Sprintf("r%d-%03d", round, i), round*1000+i, now)
+				}
+				if _, err := tx.InsertUsersIfAbsent(ctx, batch); err != nil {
+					return err
+				}
+				if _, err := tx.User(ctx, batch[0].ID); err != nil {
+					return err
+				}
+				bound = append(bound, storage.BoundStatements(tx))
+			}
+			if bound[0] == 0 || bound[1] != bound[0] || bound[2] != bound[0] {
+				t.Errorf("statements bound after each round: %v, want the same number, not 0", bound)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -67,9 +67,7 @@ func (c *command) prepares() bool                      { return true }
 
 // exec runs c with args.
 func (c *command) exec(ctx context.Context, t *tx, args ...any) error {
-	st, release := t.prepared(ctx, t.stmts[stmtKey{q: c}].stmt)
-	defer release()
-	_, err := st.ExecContext(ctx, args...)
+	_, err := t.prepared(ctx, t.stmts[stmtKey{q: c}].stmt).ExecContext(ctx, args...)
 	return t.d.fail(c.op, err, "")
 }
 
@@ -151,25 +149,37 @@ func (s statements) close() error {
 // inside Read and Write. done releases what it holds.
 func (t *tx) query(ctx context.Context, q statement, args []any) (rows *sql.Rows, done func(), err error) {
 	e := t.stmts[stmtKey{q, t.lock && q.lockable()}]
-	st, release := t.prepared(ctx, e.stmt)
-	rows, err = runner{st: st, text: e.text, t: t}.query(ctx, args)
+	rows, err = runner{st: t.prepared(ctx, e.stmt), text: e.text, t: t}.query(ctx, args)
 	done = func() {
 		if rows != nil {
 			rows.Close()
 		}
-		release()
 	}
 	return rows, done, err
 }
 
 // prepared returns st for the transaction's connection, prepared again only
-// on a connection new to it, and what releases it; nil stays nil.
-func (t *tx) prepared(ctx context.Context, st *sql.Stmt) (*sql.Stmt, func()) {
+// on a connection new to it; nil stays nil. Inside a transaction each
+// statement is bound to it once: database/sql keeps every statement bound
+// to a transaction until the transaction ends, and closes them then.
+func (t *tx) prepared(ctx context.Context, st *sql.Stmt) *sql.Stmt {
 	if st == nil || t.sql == nil {
-		return st, func() {}
+		return st
 	}
-	st = t.sql.StmtContext(ctx, st)
-	return st, func() { st.Close() }
+	if b, ok := t.bound[st]; ok {
+		return b
+	}
+	b := t.sql.StmtContext(ctx, st)
+	t.keep(st, b)
+	return b
+}
+
+// keep records st as the transaction's statement for key.
+func (t *tx) keep(key any, st *sql.Stmt) {
+	if t.bound == nil {
+		t.bound = map[any]*sql.Stmt{}
+	}
+	t.bound[key] = st
 }
 
 // conn is where unprepared statements run: the transaction, or the database.

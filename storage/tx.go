@@ -18,6 +18,10 @@ type tx struct {
 	d     *dialect
 	stmts statements
 	lock  bool // lock the rows that lockable queries read: inside Write, where rows lock
+
+	// bound holds the statements bound to the transaction, by what each
+	// was made from; a tx is used by one goroutine at a time.
+	bound map[any]*sql.Stmt
 }
 
 // filter narrows a select.

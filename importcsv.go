@@ -2,7 +2,7 @@ package identity
 
 import (
 	"context"
-	"errors"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"runtime"
@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/embedid/identity/contact"
 	"github.com/embedid/identity/internal/csvimport"
 	"github.com/embedid/identity/internal/errs"
 	"github.com/embedid/identity/internal/secret"
@@ -72,6 +73,12 @@ type ImportResult struct {
 // format and the rules are those of CreateMember; see the README. A row
 // without a password creates a user awaiting activation who is sent an
 // invitation code; an email that belongs to an existing user adds that user.
+//
+// The file is read once to check it and again for each later step, so that
+// an import holds a batch of rows at a time, not the file. A reader that
+// cannot seek is first copied to a temporary file. A file that changes
+// between readings stops the import with a conflict on "file", and nothing
+// is written.
 func (s *Service) ImportCSV(ctx context.Context, a Actor, r io.Reader) (ImportResult, error) {
 	if err := team.CanCreate(a.Role, team.RoleMember); err != nil {
 		return ImportResult{}, err
@@ -83,11 +90,16 @@ func (s *Service) ImportCSV(ctx context.Context, a Actor, r io.Reader) (ImportRe
 	}); err != nil {
 		return ImportResult{}, err
 	}
-	rows, err := s.readRows(a, r, s.regionOr(region))
+	f, err := csvimport.Open(r, s.regionOr(region), s.phones)
 	if err != nil {
 		return ImportResult{}, err
 	}
-	hashes, err := s.hashAll(ctx, rows)
+	defer f.Close()
+	n, err := s.check(ctx, a, f)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	hashes, err := s.hashAll(ctx, f, n.passwords)
 	if err != nil {
 		return ImportResult{}, err
 	}
@@ -97,7 +109,7 @@ func (s *Service) ImportCSV(ctx context.Context, a Actor, r io.Reader) (ImportRe
 		if err != nil {
 			return err
 		}
-		res, err = s.importRows(ctx, tx, actor, rows, hashes)
+		res, err = s.importRows(ctx, tx, actor, f, n, hashes)
 		return err
 	})
 	if err != nil {
@@ -107,55 +119,70 @@ func (s *Service) ImportCSV(ctx context.Context, a Actor, r io.Reader) (ImportRe
 	return res, nil
 }
 
-// readRows reads and checks every row, returning all of them or every problem.
-func (s *Service) readRows(a Actor, r io.Reader, region string) ([]csvimport.Row, error) {
-	rd, err := csvimport.NewReader(r, region, s.phones)
-	if err != nil {
-		return nil, err
-	}
-	var rows []csvimport.Row
+// counts are how many rows a file has, and how many of them a password.
+type counts struct{ rows, passwords int }
+
+// check reads every row once and counts them, or returns every problem of
+// every bad row.
+func (s *Service) check(ctx context.Context, a Actor, f *csvimport.File) (counts, error) {
+	repeats := csvimport.NewRepeats()
 	bad := &ImportError{}
-	for n := 1; ; n++ {
-		row, problems, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			break
+	var n counts
+	err := f.Check(func(row csvimport.Row, problems []RowError) error {
+		if n.rows++; n.rows > s.maxImportRows {
+			return errs.New(errs.Invalid, "file", "has more than %d rows; split it", s.maxImportRows)
 		}
-		if err != nil {
-			return nil, errs.New(errs.Invalid, "file", "could not be read: %v", err)
-		}
-		if n > s.maxImportRows {
-			return nil, errs.New(errs.Invalid, "file", "has more than %d rows; split it", s.maxImportRows)
+		if n.rows%importBatch == 0 && ctx.Err() != nil {
+			return ctx.Err()
 		}
 		if len(problems) == 0 {
 			if err := team.CanCreate(a.Role, row.Role); err != nil {
 				problems = append(problems, RowError{Line: row.Line, Column: "role", Reason: errs.MessageOf(err)})
 			}
 		}
-		bad.add(problems...)
-		if bad.empty() {
-			rows = append(rows, row)
+		if len(problems) == 0 && row.Password != "" {
+			n.passwords++
 		}
+		repeats.Add(row)
+		bad.add(problems...)
+		return nil
+	})
+	if err != nil {
+		return counts{}, err
 	}
+	repeated, err := repeats.Problems(f)
+	if err != nil {
+		return counts{}, err
+	}
+	bad.add(repeated...)
 	switch {
 	case !bad.empty():
-		return nil, bad
-	case len(rows) == 0:
-		return nil, errs.New(errs.Invalid, "file", "has a header but no rows")
+		slices.SortStableFunc(bad.Rows, func(a, b RowError) int { return a.Line - b.Line })
+		return counts{}, bad
+	case n.rows == 0:
+		return counts{}, errs.New(errs.Invalid, "file", "has a header but no rows")
 	}
-	return rows, nil
+	return n, nil
 }
 
-// hashAll hashes the rows' passwords on every core; rows without a password
-// get a nil hash.
-func (s *Service) hashAll(ctx context.Context, rows []csvimport.Row) ([][]byte, error) {
-	hashes := make([][]byte, len(rows))
-	next := make(chan int)
+// hashAll reads the file again and hashes its passwords on every core, in
+// the order of the rows that have one.
+func (s *Service) hashAll(ctx context.Context, f *csvimport.File, passwords int) ([][]byte, error) {
+	if passwords == 0 {
+		return nil, nil
+	}
+	type job struct {
+		i        int
+		password string
+	}
+	hashes := make([][]byte, passwords)
+	next := make(chan job)
 	errc := make(chan error, 1)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
-			for i := range next {
-				h, err := s.hasher.Hash(ctx, "password", rows[i].Password)
+			for j := range next {
+				h, err := s.hasher.Hash(ctx, "password", j.password)
 				if err != nil {
 					select {
 					case errc <- err:
@@ -163,17 +190,29 @@ func (s *Service) hashAll(ctx context.Context, rows []csvimport.Row) ([][]byte, 
 					}
 					continue
 				}
-				hashes[i] = h
+				hashes[j.i] = h
 			}
 		})
 	}
-	for i := range rows {
-		if rows[i].Password != "" {
-			next <- i
+	i := 0
+	err := f.Each(importBatch, func(rows []csvimport.Row) error {
+		for _, row := range rows {
+			if row.Password == "" {
+				continue
+			}
+			if i == len(hashes) {
+				return csvimport.Changed("it now has more than %d passwords", len(hashes))
+			}
+			next <- job{i, row.Password}
+			i++
 		}
-	}
+		return nil
+	})
 	close(next)
 	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
 	select {
 	case err := <-errc:
 		return nil, err
@@ -185,29 +224,51 @@ func (s *Service) hashAll(ctx context.Context, rows []csvimport.Row) ([][]byte, 
 // importBatch is how many rows importRows writes at a time.
 const importBatch = 500
 
-// importRows writes the rows, batch by batch, and collects every row the
-// database refuses; any refusal leaves the transaction to be rolled back.
-func (s *Service) importRows(ctx context.Context, tx storage.Tx, actor team.Membership, rows []csvimport.Row, hashes [][]byte) (ImportResult, error) {
+// importRows reads the file again and writes its rows, batch by batch,
+// collecting every row the database refuses; any refusal leaves the
+// transaction to be rolled back. If none, the new users without a password
+// are invited.
+func (s *Service) importRows(ctx context.Context, tx storage.Tx, actor team.Membership, f *csvimport.File, n counts, hashes [][]byte) (ImportResult, error) {
 	var res ImportResult
-	var invites []invitee
+	invites := newInvitations(n.rows, n.rows-n.passwords)
 	bad := &ImportError{}
-	for start := 0; start < len(rows); start += importBatch {
-		end := min(start+importBatch, len(rows))
-		b := importing{s: s, tx: tx, teamID: actor.TeamID, now: s.clock(), rows: rows[start:end], hashes: hashes[start:end], bad: bad}
+	err := f.Each(importBatch, func(rows []csvimport.Row) error {
+		// Each batch reads the clock: new IDs begin with the time, and IDs
+		// that grow batch by batch are inserted at the end of every index
+		// that holds them, where one timestamp for all would scatter them.
+		b := importing{s: s, tx: tx, teamID: actor.TeamID, now: s.clock(), rows: rows, hashes: make([][]byte, len(rows)), bad: bad}
+		for i, row := range rows {
+			if row.Password == "" {
+				continue
+			}
+			if len(hashes) == 0 {
+				return csvimport.Changed("line %d has a password it did not have", row.Line)
+			}
+			b.hashes[i], hashes = hashes[0], hashes[1:]
+		}
 		invited, err := b.write(ctx)
 		if err != nil {
-			return res, err
+			return err
 		}
-		res.Imported += len(b.rows)
-		invites = append(invites, invited...)
-	}
-	if !bad.empty() {
+		first := res.Imported // the batch's first row, counted from 0
+		for _, i := range invited {
+			if err := invites.add(first+i, b.ids[i]); err != nil {
+				return err
+			}
+		}
+		res.Imported += len(rows)
+		return nil
+	})
+	switch {
+	case err != nil:
+		return ImportResult{}, err
+	case !bad.empty():
 		return ImportResult{}, bad
 	}
-	if err := s.invite(ctx, tx, actor.TeamID, invites); err != nil {
+	if err := s.invite(ctx, tx, actor.TeamID, f, invites); err != nil {
 		return ImportResult{}, err
 	}
-	res.Invited = len(invites)
+	res.Invited = len(invites.ids)
 	return res, nil
 }
 
@@ -219,16 +280,18 @@ type importing struct {
 	now    time.Time
 	rows   []csvimport.Row
 	hashes [][]byte
+	ids    []string // of the user each row names, once written
 	bad    *ImportError
 }
 
 // write adds the batch's members, creating the users no email names yet,
-// and returns the new users without a password, to be invited.
-func (b *importing) write(ctx context.Context) ([]invitee, error) {
+// and returns the rows of the new users without a password, to be invited.
+func (b *importing) write(ctx context.Context) ([]int, error) {
 	ids, err := b.existing(ctx)
 	if err != nil {
 		return nil, err
 	}
+	b.ids = ids
 	fresh, err := b.create(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -247,7 +310,7 @@ func (b *importing) write(ctx context.Context) ([]invitee, error) {
 	if err != nil {
 		return nil, err
 	}
-	var invites []invitee
+	var invited []int
 	for i, row := range b.rows {
 		id := ids[i]
 		switch {
@@ -255,10 +318,10 @@ func (b *importing) write(ctx context.Context) ([]invitee, error) {
 		case !joined[id]:
 			b.bad.add(RowError{Line: row.Line, Column: "mail_address", Reason: "already belongs to a member of this team"})
 		case fresh[id] && b.hashes[i] == nil:
-			invites = append(invites, invitee{id: id, email: row.Email.Display})
+			invited = append(invited, i)
 		}
 	}
-	return invites, nil
+	return invited, nil
 }
 
 // existing returns, for each row, the ID of the user its email names, or "".
@@ -341,38 +404,81 @@ func (b *importing) user(i int, id string) user.User {
 	return u
 }
 
-// invitee is a new user of an import to be sent an invitation code: what
-// the invitation needs of the user, and no more, as an import may invite a
-// million.
+// invitations are the new users of an import to be sent a code, in as
+// little memory as an import of a million can have: a bit for each row,
+// set when it is to be invited, and the users' IDs in their 16 bytes, in
+// the order of their rows.
+type invitations struct {
+	rows []uint64
+	ids  [][16]byte
+}
+
+// newInvitations returns room for most invitations among rows rows.
+func newInvitations(rows, most int) *invitations {
+	return &invitations{rows: make([]uint64, (rows+63)/64), ids: make([][16]byte, 0, most)}
+}
+
+// add notes that the user with ID id, of row row, is to be invited.
+func (in *invitations) add(row int, id string) error {
+	var raw [16]byte
+	if n, err := hex.Decode(raw[:], []byte(id)); err != nil || n != len(raw) {
+		return errs.New(errs.Internal, "", "user ID %q is not 32 hex digits", id)
+	}
+	in.rows[row/64] |= 1 << (row % 64)
+	in.ids = append(in.ids, raw)
+	return nil
+}
+
+// invited reports whether row is to be invited.
+func (in *invitations) invited(row int) bool { return in.rows[row/64]&(1<<(row%64)) != 0 }
+
+// invitee is a new user of an import to be sent an invitation code.
 type invitee struct{ id, email string }
 
-// invite stores an invitation code for each invitee and sends it, a batch
-// at a time, so that only one batch of codes is held at once.
-func (s *Service) invite(ctx context.Context, tx storage.Tx, teamID string, all []invitee) error {
-	if len(all) == 0 {
+// invite reads the file again for the invitees' addresses, and stores and
+// sends their invitation codes a batch of rows at a time.
+func (s *Service) invite(ctx context.Context, tx storage.Tx, teamID string, f *csvimport.File, all *invitations) error {
+	if len(all.ids) == 0 {
 		return nil
 	}
 	if s.notifier == nil {
 		return errs.New(errs.Internal, "", "no notifier is configured to deliver the invitation codes")
 	}
 	now := s.clock()
-	codes := make([]user.Code, 0, importBatch)
-	plain := make([]string, 0, importBatch)
-	for batch := range slices.Chunk(all, importBatch) {
-		codes, plain = codes[:0], plain[:0]
-		for _, in := range batch {
-			code, hash := secret.Code()
-			plain = append(plain, code)
-			codes = append(codes, user.Code{Hash: hash, Kind: user.CodeInvitation, UserID: in.id, TeamID: teamID, CreatedAt: now, ExpiresAt: now.Add(s.activationTTL)})
-		}
-		if err := tx.InsertCodes(ctx, codes); err != nil {
-			return err
-		}
-		for i, in := range batch {
-			n := Notification{Kind: user.CodeInvitation, To: in.email, Code: plain[i], UserID: in.id, TeamID: teamID, ExpiresAt: codes[i].ExpiresAt}
-			if err := s.notifier.Notify(ctx, n); err != nil {
-				return errs.Wrap("notify", err)
+	batch := make([]invitee, 0, importBatch)
+	row, next := 0, 0
+	return f.Emails(importBatch, func(emails []contact.Email) error {
+		batch = batch[:0]
+		for _, email := range emails {
+			if all.invited(row) {
+				batch = append(batch, invitee{id: hex.EncodeToString(all.ids[next][:]), email: email.Display})
+				next++
 			}
+			row++
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		return s.sendInvitations(ctx, tx, teamID, now, batch)
+	})
+}
+
+// sendInvitations stores an invitation code for each invitee and sends it.
+func (s *Service) sendInvitations(ctx context.Context, tx storage.Tx, teamID string, now time.Time, batch []invitee) error {
+	codes := make([]user.Code, len(batch))
+	plain := make([]string, len(batch))
+	for i, in := range batch {
+		code, hash := secret.Code()
+		plain[i] = code
+		codes[i] = user.Code{Hash: hash, Kind: user.CodeInvitation, UserID: in.id, TeamID: teamID, CreatedAt: now, ExpiresAt: now.Add(s.activationTTL)}
+	}
+	if err := tx.InsertCodes(ctx, codes); err != nil {
+		return err
+	}
+	for i, in := range batch {
+		n := Notification{Kind: user.CodeInvitation, To: in.email, Code: plain[i], UserID: in.id, TeamID: teamID, ExpiresAt: codes[i].ExpiresAt}
+		if err := s.notifier.Notify(ctx, n); err != nil {
+			return errs.Wrap("notify", err)
 		}
 	}
 	return nil

@@ -3,8 +3,10 @@ package identity_test
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/embedid/identity"
 	"github.com/embedid/identity/team"
@@ -12,8 +14,17 @@ import (
 )
 
 func csvFile(rows int, row func(i int) string) string {
+	return csvFileWith("", rows, row)
+}
+
+// csvFileWith is csvFile with more columns after the usual ones.
+func csvFileWith(more string, rows int, row func(i int) string) string {
 	var b strings.Builder
-	b.WriteString("mail_address,first_name,last_name,role,mobile\n")
+	b.WriteString("mail_address,first_name,last_name,role,mobile")
+	if more != "" {
+		b.WriteString("," + more)
+	}
+	b.WriteByte('\n')
 	for i := range rows {
 		b.WriteString(row(i))
 		b.WriteByte('\n')
@@ -162,4 +173,83 @@ func TestImportRowLimit(t *testing.T) {
 			t.Fatalf("imported %d", res.Imported)
 		}
 	}, identity.WithMaxImportRows(3))
+}
+
+// TestImportMatchesPasswordsToRows spreads rows with a password over three
+// batches: each member logs in with the password of their own row.
+func TestImportMatchesPasswordsToRows(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		tm, admin := f.activeTeam("admin@x.com")
+		const n = 1100
+		res, err := f.svc.ImportCSV(f.ctx, admin, strings.NewReader(csvFileWith("password", n, func(i int) string {
+			if i%250 == 0 {
+				return fmt.Sprintf("user%04d@x.com,First,Last,3,,pw-%04d-secret", i, i)
+			}
+			return fmt.Sprintf("user%04d@x.com,First,Last,3,,", i)
+		})))
+		must(t, err)
+		if res.Imported != n || res.Invited != n-5 {
+			t.Fatalf("result %+v, want %d imported, %d invited", res, n, n-5)
+		}
+		f.login("user0000@x.com", "pw-0000-secret", tm.ID)
+		f.login("user1000@x.com", "pw-1000-secret", tm.ID)
+		_, err = f.svc.Login(f.ctx, identity.Login{Email: "user0750@x.com", Password: "pw-0500-secret", TeamID: tm.ID})
+		wantErr(t, err, identity.CodeUnauthorized, "")
+	})
+}
+
+// TestImportReadsAReaderThatCannotSeek imports from a plain io.Reader.
+func TestImportReadsAReaderThatCannotSeek(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		_, admin := f.activeTeam("admin@x.com")
+		file := csvFile(3, func(i int) string { return fmt.Sprintf("u%d@x.com,A,B,3,", i) })
+		res, err := f.svc.ImportCSV(f.ctx, admin, iotest.OneByteReader(strings.NewReader(file)))
+		must(t, err)
+		if res.Imported != 3 || res.Invited != 3 || f.box.Last(t, "u2@x.com").Kind != user.CodeInvitation {
+			t.Fatalf("result %+v", res)
+		}
+	})
+}
+
+// TestImportOfAFileThatChanges changes the last row of a file after it was
+// checked: the import stops with a conflict after writing two batches, and
+// they are rolled back.
+func TestImportOfAFileThatChanges(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		_, admin := f.activeTeam("admin@x.com")
+		row := func(i int) string { return fmt.Sprintf("user%04d@x.com,First,Last,3,", i) }
+		before := len(f.box.Sent())
+		r := &changing{Reader: strings.NewReader(csvFile(1201, row)), then: csvFile(1201, func(i int) string {
+			if i == 1200 {
+				return "someone.else@x.com,First,Last,3,"
+			}
+			return row(i)
+		})}
+		_, err := f.svc.ImportCSV(f.ctx, admin, r)
+		wantErr(t, err, identity.CodeConflict, "file")
+		if _, total, _ := f.svc.ListMembers(f.ctx, admin, identity.DefaultListQuery()); total != 1 {
+			t.Fatalf("%d members after the import failed", total)
+		}
+		if sent := f.box.Sent()[before:]; len(sent) != 0 {
+			t.Fatalf("the failed import sent %d invitations", len(sent))
+		}
+	})
+}
+
+// changing is a file that holds one text until it is read from the start a
+// second time, and then another: one import checks the first and writes the
+// second.
+type changing struct {
+	*strings.Reader
+	rewinds int
+	then    string
+}
+
+func (c *changing) Seek(offset int64, whence int) (int64, error) {
+	if whence == io.SeekStart {
+		if c.rewinds++; c.rewinds == 2 {
+			c.Reader = strings.NewReader(c.then)
+		}
+	}
+	return c.Reader.Seek(offset, whence)
 }

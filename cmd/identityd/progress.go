@@ -25,49 +25,67 @@ func isTerminal(w io.Writer) bool {
 }
 
 // progress reads a file of known size and draws how much of it was read as a
-// bar on a terminal, at most every redrawEvery, and in full at the end.
+// bar on a terminal, at most every redrawEvery, and in full at the end. An
+// import reads its file more than once, rewinding it between: each reading
+// gets a bar of its own, on its own line.
 type progress struct {
-	r     io.ReadCloser
+	f     io.ReadSeekCloser
 	out   io.Writer
 	total int64
 	done  int64
+	pass  int // which reading of the file this is, from 1
 	now   func() time.Time
 	last  time.Time // of the latest drawing
-	ended bool
+	ended bool      // the bar of this reading was drawn in full
 }
 
-func newProgress(r io.ReadCloser, total int64, out io.Writer) *progress {
-	return &progress{r: r, out: out, total: total, now: time.Now}
+func newProgress(f io.ReadSeekCloser, total int64, out io.Writer) *progress {
+	return &progress{f: f, out: out, total: total, pass: 1, now: time.Now}
 }
 
 func (p *progress) Read(b []byte) (int, error) {
-	n, err := p.r.Read(b)
+	n, err := p.f.Read(b)
 	p.done += int64(n)
 	if err == io.EOF {
 		p.end()
 	} else if t := p.now(); t.Sub(p.last) >= redrawEvery {
 		p.last = t
-		io.WriteString(p.out, bar(p.done, p.total))
+		io.WriteString(p.out, bar(p.pass, p.done, p.total))
 	}
 	return n, err
+}
+
+// Seek moves in the file. Going back to the start after reading begins the
+// next reading's bar.
+func (p *progress) Seek(offset int64, whence int) (int64, error) {
+	at, err := p.f.Seek(offset, whence)
+	if err == nil && whence == io.SeekStart && p.done > 0 {
+		p.end()
+		p.pass, p.ended = p.pass+1, false
+	}
+	if err == nil {
+		p.done = at
+	}
+	return at, err
 }
 
 // Close ends the bar's line and closes the file.
 func (p *progress) Close() error {
 	p.end()
-	return p.r.Close()
+	return p.f.Close()
 }
 
-// end draws the bar a last time and ends its line, once.
+// end draws the bar a last time and ends its line, once a reading.
 func (p *progress) end() {
 	if !p.ended {
 		p.ended = true
-		io.WriteString(p.out, bar(p.done, p.total)+"\n")
+		io.WriteString(p.out, bar(p.pass, p.done, p.total)+"\n")
 	}
 }
 
-// bar draws done of total as "\r[=====>    ]  42%   1.2 MiB/2.9 MiB".
-func bar(done, total int64) string {
+// bar draws done of total, in the given reading of the file, as
+// "\rread 1 [=====>    ]  42%   1.2 MiB/2.9 MiB".
+func bar(pass int, done, total int64) string {
 	frac := 1.0
 	if total > 0 {
 		frac = min(max(float64(done)/float64(total), 0), 1)
@@ -77,7 +95,7 @@ func bar(done, total int64) string {
 	if fill < barWidth {
 		head = ">" + strings.Repeat(" ", barWidth-fill-1)
 	}
-	return fmt.Sprintf("\r[%s%s] %3d%% %10s/%s", strings.Repeat("=", fill), head, int(frac*100), humanBytes(done), humanBytes(total))
+	return fmt.Sprintf("\rread %d [%s%s] %3d%% %10s/%s", pass, strings.Repeat("=", fill), head, int(frac*100), humanBytes(done), humanBytes(total))
 }
 
 // humanBytes formats n in binary units: 512 B, 1.2 MiB.

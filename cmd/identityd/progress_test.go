@@ -15,14 +15,14 @@ func TestBar(t *testing.T) {
 		done, total int64
 		want        string
 	}{
-		{0, 3 << 20, "\r[>                             ]   0%        0 B/3.0 MiB"},
-		{1288490, 3040870, "\r[============>                 ]  42%    1.2 MiB/2.9 MiB"},
-		{3 << 20, 3 << 20, "\r[==============================] 100%    3.0 MiB/3.0 MiB"},
-		{0, 0, "\r[==============================] 100%        0 B/0 B"},
-		{1023, 1 << 40, "\r[>                             ]   0%     1023 B/1.0 TiB"},
+		{0, 3 << 20, "\rread 1 [>                             ]   0%        0 B/3.0 MiB"},
+		{1288490, 3040870, "\rread 1 [============>                 ]  42%    1.2 MiB/2.9 MiB"},
+		{3 << 20, 3 << 20, "\rread 1 [==============================] 100%    3.0 MiB/3.0 MiB"},
+		{0, 0, "\rread 1 [==============================] 100%        0 B/0 B"},
+		{1023, 1 << 40, "\rread 1 [>                             ]   0%     1023 B/1.0 TiB"},
 	} {
-		if got := bar(tc.done, tc.total); got != tc.want {
-			t.Errorf("bar(%d, %d) = %q, want %q", tc.done, tc.total, got, tc.want)
+		if got := bar(1, tc.done, tc.total); got != tc.want {
+			t.Errorf("bar(1, %d, %d) = %q, want %q", tc.done, tc.total, got, tc.want)
 		}
 	}
 }
@@ -35,7 +35,7 @@ func (c *clockAt) Now() time.Time { return c.now }
 func TestProgressRedrawsAtMostEvery100ms(t *testing.T) {
 	var out bytes.Buffer
 	c := &clockAt{now: time.Unix(0, 0)}
-	p := newProgress(io.NopCloser(strings.NewReader(strings.Repeat("x", 100))), 100, &out)
+	p := newProgress(fileOf(strings.Repeat("x", 100)), 100, &out)
 	p.now = c.Now
 	buf := make([]byte, 10)
 	read := func(d time.Duration) {
@@ -58,6 +58,36 @@ func TestProgressRedrawsAtMostEvery100ms(t *testing.T) {
 	if !strings.HasSuffix(out.String(), "100%      100 B/100 B\n") || strings.Count(out.String(), "\n") != 1 {
 		t.Errorf("drawn %q, want one final line at 100%%", out.String())
 	}
+}
+
+// TestProgressDrawsEachReading reads a file twice, rewinding it between, as
+// an import does: one full bar a reading, each on its own line.
+func TestProgressDrawsEachReading(t *testing.T) {
+	var out bytes.Buffer
+	p := newProgress(fileOf(strings.Repeat("x", 100)), 100, &out)
+	p.now = (&clockAt{now: time.Unix(0, 0)}).Now
+	for range 2 {
+		if _, err := p.Seek(0, io.SeekStart); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadAll(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.Close()
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "\rread 1 [===") || !strings.HasPrefix(lines[1], "\rread 2 [===") ||
+		!strings.HasSuffix(lines[1], "100%      100 B/100 B") {
+		t.Errorf("drawn %q, want a full bar for readings 1 and 2", out.String())
+	}
+}
+
+// fileOf is an open file holding text.
+func fileOf(text string) io.ReadSeekCloser {
+	return struct {
+		io.ReadSeeker
+		io.Closer
+	}{strings.NewReader(text), io.NopCloser(nil)}
 }
 
 func TestIsTerminal(t *testing.T) {

@@ -1,5 +1,7 @@
 // Package csvimport reads a CSV file of members to import, one validated row
-// at a time, reporting every problem with its line and column.
+// at a time, reporting every problem with its line and column. A File is read
+// once to check it and again for each later step of an import, so that no
+// step holds more than a batch of rows.
 package csvimport
 
 import (
@@ -64,13 +66,13 @@ var headerNames = map[string]int{
 	"mobile": colMobile, "time_zone": colTimeZone, "lang": colLang,
 }
 
-// Reader reads rows from a CSV file with a header.
+// Reader reads rows from a CSV file with a header. It checks each row on its
+// own; Repeats finds the rows that repeat an earlier one.
 type Reader struct {
 	csv    *csv.Reader
 	index  [numCols]int // field index of each column, -1 when absent
 	region string
 	phones contact.Validation
-	seen   map[string]int // line of each email and mobile already read
 }
 
 // NewReader reads the header of r. National mobile numbers are read in
@@ -83,7 +85,7 @@ func NewReader(r io.Reader, region string, phones contact.Validation) (*Reader, 
 	}
 	c := csv.NewReader(br)
 	c.ReuseRecord = true
-	rd := &Reader{csv: c, region: region, phones: phones, seen: map[string]int{}}
+	rd := &Reader{csv: c, region: region, phones: phones}
 	header, err := c.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, errs.New(errs.Invalid, "file", "is empty; the first line must name the columns")
@@ -124,43 +126,60 @@ func (rd *Reader) readHeader(header []string) error {
 
 // Next returns the next row, or the problems of a bad one; io.EOF at the end.
 func (rd *Reader) Next() (Row, []Problem, error) {
+	return next(rd, (*Reader).row)
+}
+
+// next reads the next record and makes a T of it with parse.
+func next[T any](rd *Reader, parse func(rd *Reader, line int, rec []string) (T, []Problem)) (T, []Problem, error) {
+	var zero T
 	rec, err := rd.csv.Read()
 	var pe *csv.ParseError
 	switch {
 	case errors.As(err, &pe):
-		return Row{}, []Problem{{Line: pe.StartLine, Reason: pe.Err.Error()}}, nil
+		return zero, []Problem{{Line: pe.StartLine, Reason: pe.Err.Error()}}, nil
 	case err != nil:
-		return Row{}, nil, err
+		return zero, nil, err
 	}
 	line, _ := rd.csv.FieldPos(0)
-	return rd.row(line, rec)
+	t, problems := parse(rd, line, rec)
+	return t, problems, nil
 }
 
-func (rd *Reader) row(line int, rec []string) (Row, []Problem, error) {
+// field returns the trimmed value of column col in rec, or "" if the file
+// has no such column.
+func (rd *Reader) field(rec []string, col int) string {
+	if i := rd.index[col]; i >= 0 {
+		return strings.TrimSpace(rec[i])
+	}
+	return ""
+}
+
+// email reads the email address of a record alone.
+func (rd *Reader) email(line int, rec []string) (contact.Email, []Problem) {
+	e, err := contact.ParseEmail(rd.field(rec, colEmail), colNames[colEmail])
+	if err != nil {
+		return e, []Problem{{Line: line, Column: colNames[colEmail], Reason: reason(err)}}
+	}
+	return e, nil
+}
+
+// row reads and checks every field of a record.
+func (rd *Reader) row(line int, rec []string) (Row, []Problem) {
 	r := Row{Line: line, Role: team.RoleMember}
 	var ps []Problem
 	bad := func(col int, err error) {
 		ps = append(ps, Problem{Line: line, Column: colNames[col], Reason: reason(err)})
 	}
-	get := func(col int) string {
-		if i := rd.index[col]; i >= 0 {
-			return strings.TrimSpace(rec[i])
-		}
-		return ""
-	}
+	get := func(col int) string { return rd.field(rec, col) }
 	for col := range numCols {
 		if len(get(col)) > MaxFieldLen {
 			bad(col, errs.New(errs.Invalid, "", "is longer than %d bytes", MaxFieldLen))
-			return r, ps, nil
+			return r, ps
 		}
 	}
 	var err error
 	if r.Email, err = contact.ParseEmail(get(colEmail), colNames[colEmail]); err != nil {
 		bad(colEmail, err)
-	} else if prev, dup := rd.seen[r.Email.Normalized]; dup {
-		bad(colEmail, errs.New(errs.Invalid, "", "repeats the address on line %d", prev))
-	} else {
-		rd.seen[r.Email.Normalized] = line
 	}
 	r.Names = user.Names{First: get(colFirst), Middle: get(colMiddle), Last: get(colLast)}
 	if err := r.Names.Validate(); err != nil {
@@ -179,10 +198,6 @@ func (rd *Reader) row(line int, rec []string) (Row, []Problem, error) {
 	if s := get(colMobile); s != "" {
 		if r.Mobile, err = contact.ParsePhone(s, rd.region, colNames[colMobile], rd.phones); err != nil {
 			bad(colMobile, err)
-		} else if prev, dup := rd.seen[r.Mobile.E164()]; dup {
-			bad(colMobile, errs.New(errs.Invalid, "", "repeats the number on line %d", prev))
-		} else {
-			rd.seen[r.Mobile.E164()] = line
 		}
 	}
 	if s := get(colTimeZone); s != "" {
@@ -199,7 +214,7 @@ func (rd *Reader) row(line int, rec []string) (Row, []Problem, error) {
 			bad(colLang, err)
 		}
 	}
-	return r, ps, nil
+	return r, ps
 }
 
 // parseRole reads a role an import may give: 2 (manager) or 3 (member).

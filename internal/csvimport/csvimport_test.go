@@ -1,9 +1,8 @@
 package csvimport_test
 
 import (
-	"errors"
 	"fmt"
-	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,35 +12,43 @@ import (
 	"github.com/embedid/identity/team"
 )
 
-// readAll returns every row and every problem of a file.
-func readAll(t *testing.T, file string) ([]csvimport.Row, []csvimport.Problem, error) {
+// readAll checks a file as an import does: every row, then the rows that
+// repeat another, hashing with hash (nil: the real hash).
+func readAll(t *testing.T, file string, hash func(string) uint64) ([]csvimport.Row, []csvimport.Problem, error) {
 	t.Helper()
-	rd, err := csvimport.NewReader(strings.NewReader(file), "CN", contact.Valid)
+	f, err := csvimport.Open(strings.NewReader(file), "CN", contact.Valid)
 	if err != nil {
 		return nil, nil, err
 	}
+	defer f.Close()
+	repeats := csvimport.NewRepeats()
+	if hash != nil {
+		repeats = csvimport.RepeatsHashing(hash)
+	}
 	var rows []csvimport.Row
 	var problems []csvimport.Problem
-	for {
-		row, ps, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			return rows, problems, nil
-		}
-		if err != nil {
-			return rows, problems, err
-		}
+	err = f.Check(func(row csvimport.Row, ps []csvimport.Problem) error {
 		if len(ps) == 0 {
 			rows = append(rows, row)
 		}
+		repeats.Add(row)
 		problems = append(problems, ps...)
+		return nil
+	})
+	if err != nil {
+		return rows, problems, err
 	}
+	repeated, err := repeats.Problems(f)
+	problems = append(problems, repeated...)
+	slices.SortStableFunc(problems, func(a, b csvimport.Problem) int { return a.Line - b.Line })
+	return rows, problems, err
 }
 
 func TestReadsEveryForm(t *testing.T) {
 	file := "\ufeffEMAIL,Last_Name,first_name,Role_ID,mobile,time_zone,lang,password,middle_name\r\n" +
 		"a@x.com,Tran,Le,2,15204130006,-5,en,password1,\r\n" +
 		"\"b@x.com\",\"Duong, Jr.\",\"Quy \"\"Q\"\"\",,+86 152 0413 0007,,,,Lien\n"
-	rows, problems, err := readAll(t, file)
+	rows, problems, err := readAll(t, file, nil)
 	if err != nil || len(problems) > 0 || len(rows) != 2 {
 		t.Fatalf("rows %v, problems %v, err %v", rows, problems, err)
 	}
@@ -67,7 +74,7 @@ func TestReportsEveryBadRow(t *testing.T) {
 		"f@x.com,A,B,3,,short\n" + // line 8
 		"g@x.com,A,B\n" + // line 9: too few fields
 		"h@x.com,A,B,3,\"unclosed,\n"
-	_, problems, err := readAll(t, file)
+	_, problems, err := readAll(t, file, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +107,7 @@ func TestHeaderErrors(t *testing.T) {
 		strings.Repeat("x,", 40) + "x\n":            "columns",
 	}
 	for file, want := range cases {
-		_, err := csvimport.NewReader(strings.NewReader(file), "CN", contact.Valid)
+		_, _, err := readAll(t, file, nil)
 		if errs.FieldOf(err) != "file" || !strings.Contains(err.Error(), want) {
 			t.Errorf("%.30q: %v, want ~%q", file, err, want)
 		}
@@ -109,7 +116,7 @@ func TestHeaderErrors(t *testing.T) {
 
 func TestFieldTooLong(t *testing.T) {
 	file := fmt.Sprintf("email,first_name,last_name\na@x.com,%s,B\n", strings.Repeat("n", csvimport.MaxFieldLen+1))
-	_, problems, _ := readAll(t, file)
+	_, problems, _ := readAll(t, file, nil)
 	if len(problems) != 1 || problems[0].Column != "first_name" || problems[0].Line != 2 {
 		t.Fatalf("problems %+v", problems)
 	}

@@ -1,0 +1,171 @@
+package csvimport
+
+import (
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"os"
+
+	"github.com/embedid/identity/contact"
+	"github.com/embedid/identity/internal/errs"
+)
+
+// File is a CSV file of members that is read once to check it and again,
+// from the start, for each later step of an import.
+type File struct {
+	src    io.ReadSeeker
+	start  int64
+	spool  *os.File // the temporary copy of a source that cannot seek, if any
+	linked bool     // the copy still has a name, to remove on Close
+	region string
+	phones contact.Validation
+
+	seed    maphash.Seed
+	checked struct {
+		rows   int
+		digest uint64 // of every byte Check read, to tell when the file changed
+	}
+}
+
+// Open returns the file r holds from its current offset. National mobile
+// numbers are read in region. A reader that cannot seek is first copied to
+// a temporary file. The copy is unlinked at once where the system allows it,
+// so that it cannot outlive the import, passwords and all, even if the
+// process dies; elsewhere Close removes it.
+func Open(r io.Reader, region string, phones contact.Validation) (*File, error) {
+	f := &File{region: region, phones: phones, seed: maphash.MakeSeed()}
+	if rs, ok := r.(io.ReadSeeker); ok {
+		if at, err := rs.Seek(0, io.SeekCurrent); err == nil {
+			f.src, f.start = rs, at
+			return f, nil
+		}
+	}
+	spool, err := os.CreateTemp("", "identity-import-*.csv")
+	if err != nil {
+		return nil, errs.Wrap("copy the import file", err)
+	}
+	f.src, f.spool = spool, spool
+	f.linked = os.Remove(spool.Name()) != nil
+	if _, err := io.Copy(spool, r); err != nil {
+		f.Close()
+		return nil, unreadable(err)
+	}
+	return f, nil
+}
+
+// Close closes and removes the temporary copy of the file, if Open made one.
+func (f *File) Close() error {
+	if f.spool == nil {
+		return nil
+	}
+	err := f.spool.Close()
+	if f.linked {
+		err = errors.Join(err, os.Remove(f.spool.Name()))
+	}
+	return err
+}
+
+// Rows reads the file from the start: its header, then a Reader of its rows.
+func (f *File) Rows() (*Reader, error) {
+	rd, _, err := f.rows()
+	return rd, err
+}
+
+// rows is Rows, also returning the digest of the bytes the Reader reads.
+func (f *File) rows() (*Reader, *maphash.Hash, error) {
+	if _, err := f.src.Seek(f.start, io.SeekStart); err != nil {
+		return nil, nil, errs.Wrap("rewind the import file", err)
+	}
+	h := &maphash.Hash{}
+	h.SetSeed(f.seed)
+	rd, err := NewReader(io.TeeReader(f.src, h), f.region, f.phones)
+	return rd, h, err
+}
+
+// Check reads every row, calling fn with it and its problems; fn returns an
+// error to stop. Check remembers how many rows it read and a digest of the
+// bytes, so that Each can tell whether the file changed since.
+func (f *File) Check(fn func(Row, []Problem) error) error {
+	rd, h, err := f.rows()
+	if err != nil {
+		return err
+	}
+	for n := 0; ; n++ {
+		row, problems, err := rd.Next()
+		switch {
+		case errors.Is(err, io.EOF):
+			f.checked.rows, f.checked.digest = n, h.Sum64()
+			return nil
+		case err != nil:
+			return unreadable(err)
+		}
+		if err := fn(row, problems); err != nil {
+			return err
+		}
+	}
+}
+
+// Each reads the file again, after Check found every row good, and calls fn
+// with the rows in order, size at a time. The file must hold what Check
+// read: if a row is bad, the count differs or the bytes do, the file changed
+// and Each stops with a conflict, before the last call when it can tell only
+// at the end.
+func (f *File) Each(size int, fn func([]Row) error) error {
+	return each(f, size, (*Reader).row, fn)
+}
+
+// Emails is Each for the rows' email addresses alone: it does not read and
+// check the other fields again, as Check did and the bytes are the same.
+func (f *File) Emails(size int, fn func([]contact.Email) error) error {
+	return each(f, size, (*Reader).email, fn)
+}
+
+func each[T any](f *File, size int, parse func(*Reader, int, []string) (T, []Problem), fn func([]T) error) error {
+	rd, h, err := f.rows()
+	if errs.CodeOf(err) == errs.Invalid {
+		return Changed("%s", errs.MessageOf(err))
+	}
+	if err != nil {
+		return err
+	}
+	want := f.checked.rows
+	batch := make([]T, 0, size)
+	for n := 0; ; n++ {
+		t, problems, err := next(rd, parse)
+		switch {
+		case errors.Is(err, io.EOF) && n != want:
+			return Changed("it now has %d rows, not %d", n, want)
+		case errors.Is(err, io.EOF) && h.Sum64() != f.checked.digest:
+			return Changed("its bytes differ")
+		case errors.Is(err, io.EOF):
+			if len(batch) == 0 {
+				return nil
+			}
+			return fn(batch)
+		case err != nil:
+			return unreadable(err)
+		case len(problems) > 0:
+			p := problems[0]
+			return Changed("line %d, %s: %s", p.Line, p.Column, p.Reason)
+		case n == want:
+			return Changed("it now has more than %d rows", want)
+		}
+		if batch = append(batch, t); len(batch) == size {
+			if err := fn(batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+	}
+}
+
+// Changed is the error of a file that no longer holds the rows Check read;
+// the message says how it differs.
+func Changed(format string, args ...any) error {
+	return errs.New(errs.Conflict, "file", "changed while it was imported (%s); nothing was imported", fmt.Sprintf(format, args...))
+}
+
+func unreadable(err error) error {
+	return errs.New(errs.Invalid, "file", "could not be read: %v", err)
+}

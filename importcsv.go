@@ -150,11 +150,9 @@ func (s *Service) check(ctx context.Context, a Actor, f *csvimport.File) (counts
 	if err != nil {
 		return counts{}, err
 	}
-	repeated, err := repeats.Problems(f)
-	if err != nil {
+	if err := repeats.Problems(f, func(p RowError) { bad.add(p) }); err != nil {
 		return counts{}, err
 	}
-	bad.add(repeated...)
 	switch {
 	case !bad.empty():
 		slices.SortStableFunc(bad.Rows, func(a, b RowError) int { return a.Line - b.Line })

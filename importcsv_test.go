@@ -253,3 +253,24 @@ func (c *changing) Seek(offset int64, whence int) (int64, error) {
 	}
 	return c.Reader.Seek(offset, whence)
 }
+
+// TestImportListsAtMostMaxProblems imports a file whose rows all repeat
+// the first: the error lists MaxImportProblems of them, in line order, and
+// counts the rest.
+func TestImportListsAtMostMaxProblems(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		_, admin := f.activeTeam("admin@x.com")
+		const n = identity.MaxImportProblems + 500
+		_, err := f.svc.ImportCSV(f.ctx, admin, strings.NewReader(csvFile(n, func(int) string { return "same@x.com,A,B,3," })))
+		var ie *identity.ImportError
+		if !errors.As(err, &ie) {
+			t.Fatalf("got %v, want an ImportError", err)
+		}
+		if len(ie.Rows) != identity.MaxImportProblems || ie.More != n-1-identity.MaxImportProblems {
+			t.Fatalf("%d rows listed and %d more, want %d and %d", len(ie.Rows), ie.More, identity.MaxImportProblems, n-1-identity.MaxImportProblems)
+		}
+		if r := ie.Rows[0]; r.Line != 3 || r.Reason != "repeats the address on line 2" || ie.Rows[len(ie.Rows)-1].Line != identity.MaxImportProblems+2 {
+			t.Fatalf("first %+v, last %+v", r, ie.Rows[len(ie.Rows)-1])
+		}
+	})
+}

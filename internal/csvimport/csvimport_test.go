@@ -38,8 +38,7 @@ func readAll(t *testing.T, file string, hash func(string) uint64) ([]csvimport.R
 	if err != nil {
 		return rows, problems, err
 	}
-	repeated, err := repeats.Problems(f)
-	problems = append(problems, repeated...)
+	err = repeats.Problems(f, func(p csvimport.Problem) { problems = append(problems, p) })
 	slices.SortStableFunc(problems, func(a, b csvimport.Problem) int { return a.Line - b.Line })
 	return rows, problems, err
 }

@@ -35,9 +35,10 @@ func (r *Repeats) Add(row Row) {
 	})
 }
 
-// Problems returns a problem for each row that repeats an earlier row's
-// email or number, in line order, reading f again if any hash repeats.
-func (r *Repeats) Problems(f *File) ([]Problem, error) {
+// Problems calls report with a problem for each row that repeats an earlier
+// row's email or number, in line order, reading f again if any hash
+// repeats. A file of a million repeats makes a million calls, not a slice.
+func (r *Repeats) Problems(f *File, report func(Problem)) error {
 	suspect := map[uint64]bool{}
 	for i, b := range r.buckets {
 		slices.Sort(b)
@@ -49,28 +50,27 @@ func (r *Repeats) Problems(f *File) ([]Problem, error) {
 		r.buckets[i] = nil
 	}
 	if len(suspect) == 0 {
-		return nil, nil
+		return nil
 	}
 	rd, err := f.Rows()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	first := map[string]int{} // line of the first row with each suspect value
-	var problems []Problem
 	for {
 		row, _, err := rd.Next()
 		if errors.Is(err, io.EOF) {
-			return problems, nil
+			return nil
 		}
 		if err != nil {
-			return nil, unreadable(err)
+			return unreadable(err)
 		}
 		eachKey(row, func(k key) {
 			if !suspect[r.hash(k.value)] {
 				return
 			}
 			if line, seen := first[k.value]; seen {
-				problems = append(problems, Problem{Line: row.Line, Column: colNames[k.col], Reason: k.repeats(line)})
+				report(Problem{Line: row.Line, Column: colNames[k.col], Reason: k.repeats(line)})
 			} else {
 				first[k.value] = row.Line
 			}

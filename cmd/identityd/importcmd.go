@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 
 	"github.com/embedid/identity"
@@ -31,6 +32,11 @@ func importMembers(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer in.Close()
+	if p, ok := in.(*progress); ok {
+		logged := *e
+		logged.log = slog.New(slog.NewJSONHandler(p.beneath(), nil))
+		e = &logged
+	}
 	return withService(ctx, e, *db, c, func(svc *identity.Service) error {
 		a, err := importer(ctx, svc, *teamID, *as)
 		if err != nil {

@@ -75,6 +75,21 @@ func (p *progress) Close() error {
 	return p.f.Close()
 }
 
+// beneath returns a writer for log lines on the bar's terminal: it clears
+// the bar's line before each one, and the next drawing puts the bar back,
+// under it. Lines are logged by the goroutine that reads the file.
+func (p *progress) beneath() io.Writer { return clearing{p.out} }
+
+// clearing writes to a terminal after clearing the line the cursor is on.
+type clearing struct{ out io.Writer }
+
+func (c clearing) Write(b []byte) (int, error) {
+	if _, err := io.WriteString(c.out, "\r\033[K"); err != nil {
+		return 0, err
+	}
+	return c.out.Write(b)
+}
+
 // end draws the bar a last time and ends its line, once a reading.
 func (p *progress) end() {
 	if !p.ended {

@@ -82,6 +82,26 @@ func TestProgressDrawsEachReading(t *testing.T) {
 	}
 }
 
+// TestProgressLogLinesClearTheBar logs a line while a bar is drawn: the
+// line replaces the bar, and the next drawing puts the bar under it.
+func TestProgressLogLinesClearTheBar(t *testing.T) {
+	var out bytes.Buffer
+	c := &clockAt{now: time.Unix(0, 0)}
+	p := newProgress(fileOf(strings.Repeat("x", 100)), 100, &out)
+	p.now = c.Now
+	buf := make([]byte, 10)
+	p.Read(buf)
+	io.WriteString(p.beneath(), "{\"msg\":\"notification\"}\n")
+	c.now = c.now.Add(time.Second)
+	p.Read(buf)
+	want := "\rread 1 [===>                          ]  10%       10 B/100 B" +
+		"\r\033[K{\"msg\":\"notification\"}\n" +
+		"\rread 1 [======>                       ]  20%       20 B/100 B"
+	if out.String() != want {
+		t.Errorf("drawn %q, want %q", out.String(), want)
+	}
+}
+
 // fileOf is an open file holding text.
 func fileOf(text string) io.ReadSeekCloser {
 	return struct {

@@ -43,7 +43,9 @@ type Store interface {
 	Close() error
 }
 
-// Tx is the set of queries available inside Read and Write.
+// Tx is the set of queries available inside Read and Write. A Tx is used
+// by one goroutine at a time, as a database/sql transaction's statements
+// run one at a time anyway.
 type Tx interface {
 	// LockTeam serializes writers of one team's memberships until the
 	// transaction ends (SELECT ... FOR NO KEY UPDATE on Postgres; SQLite's write

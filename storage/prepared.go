@@ -186,7 +186,6 @@ func (t *tx) keep(key any, st *sql.Stmt) {
 func (t *tx) conn() interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
-	PrepareContext(context.Context, string) (*sql.Stmt, error)
 } {
 	if t.sql != nil {
 		return t.sql

@@ -32,11 +32,17 @@ type clockAt struct{ now time.Time }
 
 func (c *clockAt) Now() time.Time { return c.now }
 
-func TestProgressRedrawsAtMostEvery100ms(t *testing.T) {
-	var out bytes.Buffer
-	c := &clockAt{now: time.Unix(0, 0)}
-	p := newProgress(fileOf(strings.Repeat("x", 100)), 100, &out)
+// hundredBytes is a progress bar over a 100-byte file, drawing into out on
+// the clock c.
+func hundredBytes() (p *progress, c *clockAt, out *bytes.Buffer) {
+	out, c = &bytes.Buffer{}, &clockAt{now: time.Unix(0, 0)}
+	p = newProgress(fileOf(strings.Repeat("x", 100)), 100, out)
 	p.now = c.Now
+	return p, c, out
+}
+
+func TestProgressRedrawsAtMostEvery100ms(t *testing.T) {
+	p, c, out := hundredBytes()
 	buf := make([]byte, 10)
 	read := func(d time.Duration) {
 		c.now = c.now.Add(d)
@@ -63,9 +69,7 @@ func TestProgressRedrawsAtMostEvery100ms(t *testing.T) {
 // TestProgressDrawsEachReading reads a file twice, rewinding it between, as
 // an import does: one full bar a reading, each on its own line.
 func TestProgressDrawsEachReading(t *testing.T) {
-	var out bytes.Buffer
-	p := newProgress(fileOf(strings.Repeat("x", 100)), 100, &out)
-	p.now = (&clockAt{now: time.Unix(0, 0)}).Now
+	p, _, out := hundredBytes()
 	for range 2 {
 		if _, err := p.Seek(0, io.SeekStart); err != nil {
 			t.Fatal(err)
@@ -85,10 +89,7 @@ func TestProgressDrawsEachReading(t *testing.T) {
 // TestProgressLogLinesClearTheBar logs a line while a bar is drawn: the
 // line replaces the bar, and the next drawing puts the bar under it.
 func TestProgressLogLinesClearTheBar(t *testing.T) {
-	var out bytes.Buffer
-	c := &clockAt{now: time.Unix(0, 0)}
-	p := newProgress(fileOf(strings.Repeat("x", 100)), 100, &out)
-	p.now = c.Now
+	p, c, out := hundredBytes()
 	buf := make([]byte, 10)
 	p.Read(buf)
 	io.WriteString(p.beneath(), "{\"msg\":\"notification\"}\n")

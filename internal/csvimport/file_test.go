@@ -58,6 +58,16 @@ func TestCollisionsAreNotRepeats(t *testing.T) {
 	}
 }
 
+// mustOpen opens the import file r holds, reading mobiles in CN.
+func mustOpen(t *testing.T, r io.Reader) *csvimport.File {
+	t.Helper()
+	f, err := csvimport.Open(r, "CN", contact.Valid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 // each checks f and then collects what Each reads, in batches of two.
 func each(t *testing.T, f *csvimport.File, between func()) ([]string, error) {
 	t.Helper()
@@ -78,10 +88,7 @@ func each(t *testing.T, f *csvimport.File, between func()) ([]string, error) {
 func TestEachRereadsFromWhereTheReaderWas(t *testing.T) {
 	r := strings.NewReader("junk before the file\nemail,first_name,last_name\na@x.com,A,B\nb@x.com,A,B\nc@x.com,A,B\n")
 	r.Seek(int64(len("junk before the file\n")), io.SeekStart)
-	f, err := csvimport.Open(r, "CN", contact.Valid)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := mustOpen(t, r)
 	got, err := each(t, f, func() {})
 	if err != nil || strings.Join(got, " ") != "a@x.com b@x.com c@x.com" {
 		t.Fatalf("read %v, err %v", got, err)
@@ -103,11 +110,7 @@ func TestEachRereadsFromWhereTheReaderWas(t *testing.T) {
 // and none after Close on every system.
 func TestOpenCopiesWhatCannotSeek(t *testing.T) {
 	t.Setenv("TMPDIR", t.TempDir())
-	r := io.MultiReader(strings.NewReader("email,first_name,last_name\n"), strings.NewReader("a@x.com,A,B\n"))
-	f, err := csvimport.Open(r, "CN", contact.Valid)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := mustOpen(t, io.MultiReader(strings.NewReader("email,first_name,last_name\n"), strings.NewReader("a@x.com,A,B\n")))
 	got, err := each(t, f, func() {})
 	if err != nil || strings.Join(got, " ") != "a@x.com" {
 		t.Fatalf("read %v, err %v", got, err)
@@ -152,10 +155,7 @@ func TestEachNoticesAChangedFile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, err := csvimport.Open(file, "CN", contact.Valid)
-		if err != nil {
-			t.Fatal(err)
-		}
+		f := mustOpen(t, file)
 		_, err = each(t, f, func() {
 			if err := os.WriteFile(path, []byte(now), 0o600); err != nil {
 				t.Fatal(err)

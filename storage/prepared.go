@@ -146,16 +146,10 @@ func (s statements) close() error {
 }
 
 // query runs the statement of q with args, on the transaction's connection
-// inside Read and Write. done releases what it holds.
-func (t *tx) query(ctx context.Context, q statement, args []any) (rows *sql.Rows, done func(), err error) {
+// inside Read and Write.
+func (t *tx) query(ctx context.Context, q statement, args []any) (*sql.Rows, error) {
 	e := t.stmts[stmtKey{q, t.lock && q.lockable()}]
-	rows, err = runner{st: t.prepared(ctx, e.stmt), text: e.text, t: t}.query(ctx, args)
-	done = func() {
-		if rows != nil {
-			rows.Close()
-		}
-	}
-	return rows, done, err
+	return runner{st: t.prepared(ctx, e.stmt), text: e.text, t: t}.query(ctx, args)
 }
 
 // prepared returns st for the transaction's connection, prepared again only
@@ -218,8 +212,10 @@ func (r runner) exec(ctx context.Context, args []any) (sql.Result, error) {
 // one runs q and converts its first row; no row is NotFound.
 func one[R, T any](ctx context.Context, t *tx, q *prepared[R], conv func(*R) (T, error), args ...any) (T, error) {
 	var zero T
-	rows, done, err := t.query(ctx, q, args)
-	defer done()
+	rows, err := t.query(ctx, q, args)
+	if err == nil {
+		defer rows.Close()
+	}
 	if err == nil && !rows.Next() {
 		if err = rows.Err(); err == nil {
 			err = sql.ErrNoRows
@@ -237,8 +233,10 @@ func one[R, T any](ctx context.Context, t *tx, q *prepared[R], conv func(*R) (T,
 
 // all runs q and converts every row.
 func all[R, T any](ctx context.Context, t *tx, q *prepared[R], conv func(*R) (T, error), args ...any) ([]T, error) {
-	rows, done, err := t.query(ctx, q, args)
-	defer done()
+	rows, err := t.query(ctx, q, args)
+	if err == nil {
+		defer rows.Close()
+	}
 	var rs []R
 	if err == nil {
 		err = t.bun.ScanRows(ctx, rows, &rs)

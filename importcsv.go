@@ -76,7 +76,8 @@ type ImportResult struct {
 //
 // The file is read once to check it and again for each later step, so that
 // an import holds a batch of rows at a time, not the file. A reader that
-// cannot seek is first copied to a temporary file. A file that changes
+// cannot seek is copied to a temporary file as it is first read, within the
+// same row limit. A file that changes
 // between readings stops the import with a conflict on "file", and nothing
 // is written.
 func (s *Service) ImportCSV(ctx context.Context, a Actor, r io.Reader) (ImportResult, error) {

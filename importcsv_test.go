@@ -274,3 +274,33 @@ func TestImportListsAtMostMaxProblems(t *testing.T) {
 		}
 	})
 }
+
+// TestImportRowLimitStopsAnEndlessStream imports a stream that never ends
+// and cannot seek: the row limit stops the reading, and with it the copy.
+func TestImportRowLimitStopsAnEndlessStream(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		_, admin := f.activeTeam("admin@x.com")
+		_, err := f.svc.ImportCSV(f.ctx, admin, &endless{})
+		wantErr(t, err, identity.CodeInvalid, "file")
+	}, identity.WithMaxImportRows(1000))
+}
+
+// endless is a CSV stream with a header and rows that never end.
+type endless struct {
+	n       int
+	pending []byte
+}
+
+func (e *endless) Read(b []byte) (int, error) {
+	if len(e.pending) == 0 {
+		if e.n == 0 {
+			e.pending = []byte("mail_address,first_name,last_name\n")
+		} else {
+			e.pending = fmt.Appendf(nil, "user%d@x.com,A,B\n", e.n)
+		}
+		e.n++
+	}
+	n := copy(b, e.pending)
+	e.pending = e.pending[n:]
+	return n, nil
+}

@@ -16,8 +16,9 @@ import (
 type File struct {
 	src    io.ReadSeeker
 	start  int64
-	spool  *os.File // the temporary copy of a source that cannot seek, if any
-	linked bool     // the copy still has a name, to remove on Close
+	spool  *os.File  // the temporary copy of a source that cannot seek, if any
+	linked bool      // the copy still has a name, to remove on Close
+	fresh  io.Reader // the source as the first reading copies it, until then
 	region string
 	phones contact.Validation
 
@@ -29,10 +30,12 @@ type File struct {
 }
 
 // Open returns the file r holds from its current offset. National mobile
-// numbers are read in region. A reader that cannot seek is first copied to
-// a temporary file. The copy is unlinked at once where the system allows it,
-// so that it cannot outlive the import, passwords and all, even if the
-// process dies; elsewhere Close removes it.
+// numbers are read in region. A reader that cannot seek is copied to a
+// temporary file as it is first read, so that the limits that stop the
+// check stop the copy too, and later readings read the copy. The copy is
+// unlinked at once where the system allows it, so that it cannot outlive
+// the import, passwords and all, even if the process dies; elsewhere Close
+// removes it.
 func Open(r io.Reader, region string, phones contact.Validation) (*File, error) {
 	f := &File{region: region, phones: phones, seed: maphash.MakeSeed()}
 	if rs, ok := r.(io.ReadSeeker); ok {
@@ -45,12 +48,8 @@ func Open(r io.Reader, region string, phones contact.Validation) (*File, error) 
 	if err != nil {
 		return nil, errs.Wrap("copy the import file", err)
 	}
-	f.src, f.spool = spool, spool
+	f.src, f.spool, f.fresh = spool, spool, io.TeeReader(r, spool)
 	f.linked = os.Remove(spool.Name()) != nil
-	if _, err := io.Copy(spool, r); err != nil {
-		f.Close()
-		return nil, unreadable(err)
-	}
 	return f, nil
 }
 
@@ -74,12 +73,17 @@ func (f *File) Rows() (*Reader, error) {
 
 // rows is Rows, also returning the digest of the bytes the Reader reads.
 func (f *File) rows() (*Reader, *maphash.Hash, error) {
-	if _, err := f.src.Seek(f.start, io.SeekStart); err != nil {
+	in := f.fresh
+	if in != nil {
+		f.fresh = nil
+	} else if _, err := f.src.Seek(f.start, io.SeekStart); err != nil {
 		return nil, nil, errs.Wrap("rewind the import file", err)
+	} else {
+		in = f.src
 	}
 	h := &maphash.Hash{}
 	h.SetSeed(f.seed)
-	rd, err := NewReader(io.TeeReader(f.src, h), f.region, f.phones)
+	rd, err := NewReader(io.TeeReader(in, h), f.region, f.phones)
 	return rd, h, err
 }
 

@@ -127,7 +127,8 @@ func TestOpenCopiesWhatCannotSeek(t *testing.T) {
 }
 
 func TestOpenReportsAReadError(t *testing.T) {
-	_, err := csvimport.Open(io.MultiReader(strings.NewReader("email"), failing{}), "CN", contact.Valid)
+	f := mustOpen(t, io.MultiReader(strings.NewReader("email,first_name,last_name\na@x.com,A,B\n"), failing{}))
+	err := f.Check(func(csvimport.Row, []csvimport.Problem) error { return nil })
 	if errs.CodeOf(err) != errs.Invalid || errs.FieldOf(err) != "file" {
 		t.Fatalf("got %v, want an invalid file", err)
 	}

@@ -30,7 +30,8 @@ func memberOfRow(r *memberRow) (team.Member, error) { return memberOf(&r.members
 // joined with their users, that meet cond (bun formats args into it).
 func members(cond string, args ...any) func(*dialect, bun.IDB) *bun.SelectQuery {
 	return func(_ *dialect, db bun.IDB) *bun.SelectQuery {
-		return db.NewSelect().Model((*membershipRow)(nil)).Relation("U").Where("m.team_id = $1").Where(cond, args...)
+		return readable[membershipRow](db.NewSelect().Model((*membershipRow)(nil))).
+			Relation("U", readable[userRow]).Where("m.team_id = $1").Where(cond, args...)
 	}
 }
 

@@ -33,6 +33,11 @@ type membershipRow struct {
 	T *teamRow `bun:"rel:belongs-to,join:team_id=id"`
 }
 
+// derived names the list keys, which are copies of the user's.
+func (*membershipRow) derived() []string {
+	return []string{"first_name_key", "last_name_key", "email_key", "signup_at"}
+}
+
 func membershipRowOf(m *team.Membership) *membershipRow {
 	return &membershipRow{
 		TeamID:    m.TeamID,

@@ -83,8 +83,22 @@ func register[S statement](q S) S {
 // from returns a builder of a select of R's table with the condition cond.
 func from[R any](cond string) func(*dialect, bun.IDB) *bun.SelectQuery {
 	return func(_ *dialect, db bun.IDB) *bun.SelectQuery {
-		return db.NewSelect().Model((*R)(nil)).Where(cond)
+		return readable[R](db.NewSelect().Model((*R)(nil))).Where(cond)
 	}
+}
+
+// A deriver is a row type with columns that the store computes from its
+// other fields on every write and never reads back.
+type deriver interface{ derived() []string }
+
+// readable leaves out of q, which selects rows of R, the columns that R
+// derives. Each column read costs: SQLite's driver makes four calls for it,
+// each taking the connection's mutex (see BENCHMARKS.md).
+func readable[R any](q *bun.SelectQuery) *bun.SelectQuery {
+	if d, ok := any((*R)(nil)).(deriver); ok {
+		return q.ExcludeColumn(d.derived()...)
+	}
+	return q
 }
 
 // statements are a store's prepared statements, by query and lock mode.

@@ -84,6 +84,12 @@ type userRow struct {
 	Extension string `bun:"extension"` // a JSON object
 }
 
+// derived names the columns userRowOf computes: the full name, the sort
+// keys and search_text.
+func (*userRow) derived() []string {
+	return []string{"full_name", "first_name_key", "last_name_key", "search_text"}
+}
+
 func userRowOf(u *user.User) (*userRow, error) {
 	ext, err := encodeObject("extension", u.Extension)
 	if err != nil {

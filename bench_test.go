@@ -405,7 +405,8 @@ func benchListsOf(emails []string) benchLists {
 }
 
 // BenchmarkLookup finds one member of a team of benchLookupSize by ID, by
-// email and by mobile, through the library and through plain SQL.
+// email and by mobile, national and international, through the library and
+// through plain SQL.
 func BenchmarkLookup(b *testing.B) {
 	benchEachBackend(b, func(b *testing.B, be benchBackend) {
 		f := benchFixtureOf(b, be, benchLookupSize)
@@ -429,6 +430,10 @@ func BenchmarkLookup(b *testing.B) {
 			}, benchByEmailSQL, func(u benchUser) string { return u.email }},
 			{"byMobile", func(u benchUser) (string, error) {
 				m, err := f.svc.FindByMobile(ctx, f.client, u.mobile)
+				return m.User.ID, err
+			}, benchByMobileSQL, func(u benchUser) string { return "+86" + u.mobile }},
+			{"byMobileE164", func(u benchUser) (string, error) {
+				m, err := f.svc.FindByMobile(ctx, f.client, "+86"+u.mobile)
 				return m.User.ID, err
 			}, benchByMobileSQL, func(u benchUser) string { return "+86" + u.mobile }},
 		}

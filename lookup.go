@@ -16,13 +16,21 @@ const MaxFound = 100
 
 // FindByMobile returns the member of the client's team whose mobile is text,
 // written in any common form; national numbers are read in the team's region
-// (or the service's default region).
+// (or the service's default region). A number in international form is
+// first looked up as written, separators dropped: a member's number was
+// checked when it was stored, so a match needs neither the region nor a
+// parse. Any other number is parsed in full, to be normalized or refused.
 func (s *Service) FindByMobile(ctx context.Context, c Client, text string) (team.Member, error) {
 	if err := c.canRead(); err != nil {
 		return team.Member{}, err
 	}
 	var m team.Member
-	err := s.store.Query(ctx, func(tx storage.Tx) error {
+	err := s.store.Query(ctx, func(tx storage.Tx) (err error) {
+		if e164, ok := contact.International(text); ok {
+			if m, err = memberByMobile(ctx, tx, c.TeamID, e164); errs.CodeOf(err) != errs.NotFound {
+				return err
+			}
+		}
 		region, err := tx.TeamRegion(ctx, c.TeamID)
 		if err != nil {
 			return err
@@ -31,17 +39,22 @@ func (s *Service) FindByMobile(ctx context.Context, c Client, text string) (team
 		if err != nil {
 			return err
 		}
-		found, err := tx.FindMembers(ctx, c.TeamID, team.Criteria{Mobile: p.E164()}, 1)
-		if err != nil {
-			return err
-		}
-		if len(found) == 0 {
-			return errs.New(errs.NotFound, "mobile", "no member of this team has that mobile")
-		}
-		m = found[0]
-		return nil
+		m, err = memberByMobile(ctx, tx, c.TeamID, p.E164())
+		return err
 	})
 	return m, err
+}
+
+// memberByMobile returns the member of a team whose mobile is e164.
+func memberByMobile(ctx context.Context, tx storage.Tx, teamID, e164 string) (team.Member, error) {
+	found, err := tx.FindMembers(ctx, teamID, team.Criteria{Mobile: e164}, 1)
+	if err == nil && len(found) == 0 {
+		err = errs.New(errs.NotFound, "mobile", "no member of this team has that mobile")
+	}
+	if err != nil {
+		return team.Member{}, err
+	}
+	return found[0], nil
 }
 
 // regionOr returns a team's region, or the service's default if it has none.

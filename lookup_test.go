@@ -11,7 +11,8 @@ func TestFindByMobileEveryForm(t *testing.T) {
 		c := f.client(f.operatorTeam("A").ID, "user_all")
 		u, err := f.svc.CreateOrGetUser(f.ctx, c, identity.NewContact{AreaCode: "86", Mobile: "15204130007"})
 		must(t, err)
-		for _, form := range []string{"15204130007", "+86-15204130007", "+8615204130007", "+86 152 0413 0007", " 152-0413-0007 ", "0086 15204130007"} {
+		for _, form := range []string{"15204130007", "+86-15204130007", "+8615204130007", "+86 152 0413 0007", " 152-0413-0007 ", "0086 15204130007",
+			"+86 0152 0413 0007"} { // a national prefix after the country code: found only once parsed
 			m, err := f.svc.FindByMobile(f.ctx, c, form)
 			if err != nil || m.User.ID != u.UserID {
 				t.Errorf("%q: %v", form, err)
@@ -20,6 +21,8 @@ func TestFindByMobileEveryForm(t *testing.T) {
 		_, err = f.svc.FindByMobile(f.ctx, c, "15204130008")
 		wantErr(t, err, identity.CodeNotFound, "mobile")
 		_, err = f.svc.FindByMobile(f.ctx, c, "not a number")
+		wantErr(t, err, identity.CodeInvalid, "mobile")
+		_, err = f.svc.FindByMobile(f.ctx, c, "+86 152") // canonical in form, too short to be a number
 		wantErr(t, err, identity.CodeInvalid, "mobile")
 	})
 }

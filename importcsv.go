@@ -75,11 +75,11 @@ type ImportResult struct {
 // invitation code; an email that belongs to an existing user adds that user.
 //
 // The file is read once to check it and again for each later step, so that
-// an import holds a batch of rows at a time, not the file. A reader that
-// cannot seek is copied to a temporary file as it is first read, within the
-// same row limit. A file that changes
-// between readings stops the import with a conflict on "file", and nothing
-// is written.
+// an import holds a batch of rows at a time, not the file. Each reading
+// parses its rows on every core, a few batches ahead of the writes. A
+// reader that cannot seek is copied to a temporary file as it is first
+// read, within the same row limit. A file that changes between readings
+// stops the import with a conflict on "file", and nothing is written.
 func (s *Service) ImportCSV(ctx context.Context, a Actor, r io.Reader) (ImportResult, error) {
 	if err := team.CanCreate(a.Role, team.RoleMember); err != nil {
 		return ImportResult{}, err

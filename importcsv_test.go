@@ -9,6 +9,7 @@ import (
 	"testing/iotest"
 
 	"github.com/embedid/identity"
+	"github.com/embedid/identity/internal/testkit"
 	"github.com/embedid/identity/team"
 	"github.com/embedid/identity/user"
 )
@@ -280,27 +281,7 @@ func TestImportListsAtMostMaxProblems(t *testing.T) {
 func TestImportRowLimitStopsAnEndlessStream(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
 		_, admin := f.activeTeam("admin@x.com")
-		_, err := f.svc.ImportCSV(f.ctx, admin, &endless{})
+		_, err := f.svc.ImportCSV(f.ctx, admin, &testkit.EndlessCSV{})
 		wantErr(t, err, identity.CodeInvalid, "file")
 	}, identity.WithMaxImportRows(1000))
-}
-
-// endless is a CSV stream with a header and rows that never end.
-type endless struct {
-	n       int
-	pending []byte
-}
-
-func (e *endless) Read(b []byte) (int, error) {
-	if len(e.pending) == 0 {
-		if e.n == 0 {
-			e.pending = []byte("mail_address,first_name,last_name\n")
-		} else {
-			e.pending = fmt.Appendf(nil, "user%d@x.com,A,B\n", e.n)
-		}
-		e.n++
-	}
-	n := copy(b, e.pending)
-	e.pending = e.pending[n:]
-	return n, nil
 }

@@ -126,23 +126,27 @@ func (rd *Reader) readHeader(header []string) error {
 
 // Next returns the next row, or the problems of a bad one; io.EOF at the end.
 func (rd *Reader) Next() (Row, []Problem, error) {
-	return next(rd, (*Reader).row)
+	line, rec, problems, err := rd.record()
+	if err != nil || problems != nil {
+		return Row{}, problems, err
+	}
+	row, problems := rd.row(line, rec)
+	return row, problems, nil
 }
 
-// next reads the next record and makes a T of it with parse.
-func next[T any](rd *Reader, parse func(rd *Reader, line int, rec []string) (T, []Problem)) (T, []Problem, error) {
-	var zero T
+// record reads the next record and its line. A record that is not valid CSV
+// is its problem instead; reading can go on after it.
+func (rd *Reader) record() (int, []string, []Problem, error) {
 	rec, err := rd.csv.Read()
 	var pe *csv.ParseError
 	switch {
 	case errors.As(err, &pe):
-		return zero, []Problem{{Line: pe.StartLine, Reason: pe.Err.Error()}}, nil
+		return pe.StartLine, nil, []Problem{{Line: pe.StartLine, Reason: pe.Err.Error()}}, nil
 	case err != nil:
-		return zero, nil, err
+		return 0, nil, nil, err
 	}
 	line, _ := rd.csv.FieldPos(0)
-	t, problems := parse(rd, line, rec)
-	return t, problems, nil
+	return line, rec, nil, nil
 }
 
 // field returns the trimmed value of column col in rec, or "" if the file

@@ -87,34 +87,39 @@ func (f *File) rows() (*Reader, *maphash.Hash, error) {
 	return rd, h, err
 }
 
+// checkChunk is how many rows Check parses on one goroutine.
+const checkChunk = 256
+
 // Check reads every row, calling fn with it and its problems; fn returns an
 // error to stop. Check remembers how many rows it read and a digest of the
-// bytes, so that Each can tell whether the file changed since.
+// bytes, so that Each can tell whether the file changed since. The rows are
+// parsed on every core, a few hundred rows ahead of fn.
 func (f *File) Check(fn func(Row, []Problem) error) error {
 	rd, h, err := f.rows()
 	if err != nil {
 		return err
 	}
-	for n := 0; ; n++ {
-		row, problems, err := rd.Next()
-		switch {
-		case errors.Is(err, io.EOF):
-			f.checked.rows, f.checked.digest = n, h.Sum64()
-			return nil
-		case err != nil:
-			return unreadable(err)
+	n := 0
+	err = parseChunks(rd, checkChunk, (*Reader).row, func(items []item[Row], _ bool) error {
+		for _, it := range items {
+			if err := fn(it.v, it.problems); err != nil {
+				return err
+			}
+			n++
 		}
-		if err := fn(row, problems); err != nil {
-			return err
-		}
+		return nil
+	})
+	if err == nil {
+		f.checked.rows, f.checked.digest = n, h.Sum64()
 	}
+	return err
 }
 
 // Each reads the file again, after Check found every row good, and calls fn
-// with the rows in order, size at a time. The file must hold what Check
-// read: if a row is bad, the count differs or the bytes do, the file changed
-// and Each stops with a conflict, before the last call when it can tell only
-// at the end.
+// with the rows in order, size at a time, while the rows that follow are
+// parsed on other goroutines. The file must hold what Check read: if a row
+// is bad, the count differs or the bytes do, the file changed and Each stops
+// with a conflict, before the last call when it can tell only at the end.
 func (f *File) Each(size int, fn func([]Row) error) error {
 	return each(f, size, (*Reader).row, fn)
 }
@@ -133,35 +138,30 @@ func each[T any](f *File, size int, parse func(*Reader, int, []string) (T, []Pro
 	if err != nil {
 		return err
 	}
-	want := f.checked.rows
+	want, n := f.checked.rows, 0
 	batch := make([]T, 0, size)
-	for n := 0; ; n++ {
-		t, problems, err := next(rd, parse)
+	return parseChunks(rd, size, parse, func(items []item[T], atEOF bool) error {
+		batch = batch[:0]
+		for _, it := range items {
+			if len(it.problems) > 0 {
+				p := it.problems[0]
+				return Changed("line %d, %s: %s", p.Line, p.Column, p.Reason)
+			}
+			if n++; n > want {
+				return Changed("it now has more than %d rows", want)
+			}
+			batch = append(batch, it.v)
+		}
 		switch {
-		case errors.Is(err, io.EOF) && n != want:
+		case atEOF && n != want:
 			return Changed("it now has %d rows, not %d", n, want)
-		case errors.Is(err, io.EOF) && h.Sum64() != f.checked.digest:
+		case atEOF && h.Sum64() != f.checked.digest:
 			return Changed("its bytes differ")
-		case errors.Is(err, io.EOF):
-			if len(batch) == 0 {
-				return nil
-			}
-			return fn(batch)
-		case err != nil:
-			return unreadable(err)
-		case len(problems) > 0:
-			p := problems[0]
-			return Changed("line %d, %s: %s", p.Line, p.Column, p.Reason)
-		case n == want:
-			return Changed("it now has more than %d rows", want)
+		case len(batch) == 0:
+			return nil
 		}
-		if batch = append(batch, t); len(batch) == size {
-			if err := fn(batch); err != nil {
-				return err
-			}
-			batch = batch[:0]
-		}
-	}
+		return fn(batch)
+	})
 }
 
 // Changed is the error of a file that no longer holds the rows Check read;

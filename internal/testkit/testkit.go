@@ -1,5 +1,6 @@
 // Package testkit holds what the library's tests share: a settable clock, a
-// notifier that records instead of sending, and concurrent request drivers.
+// notifier that records instead of sending, concurrent request drivers, and
+// an endless import file.
 package testkit
 
 import (
@@ -15,6 +16,27 @@ import (
 
 	"github.com/embedid/identity"
 )
+
+// EndlessCSV is a CSV file of members that never ends: a header, then rows
+// of user0@x.com, user1@x.com and so on. It counts the rows it gave.
+type EndlessCSV struct {
+	Rows    int
+	header  bool // given
+	pending []byte
+}
+
+func (e *EndlessCSV) Read(b []byte) (int, error) {
+	switch {
+	case !e.header:
+		e.header, e.pending = true, []byte("mail_address,first_name,last_name\n")
+	case len(e.pending) == 0:
+		e.pending = fmt.Appendf(e.pending[:0], "user%d@x.com,A,B\n", e.Rows)
+		e.Rows++
+	}
+	n := copy(b, e.pending)
+	e.pending = e.pending[n:]
+	return n, nil
+}
 
 // Clock is a clock that moves only when told to. It is safe for concurrent
 // use.

@@ -220,8 +220,9 @@ func (s *Service) hashAll(ctx context.Context, f *csvimport.File, passwords int)
 	}
 }
 
-// importBatch is how many rows importRows writes at a time.
-const importBatch = 500
+// importBatch is how many rows importRows writes at a time: a multiple of
+// the rows one prepared insert writes.
+const importBatch = 3 * storage.BatchRows
 
 // importRows reads the file again and writes its rows, batch by batch,
 // collecting every row the database refuses; any refusal leaves the

@@ -11,9 +11,12 @@ import (
 	"github.com/embedid/identity/user"
 )
 
-// batchRows is how many rows one multi-row statement holds: few enough for
+// BatchRows is how many rows one multi-row insert holds: few enough for
 // both dialects' limits on bound parameters with the widest table (users).
-const batchRows = 200
+// A transaction prepares that insert once; fewer rows make a statement that
+// is parsed anew each time, so a caller that writes many rows writes a
+// multiple of BatchRows at a time.
+const BatchRows = 200
 
 func (t *tx) UsersByEmails(ctx context.Context, normalized []string) ([]user.User, error) {
 	return t.usersWhereIn(ctx, "u.email_norm", normalized)
@@ -26,7 +29,7 @@ func (t *tx) UsersByMobiles(ctx context.Context, e164 []string) ([]user.User, er
 // usersWhereIn returns the users whose column holds one of values.
 func (t *tx) usersWhereIn(ctx context.Context, column string, values []string) ([]user.User, error) {
 	var all []user.User
-	for chunk := range slices.Chunk(values, batchRows*4) {
+	for chunk := range slices.Chunk(values, BatchRows*4) {
 		us, err := selectAll(ctx, t, "get users", userOf, where(column+" IN (?)", bun.List(chunk)))
 		if err != nil {
 			return nil, err
@@ -49,8 +52,8 @@ func (t *tx) InsertUsersIfAbsent(ctx context.Context, us []user.User) (map[strin
 }
 
 var (
-	insertUsers       = insertOf[userRow]("insert users", "", batchRows, "ON CONFLICT DO NOTHING RETURNING id")
-	insertMemberships = insertOf[membershipRow]("insert memberships", "team or user not found", batchRows, "ON CONFLICT DO NOTHING RETURNING user_id")
+	insertUsers       = insertOf[userRow]("insert users", "", BatchRows, "ON CONFLICT DO NOTHING RETURNING id")
+	insertMemberships = insertOf[membershipRow]("insert memberships", "team or user not found", BatchRows, "ON CONFLICT DO NOTHING RETURNING user_id")
 )
 
 // keySet returns the keys as a set.
@@ -122,7 +125,7 @@ func (t *tx) fillListKeys(ctx context.Context, rows []*membershipRow) error {
 		ids[i] = r.UserID
 	}
 	keys := make(map[string]*userRow, len(rows))
-	for chunk := range slices.Chunk(ids, batchRows*4) {
+	for chunk := range slices.Chunk(ids, BatchRows*4) {
 		var us []*userRow
 		err := t.db.NewSelect().Model(&us).Column(listKeyColumns...).
 			Where("u.id IN (?)", bun.List(chunk)).Scan(ctx)

@@ -49,7 +49,7 @@ func (t *tx) InsertCode(ctx context.Context, c user.Code) error {
 
 var (
 	insertCode  = insertOf[codeRow]("insert code", "user or team not found", 1, "")
-	insertCodes = insertOf[codeRow]("insert codes", "user or team not found", batchRows, "")
+	insertCodes = insertOf[codeRow]("insert codes", "user or team not found", BatchRows, "")
 )
 
 var getCode = register(&prepared[codeRow]{op: "get code", missing: "code not found", build: from[codeRow]("c.hash = $1")})

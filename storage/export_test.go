@@ -7,9 +7,6 @@ import (
 	"github.com/embedid/identity/user"
 )
 
-// BatchRows is batchRows, for tests of batches.
-const BatchRows = batchRows
-
 // InsertWithBun inserts u, and m if its team is set, as bun's own INSERT
 // writes them, for comparing with what the store's insertions store.
 func InsertWithBun(ctx context.Context, db *DB, u user.User, m team.Membership) error {

@@ -22,6 +22,7 @@ type dialect struct {
 	// looks each name up in a list: in an insert of thousands of values,
 	// binding them took longer than the insert. It gets ?, bound in order.
 	numbered  bool
+	packRows  bool // prepared reads of row structs get each row as one JSON array (packed.go)
 	violation func(error) (violation, bool)
 }
 
@@ -30,6 +31,7 @@ var (
 		name:      "sqlite",
 		read:      &sql.TxOptions{ReadOnly: true}, // SQLite transactions are serializable
 		timeText:  true,
+		packRows:  true,
 		violation: sqliteViolation,
 	}
 	postgresDialect = &dialect{

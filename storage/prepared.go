@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"reflect"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
 
 	"github.com/embedid/identity/internal/errs"
 )
@@ -20,7 +22,8 @@ import (
 // modernc.org/sqlite binds to the nth argument.
 //
 // Every prepared is made by register, at package initialization, so that
-// the store can prepare them all before it first takes a connection.
+// the store can prepare them all before it first takes a connection. On
+// SQLite, rows of a row struct come packed into one column (packed.go).
 type prepared[R any] struct {
 	op, missing string // what the query does, and the NotFound message, for dialect.fail
 	// locks marks a query whose rows stay locked until a transaction of
@@ -44,6 +47,9 @@ type statement interface {
 	text(d *dialect, db bun.IDB, lock bool) string
 	lockable() bool
 	prepares() bool
+	// rowTable is the table of the row struct the statement's rows scan
+	// into, if they are row structs.
+	rowTable(db bun.IDB) *schema.Table
 }
 
 func (q *prepared[R]) text(d *dialect, db bun.IDB, lock bool) string {
@@ -57,6 +63,13 @@ func (q *prepared[R]) text(d *dialect, db bun.IDB, lock bool) string {
 func (q *prepared[R]) lockable() bool { return q.locks }
 func (q *prepared[R]) prepares() bool { return !q.planEach }
 
+func (q *prepared[R]) rowTable(db bun.IDB) *schema.Table {
+	if reflect.TypeFor[R]().Kind() != reflect.Struct {
+		return nil
+	}
+	return db.Dialect().Tables().Get(reflect.TypeFor[R]())
+}
+
 // A command is a statement of fixed text, with $n for its arguments, that
 // returns no rows.
 type command struct{ op, sql string }
@@ -64,6 +77,7 @@ type command struct{ op, sql string }
 func (c *command) text(*dialect, bun.IDB, bool) string { return c.sql }
 func (c *command) lockable() bool                      { return false }
 func (c *command) prepares() bool                      { return true }
+func (c *command) rowTable(bun.IDB) *schema.Table      { return nil }
 
 // exec runs c with args.
 func (c *command) exec(ctx context.Context, t *tx, args ...any) error {
@@ -105,10 +119,11 @@ func readable[R any](q *bun.SelectQuery) *bun.SelectQuery {
 type statements map[stmtKey]statementOf
 
 // statementOf is the text of a query and its prepared statement, nil if it
-// plans each run.
+// plans each run, and the packing of its rows where they are packed.
 type statementOf struct {
 	text string
 	stmt *sql.Stmt
+	pack *packing
 }
 
 type stmtKey struct {
@@ -135,18 +150,30 @@ func (db *DB) statements(ctx context.Context) (statements, error) {
 			if lock && !(q.lockable() && db.d.rowLocks) {
 				continue
 			}
-			e := statementOf{text: q.text(db.d, db.bun, lock)}
-			if q.prepares() {
-				var err error
-				if e.stmt, err = db.bun.DB.PrepareContext(ctx, e.text); err != nil {
-					return nil, errors.Join(errs.Wrap("prepare statements", err), s.close())
-				}
+			e, err := db.statementOf(ctx, q, lock)
+			if err != nil {
+				return nil, errors.Join(errs.Wrap("prepare statements", err), s.close())
 			}
 			s[stmtKey{q, lock}] = e
 		}
 	}
 	db.stmts.Store(&s)
 	return s, nil
+}
+
+// statementOf writes the text of q, packs its rows where the dialect does,
+// and prepares it unless it plans each run.
+func (db *DB) statementOf(ctx context.Context, q statement, lock bool) (e statementOf, err error) {
+	e.text = q.text(db.d, db.bun, lock)
+	if table := q.rowTable(db.bun); table != nil && db.d.packRows {
+		if e.text, e.pack, err = pack(ctx, db.bun, table, e.text); err != nil {
+			return e, err
+		}
+	}
+	if q.prepares() {
+		e.stmt, err = db.bun.DB.PrepareContext(ctx, e.text)
+	}
+	return e, err
 }
 
 func (s statements) close() error {
@@ -160,10 +187,20 @@ func (s statements) close() error {
 }
 
 // query runs the statement of q with args, on the transaction's connection
-// inside Read and Write.
-func (t *tx) query(ctx context.Context, q statement, args []any) (*sql.Rows, error) {
+// inside Read and Write, and returns its rows and their packing, if any.
+func (t *tx) query(ctx context.Context, q statement, args []any) (*sql.Rows, *packing, error) {
 	e := t.stmts[stmtKey{q, t.lock && q.lockable()}]
-	return runner{st: t.prepared(ctx, e.stmt), text: e.text, t: t}.query(ctx, args)
+	rows, err := runner{st: t.prepared(ctx, e.stmt), text: e.text, t: t}.query(ctx, args)
+	return rows, e.pack, err
+}
+
+// scan reads the current row of rows into dst, unpacking it with p if it is
+// packed.
+func (t *tx) scan(ctx context.Context, rows *sql.Rows, p *packing, dst any) error {
+	if p != nil {
+		return p.scan(rows, dst)
+	}
+	return t.bun.ScanRow(ctx, rows, dst)
 }
 
 // prepared returns st for the transaction's connection, prepared again only
@@ -226,7 +263,7 @@ func (r runner) exec(ctx context.Context, args []any) (sql.Result, error) {
 // one runs q and converts its first row; no row is NotFound.
 func one[R, T any](ctx context.Context, t *tx, q *prepared[R], conv func(*R) (T, error), args ...any) (T, error) {
 	var zero T
-	rows, err := t.query(ctx, q, args)
+	rows, p, err := t.query(ctx, q, args)
 	if err == nil {
 		defer rows.Close()
 	}
@@ -237,7 +274,7 @@ func one[R, T any](ctx context.Context, t *tx, q *prepared[R], conv func(*R) (T,
 	}
 	var row R
 	if err == nil {
-		err = t.bun.ScanRow(ctx, rows, &row)
+		err = t.scan(ctx, rows, p, &row)
 	}
 	if err != nil {
 		return zero, t.d.fail(q.op, err, q.missing)
@@ -247,16 +284,25 @@ func one[R, T any](ctx context.Context, t *tx, q *prepared[R], conv func(*R) (T,
 
 // all runs q and converts every row.
 func all[R, T any](ctx context.Context, t *tx, q *prepared[R], conv func(*R) (T, error), args ...any) ([]T, error) {
-	rows, err := t.query(ctx, q, args)
-	if err == nil {
-		defer rows.Close()
-	}
-	var rs []R
-	if err == nil {
-		err = t.bun.ScanRows(ctx, rows, &rs)
-	}
+	rows, p, err := t.query(ctx, q, args)
 	if err != nil {
 		return nil, t.d.fail(q.op, err, q.missing)
 	}
-	return convertAll(rs, conv)
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		var row R
+		if err := t.scan(ctx, rows, p, &row); err != nil {
+			return nil, t.d.fail(q.op, err, q.missing)
+		}
+		v, err := conv(&row)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, t.d.fail(q.op, err, q.missing)
+	}
+	return out, nil
 }

@@ -28,6 +28,7 @@ var cases = []struct {
 }{
 	{"UserRoundTrip", testUserRoundTrip},
 	{"UserZeroValues", testUserZeroValues},
+	{"UserAnyText", testUserAnyText},
 	{"UserConflicts", testUserConflicts},
 	{"UpdateUser", testUpdateUser},
 	{"InsertUserIfAbsent", testInsertUserIfAbsent},

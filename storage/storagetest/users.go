@@ -1,6 +1,7 @@
 package storagetest
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -52,6 +53,28 @@ func testUserZeroValues(t *testing.T, s storage.Store) {
 	}
 	// Users without email or mobile do not conflict with each other.
 	write(t, s, func(tx storage.Tx) error { return tx.InsertUser(t.Context(), user.User{ID: "u2", CreatedAt: at(0)}) })
+}
+
+// testUserAnyText stores text with every character that JSON escapes or
+// encodes in more than one byte, and a hash with every byte value, and
+// reads them back unchanged: SQLite reads rows packed as JSON.
+func testUserAnyText(t *testing.T, s storage.Store) {
+	in := fullUser("u1", 1)
+	var ctl strings.Builder
+	for c := rune(1); c < 0x20; c++ {
+		ctl.WriteRune(c)
+	}
+	in.FirstName, in.LastName = `"quoted" \back\slash/ and \u00e9`, ctl.String()+"\x7f"
+	in.City, in.WorkPlace = "é ß 中文 😀", "\\\"\\"
+	in.Extension = map[string]any{"q": `"\`, "ctl": "\n\t", "emoji": "😀"}
+	in.PasswordHash = make([]byte, 256)
+	for i := range in.PasswordHash {
+		in.PasswordHash[i] = byte(i)
+	}
+	write(t, s, func(tx storage.Tx) error { return tx.InsertUser(t.Context(), in) })
+	for _, g := range userGetters {
+		same(t, g.name, read(t, s, func(tx storage.Tx) (user.User, error) { return g.get(t, tx, in) }), in)
+	}
 }
 
 func testUserConflicts(t *testing.T, s storage.Store) {

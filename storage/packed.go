@@ -1,0 +1,213 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
+)
+
+// On SQLite, a prepared read of row structs gets each row as one JSON array
+// of its columns, which the store reads back with bun's own field scanners.
+// modernc.org/sqlite takes the connection's mutex on every call into
+// SQLite, and makes four or five calls a column: a member read of 60
+// columns cost more in the driver than in SQLite, and as one column it
+// costs half as much (see BENCHMARKS.md). The values keep their SQLite
+// types: text as JSON strings, integers as numbers, NULL as null, and
+// blobs, which JSON cannot hold, as hex.
+
+// A packing reads packed rows into the fields of a row struct.
+type packing struct {
+	fields []*schema.Field // the field of each column
+	blob   []bool          // the column is packed as hex
+}
+
+// pack returns a query that selects what text selects, packed, and the
+// packing that reads its rows into rows of table. It learns text's columns
+// by running it once with no rows; every placeholder is bound to NULL.
+func pack(ctx context.Context, db *bun.DB, table *schema.Table, text string) (string, *packing, error) {
+	nulls := make([]any, strings.Count(text, "$")) // one per $n or more
+	rows, err := db.DB.QueryContext(ctx, "SELECT * FROM ("+text+") LIMIT 0", nulls...)
+	if err != nil {
+		return "", nil, err
+	}
+	columns, err := rows.Columns()
+	if err = errors.Join(err, rows.Close()); err != nil {
+		return "", nil, err
+	}
+	p := &packing{fields: make([]*schema.Field, len(columns)), blob: make([]bool, len(columns))}
+	values := make([]string, len(columns))
+	for i, c := range columns {
+		if p.fields[i] = table.LookupField(c); p.fields[i] == nil {
+			return "", nil, fmt.Errorf("%s has no field for column %q", table.TypeName, c)
+		}
+		values[i] = strconv.Quote(c)
+		if p.blob[i] = p.fields[i].IndirectType == reflect.TypeFor[[]byte](); p.blob[i] {
+			values[i] = "hex(" + values[i] + ")"
+		}
+	}
+	// SQLite keeps the order of a FROM subquery whose outer query is neither
+	// sorted nor a join: the list queries' ORDER BY still holds.
+	return "SELECT json_array(" + strings.Join(values, ", ") + ") FROM (" + text + ")", p, nil
+}
+
+// scan reads the current row of rows into the struct dst points to.
+func (p *packing) scan(rows *sql.Rows, dst any) error {
+	var packed string
+	if err := rows.Scan(&packed); err != nil {
+		return err
+	}
+	values, err := jsonValues(packed, make([]any, 0, len(p.fields)))
+	if err == nil && len(values) != len(p.fields) {
+		err = fmt.Errorf("%d values for %d columns", len(values), len(p.fields))
+	}
+	if err != nil {
+		return fmt.Errorf("read a packed row: %w", err)
+	}
+	strct := reflect.ValueOf(dst).Elem()
+	for i, f := range p.fields {
+		v := values[i]
+		if s, ok := v.(string); ok && p.blob[i] {
+			v = nil // hex gives "" for NULL and for an empty blob, which the driver reads as nil alike
+			if s != "" {
+				if v, err = hex.DecodeString(s); err != nil {
+					return fmt.Errorf("read a packed row: column %s: %w", f.Name, err)
+				}
+			}
+		}
+		if err := f.ScanValue(strct, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// jsonValues appends to dst the values of a JSON array of strings, numbers
+// and nulls, as SQLite's json_array writes it: strings as string, integers
+// as int64, other numbers as float64, null as nil.
+func jsonValues(s string, dst []any) ([]any, error) {
+	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
+		return nil, errors.New("not a JSON array")
+	}
+	for s = s[1 : len(s)-1]; s != ""; {
+		var v any
+		var err error
+		switch {
+		case s[0] == '"':
+			v, s, err = jsonString(s)
+		case strings.HasPrefix(s, "null"):
+			s = s[len("null"):]
+		default:
+			end := strings.IndexByte(s, ',')
+			if end < 0 {
+				end = len(s)
+			}
+			v, err = jsonNumber(s[:end])
+			s = s[end:]
+		}
+		if err != nil {
+			return nil, err
+		}
+		dst = append(dst, v)
+		if s != "" {
+			if s[0] != ',' {
+				return nil, fmt.Errorf("want a comma at %.20q", s)
+			}
+			s = s[1:]
+		}
+	}
+	return dst, nil
+}
+
+// jsonNumber reads an integer as int64 and any other number as float64.
+func jsonNumber(s string) (any, error) {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return n, nil
+	}
+	return strconv.ParseFloat(s, 64)
+}
+
+// jsonString reads the JSON string s starts with and returns it and the
+// rest of s. A string without escapes is a substring of s.
+func jsonString(s string) (string, string, error) {
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			return s[1:i], s[i+1:], nil
+		case '\\':
+			return jsonUnescape(s, i)
+		}
+	}
+	return "", "", errors.New("unterminated JSON string")
+}
+
+// jsonUnescape reads on from the first escape, at s[i], of the string s
+// starts with.
+func jsonUnescape(s string, i int) (string, string, error) {
+	b := []byte(s[1:i])
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c == '"':
+			return string(b), s[i+1:], nil
+		case c != '\\':
+			b = append(b, c)
+			i++
+			continue
+		case i+1 == len(s):
+			return "", "", errors.New("unterminated JSON string")
+		}
+		switch e := s[i+1]; e {
+		case '"', '\\', '/':
+			b, i = append(b, e), i+2
+		case 'b', 'f', 'n', 'r', 't':
+			b, i = append(b, "\b\f\n\r\t"[strings.IndexByte("bfnrt", e)]), i+2
+		case 'u':
+			r, n := jsonRune(s[i:])
+			if n == 0 {
+				return "", "", fmt.Errorf("bad JSON escape %.12q", s[i:])
+			}
+			b, i = utf8.AppendRune(b, r), i+n
+		default:
+			return "", "", fmt.Errorf("bad JSON escape %.2q", s[i:])
+		}
+	}
+	return "", "", errors.New("unterminated JSON string")
+}
+
+// jsonRune reads the \uXXXX escape s starts with, or a surrogate pair of
+// them, and returns the rune and the bytes read; 0 bytes if s has none.
+func jsonRune(s string) (rune, int) {
+	hex4 := func(s string) rune {
+		if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
+			return -1
+		}
+		n, err := strconv.ParseUint(s[2:6], 16, 16)
+		if err != nil {
+			return -1
+		}
+		return rune(n)
+	}
+	r := hex4(s)
+	switch {
+	case r < 0:
+		return 0, 0
+	case utf16.IsSurrogate(r):
+		if r2 := hex4(s[6:]); r2 >= 0 {
+			if pair := utf16.DecodeRune(r, r2); pair != utf8.RuneError {
+				return pair, 12
+			}
+		}
+		return utf8.RuneError, 6
+	}
+	return r, 6
+}

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"encoding/json"
 	"reflect"
 	"testing"
 )
@@ -26,4 +27,28 @@ func TestJSONValues(t *testing.T) {
 			t.Errorf("jsonValues(%s) = %#v; want an error", in, got)
 		}
 	}
+}
+
+// FuzzJSONValues checks that jsonValues reads any array of strings
+// encoding/json writes as encoding/json reads it, and that no input makes
+// it panic.
+func FuzzJSONValues(f *testing.F) {
+	f.Add("plain", `"quoted" \back\slash/`)
+	f.Add("\x01\t\n\x7f", "é 中文 😀 <&>")
+	f.Add("\xff\xfe", "")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		packed, err := json.Marshal([]string{a, b})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		if err := json.Unmarshal(packed, &want); err != nil {
+			t.Fatal(err)
+		}
+		got, err := jsonValues(string(packed), nil)
+		if err != nil || !reflect.DeepEqual(got, []any{want[0], want[1]}) {
+			t.Fatalf("jsonValues(%s) = %q, %v; want %q", packed, got, err, want)
+		}
+		jsonValues(a, nil) // any text: an error, never a panic
+	})
 }

@@ -66,26 +66,26 @@ var headerNames = map[string]int{
 	"mobile": colMobile, "time_zone": colTimeZone, "lang": colLang,
 }
 
-// Reader reads rows from a CSV file with a header. It checks each row on its
+// reader reads rows from a CSV file with a header. It checks each row on its
 // own; Repeats finds the rows that repeat an earlier one.
-type Reader struct {
+type reader struct {
 	csv    *csv.Reader
 	index  [numCols]int // field index of each column, -1 when absent
 	region string
 	phones contact.Validation
 }
 
-// NewReader reads the header of r. National mobile numbers are read in
+// newReader reads the header of r. National mobile numbers are read in
 // region. The header must name mail_address (or email, email_address),
 // first_name and last_name; unknown and repeated columns are refused.
-func NewReader(r io.Reader, region string, phones contact.Validation) (*Reader, error) {
+func newReader(r io.Reader, region string, phones contact.Validation) (*reader, error) {
 	br := bufio.NewReader(r)
 	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
 		br.Discard(3)
 	}
 	c := csv.NewReader(br)
 	c.ReuseRecord = true
-	rd := &Reader{csv: c, region: region, phones: phones}
+	rd := &reader{csv: c, region: region, phones: phones}
 	header, err := c.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, errs.New(errs.Invalid, "file", "is empty; the first line must name the columns")
@@ -99,7 +99,7 @@ func NewReader(r io.Reader, region string, phones contact.Validation) (*Reader, 
 	return rd, nil
 }
 
-func (rd *Reader) readHeader(header []string) error {
+func (rd *reader) readHeader(header []string) error {
 	if len(header) > MaxColumns {
 		return errs.New(errs.Invalid, "file", "line 1 has %d columns; the limit is %d", len(header), MaxColumns)
 	}
@@ -124,19 +124,9 @@ func (rd *Reader) readHeader(header []string) error {
 	return nil
 }
 
-// Next returns the next row, or the problems of a bad one; io.EOF at the end.
-func (rd *Reader) Next() (Row, []Problem, error) {
-	line, rec, problems, err := rd.record()
-	if err != nil || problems != nil {
-		return Row{}, problems, err
-	}
-	row, problems := rd.row(line, rec)
-	return row, problems, nil
-}
-
 // record reads the next record and its line. A record that is not valid CSV
 // is its problem instead; reading can go on after it.
-func (rd *Reader) record() (int, []string, []Problem, error) {
+func (rd *reader) record() (int, []string, []Problem, error) {
 	rec, err := rd.csv.Read()
 	var pe *csv.ParseError
 	switch {
@@ -151,7 +141,7 @@ func (rd *Reader) record() (int, []string, []Problem, error) {
 
 // field returns the trimmed value of column col in rec, or "" if the file
 // has no such column.
-func (rd *Reader) field(rec []string, col int) string {
+func (rd *reader) field(rec []string, col int) string {
 	if i := rd.index[col]; i >= 0 {
 		return strings.TrimSpace(rec[i])
 	}
@@ -159,7 +149,7 @@ func (rd *Reader) field(rec []string, col int) string {
 }
 
 // email reads the email address of a record alone.
-func (rd *Reader) email(line int, rec []string) (contact.Email, []Problem) {
+func (rd *reader) email(line int, rec []string) (contact.Email, []Problem) {
 	e, err := contact.ParseEmail(rd.field(rec, colEmail), colNames[colEmail])
 	if err != nil {
 		return e, []Problem{{Line: line, Column: colNames[colEmail], Reason: reason(err)}}
@@ -168,7 +158,7 @@ func (rd *Reader) email(line int, rec []string) (contact.Email, []Problem) {
 }
 
 // row reads and checks every field of a record.
-func (rd *Reader) row(line int, rec []string) (Row, []Problem) {
+func (rd *reader) row(line int, rec []string) (Row, []Problem) {
 	r := Row{Line: line, Role: team.RoleMember}
 	var ps []Problem
 	bad := func(col int, err error) {

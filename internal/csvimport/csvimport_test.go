@@ -126,18 +126,12 @@ func FuzzReader(f *testing.F) {
 	f.Add("\ufeffmail_address,first_name,last_name,role,mobile\r\n\"a@x.com\",\"A\",B,2,+8615204130007\r\n")
 	f.Add("email,first_name,last_name\n\"unclosed,A,B\n")
 	f.Fuzz(func(t *testing.T, file string) {
-		rd, err := csvimport.NewReader(strings.NewReader(file), "CN", contact.Valid)
+		in, err := csvimport.Open(strings.NewReader(file), "CN", contact.Valid)
 		if err != nil {
-			if errs.CodeOf(err) != errs.Invalid {
-				t.Fatalf("header error with code %q: %v", errs.CodeOf(err), err)
-			}
-			return
+			t.Fatal(err)
 		}
-		for range 10000 {
-			row, problems, err := rd.Next()
-			if err != nil {
-				return
-			}
+		defer in.Close()
+		err = in.Check(func(row csvimport.Row, problems []csvimport.Problem) error {
 			for _, p := range problems {
 				if p.Line < 1 || p.Reason == "" {
 					t.Fatalf("problem without line or reason: %+v", p)
@@ -146,6 +140,10 @@ func FuzzReader(f *testing.F) {
 			if len(problems) == 0 && (row.Email.IsZero() || row.Names.First == "" || row.Names.Last == "") {
 				t.Fatalf("valid row lacks a required field: %+v", row)
 			}
+			return nil
+		})
+		if err != nil && errs.CodeOf(err) != errs.Invalid {
+			t.Fatalf("error with code %q: %v", errs.CodeOf(err), err)
 		}
 	})
 }

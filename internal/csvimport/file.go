@@ -65,14 +65,9 @@ func (f *File) Close() error {
 	return err
 }
 
-// Rows reads the file from the start: its header, then a Reader of its rows.
-func (f *File) Rows() (*Reader, error) {
-	rd, _, err := f.rows()
-	return rd, err
-}
-
-// rows is Rows, also returning the digest of the bytes the Reader reads.
-func (f *File) rows() (*Reader, *maphash.Hash, error) {
+// rows reads the file from the start: its header, then a reader of its
+// rows and the digest of the bytes the reader reads.
+func (f *File) rows() (*reader, *maphash.Hash, error) {
 	in := f.fresh
 	if in != nil {
 		f.fresh = nil
@@ -83,7 +78,7 @@ func (f *File) rows() (*Reader, *maphash.Hash, error) {
 	}
 	h := &maphash.Hash{}
 	h.SetSeed(f.seed)
-	rd, err := NewReader(io.TeeReader(in, h), f.region, f.phones)
+	rd, err := newReader(io.TeeReader(in, h), f.region, f.phones)
 	return rd, h, err
 }
 
@@ -100,7 +95,7 @@ func (f *File) Check(fn func(Row, []Problem) error) error {
 		return err
 	}
 	n := 0
-	err = parseChunks(rd, checkChunk, (*Reader).row, func(items []item[Row], _ bool) error {
+	err = parseChunks(rd, checkChunk, (*reader).row, func(items []item[Row], _ bool) error {
 		for _, it := range items {
 			if err := fn(it.v, it.problems); err != nil {
 				return err
@@ -121,16 +116,16 @@ func (f *File) Check(fn func(Row, []Problem) error) error {
 // is bad, the count differs or the bytes do, the file changed and Each stops
 // with a conflict, before the last call when it can tell only at the end.
 func (f *File) Each(size int, fn func([]Row) error) error {
-	return each(f, size, (*Reader).row, fn)
+	return each(f, size, (*reader).row, fn)
 }
 
 // Emails is Each for the rows' email addresses alone: it does not read and
 // check the other fields again, as Check did and the bytes are the same.
 func (f *File) Emails(size int, fn func([]contact.Email) error) error {
-	return each(f, size, (*Reader).email, fn)
+	return each(f, size, (*reader).email, fn)
 }
 
-func each[T any](f *File, size int, parse func(*Reader, int, []string) (T, []Problem), fn func([]T) error) error {
+func each[T any](f *File, size int, parse func(*reader, int, []string) (T, []Problem), fn func([]T) error) error {
 	rd, h, err := f.rows()
 	if errs.CodeOf(err) == errs.Invalid {
 		return Changed("%s", errs.MessageOf(err))

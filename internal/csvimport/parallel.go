@@ -31,7 +31,7 @@ type chunk[T any] struct {
 // an import's check uses every core, and its writes overlap the parsing of
 // the rows that follow. parseChunks returns fn's first error, unreadable for
 // a read error, or nil at the end of the file.
-func parseChunks[T any](rd *Reader, size int, parse func(*Reader, int, []string) (T, []Problem), fn func(items []item[T], atEOF bool) error) error {
+func parseChunks[T any](rd *reader, size int, parse func(*reader, int, []string) (T, []Problem), fn func(items []item[T], atEOF bool) error) error {
 	ahead := runtime.GOMAXPROCS(0) + 1
 	queue := make([]*chunk[T], 0, ahead)
 	defer func() {
@@ -61,7 +61,7 @@ func parseChunks[T any](rd *Reader, size int, parse func(*Reader, int, []string)
 }
 
 // readChunk reads up to size records, fewer where reading stops.
-func readChunk[T any](rd *Reader, size int) *chunk[T] {
+func readChunk[T any](rd *reader, size int) *chunk[T] {
 	c := &chunk[T]{lines: make([]int, 0, size), recs: make([][]string, 0, size), done: make(chan struct{})}
 	c.items = make([]item[T], 0, size)
 	for len(c.recs) < size {
@@ -77,7 +77,7 @@ func readChunk[T any](rd *Reader, size int) *chunk[T] {
 }
 
 // parse parses the chunk's valid records and closes done.
-func (c *chunk[T]) parse(rd *Reader, parse func(*Reader, int, []string) (T, []Problem)) {
+func (c *chunk[T]) parse(rd *reader, parse func(*reader, int, []string) (T, []Problem)) {
 	defer close(c.done)
 	for i, rec := range c.recs {
 		if rec != nil {

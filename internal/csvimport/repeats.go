@@ -1,10 +1,8 @@
 package csvimport
 
 import (
-	"errors"
 	"fmt"
 	"hash/maphash"
-	"io"
 	"slices"
 )
 
@@ -52,30 +50,26 @@ func (r *Repeats) Problems(f *File, report func(Problem)) error {
 	if len(suspect) == 0 {
 		return nil
 	}
-	rd, err := f.Rows()
+	rd, _, err := f.rows()
 	if err != nil {
 		return err
 	}
 	first := map[string]int{} // line of the first row with each suspect value
-	for {
-		row, _, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			return nil
+	return parseChunks(rd, checkChunk, (*reader).row, func(items []item[Row], _ bool) error {
+		for _, it := range items {
+			eachKey(it.v, func(k key) {
+				if !suspect[r.hash(k.value)] {
+					return
+				}
+				if line, seen := first[k.value]; seen {
+					report(Problem{Line: it.v.Line, Column: colNames[k.col], Reason: k.repeats(line)})
+				} else {
+					first[k.value] = it.v.Line
+				}
+			})
 		}
-		if err != nil {
-			return unreadable(err)
-		}
-		eachKey(row, func(k key) {
-			if !suspect[r.hash(k.value)] {
-				return
-			}
-			if line, seen := first[k.value]; seen {
-				report(Problem{Line: row.Line, Column: colNames[k.col], Reason: k.repeats(line)})
-			} else {
-				first[k.value] = row.Line
-			}
-		})
-	}
+		return nil
+	})
 }
 
 // key is a value of a row that no other row may repeat.

@@ -39,7 +39,6 @@ func insertOf[R any](op, missing string, rows int, suffix string) *insertion[R] 
 func (q *insertion[R]) text(d *dialect, db bun.IDB, _ bool) string { return q.textOf(d, db, q.rows) }
 func (q *insertion[R]) lockable() bool                             { return false }
 func (q *insertion[R]) prepares() bool                             { return q.rows == 1 }
-func (q *insertion[R]) rowTable(bun.IDB) *schema.Table             { return nil }
 
 // table returns the bun table of R.
 func (q *insertion[R]) table(db bun.IDB) *schema.Table {

@@ -33,7 +33,9 @@ type packing struct {
 
 // pack returns a query that selects what text selects, packed, and the
 // packing that reads its rows into rows of table. It learns text's columns
-// by running it once with no rows; every placeholder is bound to NULL.
+// by running it once with no rows; every placeholder is bound to NULL. A
+// query of one column stays as it is, with no packing: there is nothing
+// to save.
 func pack(ctx context.Context, db *bun.DB, table *schema.Table, text string) (string, *packing, error) {
 	nulls := make([]any, strings.Count(text, "$")) // one per $n or more
 	rows, err := db.DB.QueryContext(ctx, "SELECT * FROM ("+text+") LIMIT 0", nulls...)
@@ -43,6 +45,9 @@ func pack(ctx context.Context, db *bun.DB, table *schema.Table, text string) (st
 	columns, err := rows.Columns()
 	if err = errors.Join(err, rows.Close()); err != nil {
 		return "", nil, err
+	}
+	if len(columns) < 2 {
+		return text, nil, nil
 	}
 	p := &packing{fields: make([]*schema.Field, len(columns)), blob: make([]bool, len(columns))}
 	values := make([]string, len(columns))

@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -51,4 +52,28 @@ func FuzzJSONValues(f *testing.F) {
 		}
 		jsonValues(a, nil) // any text: an error, never a panic
 	})
+}
+
+// TestWhatSQLitePacks checks that SQLite packs the reads of row structs
+// of several columns, and leaves a one-column read and a count as they are.
+func TestWhatSQLitePacks(t *testing.T) {
+	db, err := Open(t.Context(), "sqlite::memory:", WithMigrate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	stmts, err := db.statements(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		q      statement
+		packed bool
+	}{
+		"member": {getMember, true}, "user": {getUser, true}, "team region": {getTeamRegion, false}, "count": {countListed, false},
+	} {
+		if e := stmts[stmtKey{q: c.q}]; (e.pack != nil) != c.packed || strings.HasPrefix(e.text, "SELECT json_array(") != c.packed {
+			t.Errorf("%s: packed %v, want %v: %s", name, e.pack != nil, c.packed, e.text)
+		}
+	}
 }

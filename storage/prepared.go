@@ -47,8 +47,11 @@ type statement interface {
 	text(d *dialect, db bun.IDB, lock bool) string
 	lockable() bool
 	prepares() bool
-	// rowTable is the table of the row struct the statement's rows scan
-	// into, if they are row structs.
+}
+
+// A rowReader is a statement whose rows may scan into a row struct: its
+// table, or nil if they do not.
+type rowReader interface {
 	rowTable(db bun.IDB) *schema.Table
 }
 
@@ -77,7 +80,6 @@ type command struct{ op, sql string }
 func (c *command) text(*dialect, bun.IDB, bool) string { return c.sql }
 func (c *command) lockable() bool                      { return false }
 func (c *command) prepares() bool                      { return true }
-func (c *command) rowTable(bun.IDB) *schema.Table      { return nil }
 
 // exec runs c with args.
 func (c *command) exec(ctx context.Context, t *tx, args ...any) error {
@@ -106,8 +108,8 @@ func from[R any](cond string) func(*dialect, bun.IDB) *bun.SelectQuery {
 type deriver interface{ derived() []string }
 
 // readable leaves out of q, which selects rows of R, the columns that R
-// derives. Each column read costs: SQLite's driver makes four calls for it,
-// each taking the connection's mutex (see BENCHMARKS.md).
+// derives: every column read costs, in the database, the driver and the
+// scan (see BENCHMARKS.md).
 func readable[R any](q *bun.SelectQuery) *bun.SelectQuery {
 	if d, ok := any((*R)(nil)).(deriver); ok {
 		return q.ExcludeColumn(d.derived()...)
@@ -165,9 +167,11 @@ func (db *DB) statements(ctx context.Context) (statements, error) {
 // and prepares it unless it plans each run.
 func (db *DB) statementOf(ctx context.Context, q statement, lock bool) (e statementOf, err error) {
 	e.text = q.text(db.d, db.bun, lock)
-	if table := q.rowTable(db.bun); table != nil && db.d.packRows {
-		if e.text, e.pack, err = pack(ctx, db.bun, table, e.text); err != nil {
-			return e, err
+	if r, ok := q.(rowReader); ok && db.d.packRows {
+		if table := r.rowTable(db.bun); table != nil {
+			if e.text, e.pack, err = pack(ctx, db.bun, table, e.text); err != nil {
+				return e, err
+			}
 		}
 	}
 	if q.prepares() {

@@ -14,6 +14,7 @@ import (
 	"github.com/embedid/identity/contact"
 	"github.com/embedid/identity/internal/errs"
 	"github.com/embedid/identity/storage"
+	"github.com/embedid/identity/team"
 	"github.com/embedid/identity/user"
 )
 
@@ -22,7 +23,8 @@ type Service struct {
 	config
 	store  storage.Store
 	hasher *user.Hasher
-	tokens *tokenCache
+	tokens *memo[Client]    // verified access tokens, by hash
+	teams  *memo[team.Team] // the teams of clients, by ID
 }
 
 // Defaults of the options.
@@ -48,6 +50,7 @@ type config struct {
 	activationTTL time.Duration
 	tokenTTL      time.Duration
 	tokenCacheTTL time.Duration
+	teamCacheTTL  time.Duration
 	region        string
 	phones        contact.Validation
 	lockFailures  int
@@ -100,6 +103,7 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 		activationTTL: DefaultActivationTTL,
 		tokenTTL:      DefaultTokenTTL,
 		tokenCacheTTL: DefaultTokenCacheTTL,
+		teamCacheTTL:  DefaultTeamCacheTTL,
 		lockFailures:  DefaultLockoutFailures,
 		lockWindow:    DefaultLockoutWindow,
 		maxImportRows: DefaultMaxImportRows,
@@ -116,6 +120,9 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 	if c.tokenCacheTTL < 0 {
 		return nil, errs.New(errs.Invalid, "token_cache", "must not be negative")
 	}
+	if c.teamCacheTTL < 0 {
+		return nil, errs.New(errs.Invalid, "team_cache", "must not be negative")
+	}
 	if c.maxImportRows < 1 {
 		return nil, errs.New(errs.Invalid, "max_import_rows", "must be at least 1")
 	}
@@ -129,7 +136,8 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{config: c, store: store, hasher: hasher, tokens: newTokenCache(c.tokenCacheTTL)}, nil
+	return &Service{config: c, store: store, hasher: hasher,
+		tokens: newMemo[Client](c.tokenCacheTTL), teams: newMemo[team.Team](c.teamCacheTTL)}, nil
 }
 
 // Store returns the store the service runs on.

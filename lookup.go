@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/embedid/identity/contact"
 	"github.com/embedid/identity/internal/errs"
@@ -31,11 +32,11 @@ func (s *Service) FindByMobile(ctx context.Context, c Client, text string) (team
 				return err
 			}
 		}
-		region, err := tx.TeamRegion(ctx, c.TeamID)
+		t, err := s.clientTeam(ctx, tx, c.TeamID)
 		if err != nil {
 			return err
 		}
-		p, err := contact.ParsePhone(text, s.regionOr(region), "mobile", s.phones)
+		p, err := contact.ParsePhone(text, s.regionOr(t.Region), "mobile", s.phones)
 		if err != nil {
 			return err
 		}
@@ -126,16 +127,31 @@ func (s *Service) criteria(in Criteria) (team.Criteria, error) {
 	return q, nil
 }
 
-// ClientTeam returns the client's own team.
+// ClientTeam returns the client's own team, as the store held it at most the
+// team cache's time to live ago (see WithTeamCache).
 func (s *Service) ClientTeam(ctx context.Context, c Client) (team.Team, error) {
 	if err := c.canRead(); err != nil {
 		return team.Team{}, err
 	}
 	var t team.Team
 	err := s.store.Query(ctx, func(tx storage.Tx) (err error) {
-		t, err = tx.Team(ctx, c.TeamID)
+		t, err = s.clientTeam(ctx, tx, c.TeamID)
 		return err
 	})
+	return t, err
+}
+
+// clientTeam returns a team from the team cache, or reads it into the cache.
+func (s *Service) clientTeam(ctx context.Context, tx storage.Tx, teamID string) (team.Team, error) {
+	now := s.clock()
+	t, gen, ok := s.teams.get(teamID, now)
+	if ok {
+		return t, nil
+	}
+	t, err := tx.Team(ctx, teamID)
+	if err == nil {
+		s.teams.put(teamID, t, gen, now, time.Time{})
+	}
 	return t, err
 }
 

@@ -141,6 +141,9 @@ func (s *Service) Activate(ctx context.Context, code, password string) error {
 		}
 		hash = h
 	}
+	if c.Kind == user.CodeActivation {
+		defer s.teams.forget(c.TeamID) // the team becomes active
+	}
 	return s.store.Write(ctx, func(tx storage.Tx) error {
 		c, err := s.liveCode(ctx, tx, code) // again: it may have been used meanwhile
 		if err != nil {

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,6 +94,7 @@ func (s *Service) UpdateTeam(ctx context.Context, a Actor, teamID string, p team
 		t.UpdatedAt = s.clock()
 		return tx.UpdateTeam(ctx, t)
 	})
+	s.teams.forget(teamID)
 	return t, err
 }
 
@@ -222,7 +224,9 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (Client, 
 		return Client{}, errBadToken
 	}
 	hash, now := secret.Hash(token), s.clock()
-	if c, ok := s.tokens.get(hash, now); ok {
+	c, gen, ok := s.tokens.get(string(hash), now)
+	if ok {
+		c.Permissions = slices.Clone(c.Permissions) // the caller's own
 		return c, nil
 	}
 	var t team.Token
@@ -238,8 +242,9 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (Client, 
 	case t.Expired(now):
 		return Client{}, errBadToken
 	}
-	c := clientOf(t)
-	s.tokens.put(hash, c, t.ExpiresAt, now)
+	c = clientOf(t)
+	s.tokens.put(string(hash), c, gen, now, t.ExpiresAt)
+	c.Permissions = slices.Clone(c.Permissions)
 	return c, nil
 }
 

@@ -76,3 +76,48 @@ func TestTokenCacheOff(t *testing.T) {
 	_, err = identity.New(cs, identity.WithTokenCache(-time.Second))
 	wantErr(t, err, identity.CodeInvalid, "token_cache")
 }
+
+func TestTeamCache(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		corp, admin := f.activeTeam("cache@example.com")
+		c := f.client(corp.ID, "user_all")
+		u, err := f.svc.CreateOrGetUser(f.ctx, c, identity.NewContact{AreaCode: "1", Mobile: "650 253 0000"})
+		must(t, err)
+		// another process stands for any writer but this Service
+		other, err := identity.New(f.svc.Store(), identity.WithClock(f.clock.Now), identity.WithBcryptCost(4))
+		must(t, err)
+		uncached, err := identity.New(f.svc.Store(), identity.WithClock(f.clock.Now), identity.WithTeamCache(0))
+		must(t, err)
+		sees := func(svc *identity.Service, domain string, found bool) {
+			t.Helper()
+			tm, err := svc.ClientTeam(f.ctx, c)
+			must(t, err)
+			if tm.Domain != domain {
+				t.Fatalf("domain %q, want %q", tm.Domain, domain)
+			}
+			m, err := svc.FindByMobile(f.ctx, c, "650 253 0000") // national in US, invalid in CN
+			switch {
+			case found && (err != nil || m.User.ID != u.UserID):
+				t.Fatalf("national number in the new region: %v", err)
+			case !found:
+				wantErr(t, err, identity.CodeInvalid, "mobile")
+			}
+		}
+		update := func(svc *identity.Service, region, domain string) {
+			t.Helper()
+			_, err := svc.UpdateTeam(f.ctx, admin, corp.ID, team.Profile{Name: corp.Name, Region: region, Domain: domain})
+			must(t, err)
+		}
+		sees(f.svc, "", false)
+		update(other, "US", "us.example")
+		sees(uncached, "us.example", true)
+		f.clock.Advance(identity.DefaultTeamCacheTTL - time.Microsecond)
+		sees(f.svc, "", false) // remembered
+		f.clock.Advance(time.Microsecond)
+		sees(f.svc, "us.example", true)
+		update(f.svc, "CN", "cn.example")
+		sees(f.svc, "cn.example", false) // its own write shows at once
+	})
+	_, err := identity.New(storagetest.SQLite(t), identity.WithTeamCache(-time.Second))
+	wantErr(t, err, identity.CodeInvalid, "team_cache")
+}

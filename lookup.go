@@ -17,10 +17,12 @@ const MaxFound = 100
 
 // FindByMobile returns the member of the client's team whose mobile is text,
 // written in any common form; national numbers are read in the team's region
-// (or the service's default region). A number in international form is
-// first looked up as written, separators dropped: a member's number was
-// checked when it was stored, so a match needs neither the region nor a
-// parse. Any other number is parsed in full, to be normalized or refused.
+// (or the service's default region). A member's number was checked when it
+// was stored, so a match needs no check: a number in international form is
+// first looked up as written, separators dropped, without the region or a
+// parse, and any other is parsed and looked up, and checked against its
+// region's numbering plan only when no member has it, to be refused if it
+// cannot be a number there.
 func (s *Service) FindByMobile(ctx context.Context, c Client, text string) (team.Member, error) {
 	if err := c.canRead(); err != nil {
 		return team.Member{}, err
@@ -36,11 +38,16 @@ func (s *Service) FindByMobile(ctx context.Context, c Client, text string) (team
 		if err != nil {
 			return err
 		}
-		p, err := contact.ParsePhone(text, s.regionOr(t.Region), "mobile", s.phones)
+		p, err := contact.ReadPhone(text, s.regionOr(t.Region), "mobile")
 		if err != nil {
 			return err
 		}
 		m, err = memberByMobile(ctx, tx, c.TeamID, p.E164())
+		if errs.CodeOf(err) == errs.NotFound {
+			if cerr := p.Check("mobile", s.phones); cerr != nil {
+				return cerr // a number nobody can have, not one nobody has
+			}
+		}
 		return err
 	})
 	return m, err

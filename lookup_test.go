@@ -27,6 +27,25 @@ func TestFindByMobileEveryForm(t *testing.T) {
 	})
 }
 
+// A member's number was checked when it was stored, under the rules of
+// then: a lookup finds it as written, and checks only a number nobody has.
+func TestFindByMobileChecksOnlyWhatItDoesNotFind(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		c := f.client(f.operatorTeam("A").ID, "user_all")
+		lenient, err := identity.New(f.svc.Store(), identity.WithClock(f.clock.Now), identity.WithLenientPhones())
+		must(t, err)
+		u, err := lenient.CreateOrGetUser(f.ctx, c, identity.NewContact{AreaCode: "86", Mobile: "12345678901"}) // possible, not valid
+		must(t, err)
+		for _, form := range []string{"12345678901", "+86 12345678901"} {
+			if m, err := f.svc.FindByMobile(f.ctx, c, form); err != nil || m.User.ID != u.UserID {
+				t.Errorf("%q: %v", form, err)
+			}
+		}
+		_, err = f.svc.FindByMobile(f.ctx, c, "12345678902")
+		wantErr(t, err, identity.CodeInvalid, "mobile")
+	})
+}
+
 func TestFindUsers(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
 		corp := f.operatorTeam("Acme")

@@ -50,9 +50,35 @@ func (p Phone) AreaCode() string {
 // Region returns the ISO 3166 region of the number, such as "CN", or "" if
 // it is unknown or the number belongs to no region (such as +800).
 func (p Phone) Region() string {
+	n, ok := p.number()
+	if !ok {
+		return ""
+	}
+	if r := phonenumbers.GetRegionCodeForNumber(n); len(r) == 2 {
+		return r
+	}
+	return ""
+}
+
+// Check checks p as v says: valid for its region, or of a possible length.
+// field is the request field name used in errors.
+func (p Phone) Check(field string, v Validation) error {
+	n, ok := p.number()
+	switch {
+	case v == Possible && !(ok && phonenumbers.IsPossibleNumber(n)):
+		return errs.New(errs.Invalid, field, "has the wrong number of digits for %s", numberingArea(p.CountryCode))
+	case v != Possible && !(ok && phonenumbers.IsValidNumber(n)):
+		return errs.New(errs.Invalid, field, "is not a valid phone number for %s", numberingArea(p.CountryCode))
+	}
+	return nil
+}
+
+// number returns p as phonenumbers holds it, or false if its national
+// number is not digits.
+func (p Phone) number() (*phonenumbers.PhoneNumber, bool) {
 	nn, err := strconv.ParseUint(p.National, 10, 64)
 	if err != nil {
-		return ""
+		return nil, false
 	}
 	cc := int32(p.CountryCode)
 	n := &phonenumbers.PhoneNumber{CountryCode: &cc, NationalNumber: &nn}
@@ -66,10 +92,7 @@ func (p Phone) Region() string {
 		lead, count := true, int32(zeros)
 		n.ItalianLeadingZero, n.NumberOfLeadingZeros = &lead, &count
 	}
-	if r := phonenumbers.GetRegionCodeForNumber(n); len(r) == 2 {
-		return r
-	}
-	return ""
+	return n, true
 }
 
 // String returns p in E.164 form.
@@ -92,6 +115,15 @@ const (
 // every number must carry its country code. field is the request field name
 // used in errors; an unknown defaultRegion is an error on field "region".
 func ParsePhone(text, defaultRegion, field string, v Validation) (Phone, error) {
+	return checked(field, v)(ReadPhone(text, defaultRegion, field))
+}
+
+// ReadPhone reads a phone number as ParsePhone does, without checking it
+// against its region's numbering plan (see Phone.Check). A lookup of
+// numbers that were checked when they were stored can look up what it
+// returns at once, and check it only when nothing is found, to tell a
+// number nobody has from one that cannot be.
+func ReadPhone(text, defaultRegion, field string) (Phone, error) {
 	if defaultRegion != "" && !ValidRegion(defaultRegion) {
 		return Phone{}, errs.New(errs.Invalid, "region", "%q is not a known region code, such as CN or US", defaultRegion)
 	}
@@ -103,7 +135,7 @@ func ParsePhone(text, defaultRegion, field string, v Validation) (Phone, error) 
 	if defaultRegion == "" && digits[0] != '+' {
 		return Phone{}, errs.New(errs.Invalid, field, "has no country code; write it as +<country code> <number>")
 	}
-	return parsePhone(string(digits), defaultRegion, field, v)
+	return readPhone(string(digits), defaultRegion, field)
 }
 
 // PhoneFromParts reads an area (country calling) code such as "86" or "+86"
@@ -134,7 +166,7 @@ func PhoneFromParts(areaCode, number, field string, v Validation) (Phone, error)
 	if digits[start] == '+' {
 		return Phone{}, errs.New(errs.Invalid, field, "must not contain a country code; give it in area_code")
 	}
-	return parsePhone(string(digits), "", field, v)
+	return checked(field, v)(readPhone(string(digits), "", field))
 }
 
 // ParseE164 reads a canonical "+8615204130007", as stored, back into a
@@ -223,22 +255,28 @@ func appendPhoneDigits(dst []byte, text, field string) ([]byte, error) {
 	return dst, nil
 }
 
-// parsePhone parses number, made of digits and perhaps a leading "+", and
-// checks it as v says.
-func parsePhone(number, region, field string, v Validation) (Phone, error) {
+// checked returns a function that passes on a phone read without error
+// only if it passes Check.
+func checked(field string, v Validation) func(Phone, error) (Phone, error) {
+	return func(p Phone, err error) (Phone, error) {
+		if err == nil {
+			err = p.Check(field, v)
+		}
+		if err != nil {
+			return Phone{}, err
+		}
+		return p, nil
+	}
+}
+
+// readPhone reads number, made of digits and perhaps a leading "+", in
+// region.
+func readPhone(number, region, field string) (Phone, error) {
 	n, err := phonenumbers.Parse(number, region)
 	if err != nil {
 		return Phone{}, errs.New(errs.Invalid, field, "%s", parseProblem(err))
 	}
-	cc := int(n.GetCountryCode())
-	if v == Possible {
-		if !phonenumbers.IsPossibleNumber(n) {
-			return Phone{}, errs.New(errs.Invalid, field, "has the wrong number of digits for %s", numberingArea(cc))
-		}
-	} else if !phonenumbers.IsValidNumber(n) {
-		return Phone{}, errs.New(errs.Invalid, field, "is not a valid phone number for %s", numberingArea(cc))
-	}
-	return Phone{CountryCode: cc, National: phonenumbers.GetNationalSignificantNumber(n)}, nil
+	return Phone{CountryCode: int(n.GetCountryCode()), National: phonenumbers.GetNationalSignificantNumber(n)}, nil
 }
 
 // parseProblem says what a phonenumbers parse error means for the person who typed the number.

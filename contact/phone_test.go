@@ -1,6 +1,7 @@
 package contact_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -222,6 +223,9 @@ func FuzzParsePhone(f *testing.F) {
 			v = contact.Possible
 		}
 		p, err := contact.ParsePhone(text, region, field, v)
+		if read, rerr := readThenCheck(text, region, v); fmt.Sprint(read, rerr) != fmt.Sprint(p, err) {
+			t.Fatalf("ParsePhone(%q, %q) = %+v, %v, but ReadPhone then Check = %+v, %v", text, region, p, err, read, rerr)
+		}
 		if err != nil {
 			if errs.CodeOf(err) != errs.Invalid || (errs.FieldOf(err) != field && errs.FieldOf(err) != "region") {
 				t.Fatalf("ParsePhone(%q, %q): error %#v", text, region, err)
@@ -243,6 +247,41 @@ func FuzzParsePhone(f *testing.F) {
 			t.Fatalf("ParsePhone(%q, %q) = %+v, but ParsePhone(%q) = %+v, %v", text, region, p, p.E164(), again, err)
 		}
 	})
+}
+
+// readThenCheck reads text with ReadPhone and checks what it reads, as a
+// lookup that finds nothing does.
+func readThenCheck(text, region string, v contact.Validation) (contact.Phone, error) {
+	p, err := contact.ReadPhone(text, region, field)
+	if err == nil {
+		err = p.Check(field, v)
+	}
+	if err != nil {
+		return contact.Phone{}, err
+	}
+	return p, nil
+}
+
+func TestReadPhoneThenCheck(t *testing.T) {
+	for _, tt := range phoneTests {
+		if got, err := readThenCheck(tt.text, tt.region, tt.v); err != nil || got != tt.want {
+			t.Errorf("ReadPhone then Check(%q, %q) = %+v, %v; want %+v", tt.text, tt.region, got, err, tt.want)
+		}
+	}
+	for _, tt := range phoneErrorTests {
+		got, err := readThenCheck(tt.text, tt.region, tt.v)
+		checkErr(t, "ReadPhone then Check("+tt.text+")", got.IsZero(), err, tt.field, tt.msg)
+	}
+	// Read, a number is not yet checked against the numbering plan.
+	p, err := contact.ReadPhone("+86 12345678901", "", field)
+	if want := (contact.Phone{CountryCode: 86, National: "12345678901"}); err != nil || p != want {
+		t.Fatalf("ReadPhone = %+v, %v; want %+v", p, err, want)
+	}
+	if err := p.Check(field, contact.Possible); err != nil {
+		t.Errorf("a number of a possible length: %v", err)
+	}
+	checkErr(t, "Check", true, p.Check(field, contact.Valid), field, "is not a valid phone number for region CN")
+	checkErr(t, "Check", true, contact.Phone{CountryCode: 86, National: "x"}.Check(field, contact.Possible), field, "wrong number of digits")
 }
 
 func BenchmarkParsePhone(b *testing.B) {

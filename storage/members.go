@@ -63,20 +63,23 @@ func (t *tx) lockMember(ctx context.Context, teamID, userID string) error {
 
 // criteria are the conditions FindMembers adds for the criteria given, with
 // the join each needs: %[1]d stands for the number of the condition's
-// placeholder.
+// placeholder. A unique criterion matches one user at most.
 var criteria = [...]struct {
 	cond, join string
+	unique     bool
 	value      func(team.Criteria) string
 }{
-	{"u.email_norm = $%[1]d", "", func(c team.Criteria) string { return c.Email }},
-	{"u.mobile_e164 = $%[1]d", "", func(c team.Criteria) string { return c.Mobile }},
-	{"(u.user_name = $%[1]d OR (u.user_name = '' AND u.full_name = $%[1]d))", "", func(c team.Criteria) string { return c.Name }},
-	{"t.domain = $%[1]d", "JOIN teams AS t ON t.id = m.team_id", func(c team.Criteria) string { return c.Domain }},
+	{"u.email_norm = $%[1]d", "", true, func(c team.Criteria) string { return c.Email }},
+	{"u.mobile_e164 = $%[1]d", "", true, func(c team.Criteria) string { return c.Mobile }},
+	{"(u.user_name = $%[1]d OR (u.user_name = '' AND u.full_name = $%[1]d))", "", false, func(c team.Criteria) string { return c.Name }},
+	{"t.domain = $%[1]d", "JOIN teams AS t ON t.id = m.team_id", false, func(c team.Criteria) string { return c.Domain }},
 }
 
 // findMembers holds a query for each set of criteria given, by the bits of
 // the criteria it has. Its arguments are the team, the values of the
-// criteria in their order, and the limit.
+// criteria in their order, and the limit, which a set with a unique
+// criterion neither takes nor needs: its one row at most needs no sorting,
+// which SQLite would otherwise do in a temporary B-tree.
 var findMembers = func() (qs [1 << len(criteria)]*prepared[memberRow]) {
 	for set := range qs {
 		qs[set] = register(&prepared[memberRow]{op: "find members", build: func(d *dialect, db bun.IDB) *bun.SelectQuery {
@@ -92,12 +95,25 @@ var findMembers = func() (qs [1 << len(criteria)]*prepared[memberRow]) {
 				}
 				q = q.Where(fmt.Sprintf(c.cond, n))
 			}
+			if uniqueIn(set) {
+				return q
+			}
 			// bun takes no placeholder for LIMIT; the clause follows ORDER BY.
 			return q.OrderExpr(fmt.Sprintf("m.user_id%s ASC LIMIT $%d", d.collate, n+1))
 		}})
 	}
 	return qs
 }()
+
+// uniqueIn reports whether a set of criteria has a unique one.
+func uniqueIn(set int) bool {
+	for i, c := range criteria {
+		if c.unique && set&(1<<i) != 0 {
+			return true
+		}
+	}
+	return false
+}
 
 func (t *tx) FindMembers(ctx context.Context, teamID string, c team.Criteria, limit int) ([]team.Member, error) {
 	if c.Email == "" && c.Name == "" && c.Mobile == "" {
@@ -113,7 +129,10 @@ func (t *tx) FindMembers(ctx context.Context, teamID string, c team.Criteria, li
 			args = append(args, v)
 		}
 	}
-	return all(ctx, t, findMembers[set], memberOfRow, append(args, limit)...)
+	if !uniqueIn(set) {
+		args = append(args, limit)
+	}
+	return all(ctx, t, findMembers[set], memberOfRow, args...)
 }
 
 // listMembers[search][key-1] reads a page of the members of team $1 sorted

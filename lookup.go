@@ -29,10 +29,12 @@ func (s *Service) FindByMobile(ctx context.Context, c Client, text string) (team
 	}
 	var m team.Member
 	err := s.store.Query(ctx, func(tx storage.Tx) (err error) {
+		tried := "" // the number looked up as written
 		if e164, ok := contact.International(text); ok {
-			if m, err = memberByMobile(ctx, tx, c.TeamID, e164); errs.CodeOf(err) != errs.NotFound {
+			if m, err = memberByMobile(ctx, tx, c.TeamID, e164); err != errNoMobile {
 				return err
 			}
+			tried = e164
 		}
 		t, err := s.clientTeam(ctx, tx, c.TeamID)
 		if err != nil {
@@ -42,22 +44,26 @@ func (s *Service) FindByMobile(ctx context.Context, c Client, text string) (team
 		if err != nil {
 			return err
 		}
-		m, err = memberByMobile(ctx, tx, c.TeamID, p.E164())
-		if errs.CodeOf(err) == errs.NotFound {
-			if cerr := p.Check("mobile", s.phones); cerr != nil {
-				return cerr // a number nobody can have, not one nobody has
+		if e164 := p.E164(); e164 != tried {
+			if m, err = memberByMobile(ctx, tx, c.TeamID, e164); err != errNoMobile {
+				return err
 			}
 		}
-		return err
+		if err := p.Check("mobile", s.phones); err != nil {
+			return err // a number nobody can have, not one nobody has
+		}
+		return errNoMobile
 	})
 	return m, err
 }
+
+var errNoMobile = errs.New(errs.NotFound, "mobile", "no member of this team has that mobile")
 
 // memberByMobile returns the member of a team whose mobile is e164.
 func memberByMobile(ctx context.Context, tx storage.Tx, teamID, e164 string) (team.Member, error) {
 	found, err := tx.FindMembers(ctx, teamID, team.Criteria{Mobile: e164}, 1)
 	if err == nil && len(found) == 0 {
-		err = errs.New(errs.NotFound, "mobile", "no member of this team has that mobile")
+		err = errNoMobile
 	}
 	if err != nil {
 		return team.Member{}, err

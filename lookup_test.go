@@ -18,8 +18,10 @@ func TestFindByMobileEveryForm(t *testing.T) {
 				t.Errorf("%q: %v", form, err)
 			}
 		}
-		_, err = f.svc.FindByMobile(f.ctx, c, "15204130008")
-		wantErr(t, err, identity.CodeNotFound, "mobile")
+		for _, nobody := range []string{"15204130008", "+86 152 0413 0008"} {
+			_, err = f.svc.FindByMobile(f.ctx, c, nobody)
+			wantErr(t, err, identity.CodeNotFound, "mobile")
+		}
 		_, err = f.svc.FindByMobile(f.ctx, c, "not a number")
 		wantErr(t, err, identity.CodeInvalid, "mobile")
 		_, err = f.svc.FindByMobile(f.ctx, c, "+86 152") // canonical in form, too short to be a number

@@ -115,7 +115,11 @@ const (
 // every number must carry its country code. field is the request field name
 // used in errors; an unknown defaultRegion is an error on field "region".
 func ParsePhone(text, defaultRegion, field string, v Validation) (Phone, error) {
-	return checked(field, v)(ReadPhone(text, defaultRegion, field))
+	p, err := ReadPhone(text, defaultRegion, field)
+	if err != nil {
+		return Phone{}, err
+	}
+	return p.checked(field, v)
 }
 
 // ReadPhone reads a phone number as ParsePhone does, without checking it
@@ -166,7 +170,11 @@ func PhoneFromParts(areaCode, number, field string, v Validation) (Phone, error)
 	if digits[start] == '+' {
 		return Phone{}, errs.New(errs.Invalid, field, "must not contain a country code; give it in area_code")
 	}
-	return checked(field, v)(readPhone(string(digits), "", field))
+	p, err := readPhone(string(digits), "", field)
+	if err != nil {
+		return Phone{}, err
+	}
+	return p.checked(field, v)
 }
 
 // ParseE164 reads a canonical "+8615204130007", as stored, back into a
@@ -255,18 +263,12 @@ func appendPhoneDigits(dst []byte, text, field string) ([]byte, error) {
 	return dst, nil
 }
 
-// checked returns a function that passes on a phone read without error
-// only if it passes Check.
-func checked(field string, v Validation) func(Phone, error) (Phone, error) {
-	return func(p Phone, err error) (Phone, error) {
-		if err == nil {
-			err = p.Check(field, v)
-		}
-		if err != nil {
-			return Phone{}, err
-		}
-		return p, nil
+// checked returns p if it passes Check, else the zero Phone and the error.
+func (p Phone) checked(field string, v Validation) (Phone, error) {
+	if err := p.Check(field, v); err != nil {
+		return Phone{}, err
 	}
+	return p, nil
 }
 
 // readPhone reads number, made of digits and perhaps a leading "+", in

@@ -724,33 +724,22 @@ func benchCheckPage(b *testing.B, got []string, total, page int, want []string) 
 // BenchmarkImportCSV imports 100k rows without passwords and 1,000 rows
 // with passwords (bcrypt at the default cost) into a team of a fresh store.
 // rows/s is the rate; with passwords, %bcrypt-ceiling compares it with as
-// many bcrypt hashes a second as GOMAXPROCS cores make.
+// many bcrypt hashes a second as GOMAXPROCS cores make. Beside the import
+// without passwords, sql writes the rows it writes, already made, through
+// plain SQL into a store of its own: the rate at which the database alone
+// takes them.
 func BenchmarkImportCSV(b *testing.B) {
 	benchEachBackend(b, func(b *testing.B, be benchBackend) {
-		db, closer, err := be.open(context.Background())
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() {
-			if err := closer(); err != nil {
-				b.Error(err)
-			}
-		})
-		f := &benchFixture{be: be, db: db, admin: "admin@bench.example"}
-		if err := f.seed(context.Background(), 0); err != nil {
-			b.Fatal(err)
-		}
-		next := 0 // the first person not imported yet
 		for _, c := range []struct {
 			name     string
 			rows     int
 			password string
-		}{{"100k-nopasswords", 100_000, ""}, {"1k-passwords", 1000, benchPassword}} {
+		}{{"100k-nopasswords/library", 100_000, ""}, {"1k-passwords/library", 1000, benchPassword}} {
 			b.Run(c.name, func(b *testing.B) {
-				for range b.N {
+				f := benchImportFixture(b, be)
+				for i := range b.N {
 					b.StopTimer()
-					csv, _ := benchCSV("150", next, next+c.rows, c.password)
-					next += c.rows
+					csv, _ := benchCSV("150", i*c.rows, (i+1)*c.rows, c.password)
 					b.StartTimer()
 					got, err := f.svc.ImportCSV(context.Background(), f.actor, strings.NewReader(csv))
 					invited := c.rows // rows without a password are invited
@@ -768,7 +757,115 @@ func BenchmarkImportCSV(b *testing.B) {
 				}
 			})
 		}
+		b.Run("100k-nopasswords/sql", func(b *testing.B) {
+			f := benchImportFixture(b, be)
+			for i := range b.N {
+				if err := benchImportSQL(b, f, i*100_000, (i+1)*100_000); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*100_000)/b.Elapsed().Seconds(), "rows/s")
+		})
 	})
+}
+
+// benchImportFixture returns a fresh store of be with a team and its admin.
+func benchImportFixture(b *testing.B, be benchBackend) *benchFixture {
+	db, closer, err := be.open(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		if err := closer(); err != nil {
+			b.Error(err)
+		}
+	})
+	f := &benchFixture{be: be, db: db, admin: "admin@bench.example"}
+	if err := f.seed(context.Background(), 0); err != nil {
+		b.Fatal(err)
+	}
+	return f
+}
+
+// benchImportSQL writes the people from to to (exclusive) as an import of
+// them without passwords does, with the values it writes (storage/batch.go
+// as of commit b8ef13f): in one transaction, users and their memberships
+// storage.BatchRows at a time through prepared multi-row inserts, then an
+// invitation code each, then the team's count of listed members. It does not
+// read, check or hash what it writes; the timer stops while it makes rows.
+func benchImportSQL(b *testing.B, f *benchFixture, from, to int) error {
+	ctx := context.Background()
+	b.StopTimer()
+	now := time.Now().UTC()
+	var at any = now
+	if f.be.name == "sqlite" {
+		at = now.Format("2006-01-02 15:04:05.999999-07:00") // as bun's SQLite dialect writes times
+	}
+	var users, members, codes [][]any
+	for k := from; k < to; k++ {
+		p := benchPerson("137", k)
+		id := fmt.Sprintf("%016x%016x", now.UnixMicro(), k) // growing, as the library's IDs are
+		first, last := strings.ToLower(p.first), strings.ToLower(p.last)
+		users = append(users, []any{id, p.first, p.last, p.first + " " + p.last, first, last,
+			first + " " + last + "\n" + p.email, p.email, p.email, "+86" + p.mobile, "auto", "111", "00000100",
+			5, 10080, 1, 30, 1, f.teamID, at, at})
+		members = append(members, []any{f.teamID, id, int(team.RoleMember), int(team.MemberPending), "alive", at, at, first, last, p.email, at})
+		hash := sha256.Sum256([]byte(rand.Text()))
+		codes = append(codes, []any{hash[:], "invitation", id, f.teamID, at, at})
+	}
+	b.StartTimer()
+	tx, err := f.db.Bun().DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, t := range []struct {
+		insert string
+		rows   [][]any
+	}{
+		{"INSERT INTO users (id, first_name, last_name, full_name, first_name_key, last_name_key, search_text," +
+			" email_display, email_norm, mobile_e164, lang, notification_flag, status_notify, notify_display_count," +
+			" notify_display_period, landing_page, session_timeout, grade, home_team_id, created_at, updated_at)", users},
+		{"INSERT INTO memberships (team_id, user_id, role, status, pool, created_at, updated_at," +
+			" first_name_key, last_name_key, email_key, signup_at)", members},
+		{"INSERT INTO codes (hash, kind, user_id, team_id, created_at, expires_at)", codes},
+	} {
+		if err := benchInsertRows(ctx, tx, f.be, t.insert, t.rows); err != nil {
+			return err
+		}
+	}
+	q := f.be.rebind("UPDATE teams SET listed_members = listed_members + ? WHERE id = ?")
+	if _, err := tx.ExecContext(ctx, q, to-from, f.teamID); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// benchInsertRows runs insert, whose VALUES are left out, for rows,
+// storage.BatchRows a statement, through one statement prepared for a full
+// batch; the tail is a statement of its own.
+func benchInsertRows(ctx context.Context, tx *sql.Tx, be benchBackend, insert string, rows [][]any) error {
+	text := func(n int) string {
+		one := "(?" + strings.Repeat(", ?", len(rows[0])-1) + ")"
+		return be.rebind(insert + " VALUES " + one + strings.Repeat(", "+one, n-1))
+	}
+	full, err := tx.PrepareContext(ctx, text(storage.BatchRows))
+	if err != nil {
+		return err
+	}
+	defer full.Close()
+	for chunk := range slices.Chunk(rows, storage.BatchRows) {
+		args := slices.Concat(chunk...)
+		if len(chunk) == storage.BatchRows {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, text(len(chunk)), args...)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // BenchmarkLogin logs the admin in with its password from benchClients

@@ -362,16 +362,20 @@ func (b *importing) create(ctx context.Context, ids []string) (map[string]bool, 
 	for _, u := range holders {
 		taken[u.Mobile.E164()] = true
 	}
-	var us []user.User
+	var news []int // the rows of new users
 	for i, row := range b.rows {
 		switch {
 		case ids[i] != "":
 		case !row.Mobile.IsZero() && taken[row.Mobile.E164()]:
 			b.bad.add(RowError{Line: row.Line, Column: "mobile", Reason: "belongs to another user"})
 		default:
-			ids[i] = secret.ID(b.now)
-			us = append(us, b.user(i, ids[i]))
+			news = append(news, i)
 		}
+	}
+	us := make([]user.User, len(news))
+	for k, id := range secret.IDs(b.now, len(news)) {
+		i := news[k]
+		ids[i], us[k] = id, b.user(i, id)
 	}
 	added, err := b.tx.InsertUsersIfAbsent(ctx, us)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"slices"
 	"time"
 )
 
@@ -51,4 +52,16 @@ func ID(now time.Time) string {
 	binary.BigEndian.PutUint64(b[:8], uint64(now.UnixMilli())<<16)
 	rand.Read(b[6:])
 	return hex.EncodeToString(b[:])
+}
+
+// IDs returns n new identifiers, as ID makes them, in ascending order. Rows
+// written in that order append to the indexes that hold their IDs, where
+// random order within the same millisecond would seek and split pages.
+func IDs(now time.Time, n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = ID(now)
+	}
+	slices.Sort(ids)
+	return ids
 }

@@ -29,3 +29,20 @@ func TestIDSortsByTime(t *testing.T) {
 		t.Fatalf("IDs %q and %q are not 32 hex digits in time order", a, b)
 	}
 }
+
+func TestIDsAscend(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	ids := secret.IDs(t0, 500)
+	if len(ids) != 500 {
+		t.Fatalf("got %d IDs, want 500", len(ids))
+	}
+	prefix := secret.ID(t0)[:12] // the milliseconds
+	for i, id := range ids {
+		if len(id) != 32 || id[:12] != prefix {
+			t.Fatalf("ID %q is not 32 hex digits of time %s", id, t0)
+		}
+		if i > 0 && id <= ids[i-1] {
+			t.Fatalf("IDs %q and %q do not ascend", ids[i-1], id)
+		}
+	}
+}

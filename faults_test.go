@@ -12,6 +12,7 @@ import (
 	"github.com/embedid/identity/storage"
 	"github.com/embedid/identity/storage/storagetest"
 	"github.com/embedid/identity/team"
+	"github.com/embedid/identity/user"
 )
 
 // faultyStore fails the membership insert that reaches the nth membership
@@ -40,11 +41,11 @@ func (tx *faultyTx) InsertMembershipIfAbsent(ctx context.Context, m team.Members
 	return tx.Tx.InsertMembershipIfAbsent(ctx, m)
 }
 
-func (tx *faultyTx) InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership) (map[string]bool, error) {
+func (tx *faultyTx) InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership, users []user.User) (map[string]bool, error) {
 	if n := tx.s.calls.Add(int64(len(ms))); n >= tx.s.failAt && n-int64(len(ms)) < tx.s.failAt {
 		return nil, errInjected
 	}
-	return tx.Tx.InsertMembershipsIfAbsent(ctx, ms)
+	return tx.Tx.InsertMembershipsIfAbsent(ctx, ms, users)
 }
 
 func TestImportFailingMidwayLeavesNothing(t *testing.T) {

@@ -280,7 +280,8 @@ type importing struct {
 	now    time.Time
 	rows   []csvimport.Row
 	hashes [][]byte
-	ids    []string // of the user each row names, once written
+	ids    []string    // of the user each row names, once written
+	users  []user.User // the new users, as written
 	bad    *ImportError
 }
 
@@ -306,7 +307,7 @@ func (b *importing) write(ctx context.Context) ([]int, error) {
 			ms = append(ms, team.Membership{TeamID: b.teamID, UserID: id, Role: row.Role, Status: status, Pool: team.PoolAlive, CreatedAt: b.now, UpdatedAt: b.now})
 		}
 	}
-	joined, err := b.tx.InsertMembershipsIfAbsent(ctx, ms)
+	joined, err := b.tx.InsertMembershipsIfAbsent(ctx, ms, b.users)
 	if err != nil {
 		return nil, err
 	}
@@ -377,6 +378,7 @@ func (b *importing) create(ctx context.Context, ids []string) (map[string]bool, 
 		i := news[k]
 		ids[i], us[k] = id, b.user(i, id)
 	}
+	b.users = us
 	added, err := b.tx.InsertUsersIfAbsent(ctx, us)
 	if err != nil {
 		return nil, err

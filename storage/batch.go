@@ -68,12 +68,22 @@ func keySet(keys []string, err error) (map[string]bool, error) {
 	return set, nil
 }
 
-func (t *tx) InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership) (map[string]bool, error) {
+func (t *tx) InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership, users []user.User) (map[string]bool, error) {
+	known := make(map[string]*user.User, len(users))
+	for i := range users {
+		known[users[i].ID] = &users[i]
+	}
 	rows := make([]*membershipRow, len(ms))
+	var unknown []*membershipRow // whose user's keys are to be read
 	for i := range ms {
 		rows[i] = membershipRowOf(&ms[i])
+		if u := known[ms[i].UserID]; u != nil {
+			rows[i].copyUserKeys(u)
+		} else {
+			unknown = append(unknown, rows[i])
+		}
 	}
-	if err := t.fillListKeys(ctx, rows); err != nil {
+	if err := t.fillListKeys(ctx, unknown); err != nil {
 		return nil, err
 	}
 	added, err := keySet(insertMemberships.returning(ctx, t, rows))
@@ -106,11 +116,20 @@ func (r *membershipRow) copyListKeys(u *userRow) {
 	r.FirstNameKey, r.LastNameKey, r.EmailKey, r.SignupAt = u.FirstNameKey, u.LastNameKey, u.EmailNorm, u.CreatedAt
 }
 
+// copyUserKeys sets the list keys of r from its user, as the user's row
+// holds them.
+func (r *membershipRow) copyUserKeys(u *user.User) {
+	r.FirstNameKey, r.LastNameKey, r.EmailKey, r.SignupAt = nameKey(u.FirstName), nameKey(u.LastName), u.Email.Normalized, u.CreatedAt
+}
+
 // fillListKeys copies onto membership rows their users' sort keys. A row
 // whose user is missing keeps empty keys: its insert fails on the foreign
 // key.
 func (t *tx) fillListKeys(ctx context.Context, rows []*membershipRow) error {
-	if len(rows) == 1 { // one membership, as most use cases add: a prepared read
+	switch len(rows) {
+	case 0:
+		return nil
+	case 1: // one membership, as most use cases add: a prepared read
 		u, err := one(ctx, t, getListKeys, func(u *userRow) (*userRow, error) { return u, nil }, rows[0].UserID)
 		if errs.CodeOf(err) == errs.NotFound {
 			return nil

@@ -226,7 +226,7 @@ func benchSeed(b *testing.B, db *storage.DB) (string, []user.User) {
 		if _, err := tx.InsertUsersIfAbsent(ctx, us); err != nil {
 			return err
 		}
-		_, err := tx.InsertMembershipsIfAbsent(ctx, ms)
+		_, err := tx.InsertMembershipsIfAbsent(ctx, ms, us)
 		return err
 	})
 	if err != nil {

@@ -18,7 +18,8 @@ import (
 // database holds them, rows the store's prepared insertions wrote with twins
 // bun's own INSERT wrote: times as text on SQLite, NULL for zero times and
 // missing hashes, booleans and blobs alike. It covers one-row inserts,
-// prepared batches and the shorter tail of a batch.
+// prepared batches and the shorter tail of a batch, and memberships whose
+// list keys were read back from their users or taken from the users given.
 func TestInsertionsStoreWhatBunWrites(t *testing.T) {
 	storagetest.EachBackend(t, func(t *testing.T, s storage.Store) {
 		db := s.(*storage.DB)
@@ -47,7 +48,7 @@ func TestInsertionsStoreWhatBunWrites(t *testing.T) {
 			for i, u := range batch {
 				ms[i] = insertedMembership(u.ID, now)
 			}
-			_, err = tx.InsertMembershipsIfAbsent(ctx, ms)
+			_, err = tx.InsertMembershipsIfAbsent(ctx, ms, batch[:storage.BatchRows]) // b000 given, b399 read
 			return err
 		})
 		if err != nil {
@@ -64,6 +65,9 @@ func TestInsertionsStoreWhatBunWrites(t *testing.T) {
 				t.Fatalf("insert %s with bun: %v", twin, err)
 			}
 			unique := []string{"id", "user_name", "search_text", "email_display", "email_norm", "mobile_e164", "user_id", "email_key", "full_name"}
+			if m, u := storedRow(t, db, "memberships", "user_id", id), storedRow(t, db, "users", "id", id); m["email_key"] != u["email_norm"] {
+				t.Errorf("%s memberships.email_key = %s; users.email_norm = %s", id, m["email_key"], u["email_norm"])
+			}
 			for _, q := range []struct{ table, key string }{{"users", "id"}, {"memberships", "user_id"}} {
 				got, want := storedRow(t, db, q.table, q.key, id), storedRow(t, db, q.table, q.key, twin)
 				for col, v := range want {

@@ -89,8 +89,10 @@ type Tx interface {
 	InsertMembershipIfAbsent(ctx context.Context, m team.Membership) (bool, error)
 	// InsertMembershipsIfAbsent adds, in multi-row statements, every
 	// membership whose user is not yet in its team, and returns the user IDs
-	// of those it added.
-	InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership) (map[string]bool, error)
+	// of those it added. users may hold users of ms as this transaction has
+	// just inserted them: their sort keys, which memberships copy, are taken
+	// from there rather than read back.
+	InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership, users []user.User) (map[string]bool, error)
 	Membership(ctx context.Context, teamID, userID string) (team.Membership, error)
 	// UpdateMembership writes Role, Status, Pool and UpdatedAt of m.
 	UpdateMembership(ctx context.Context, m team.Membership) error

@@ -90,6 +90,9 @@ func (*userRow) derived() []string {
 	return []string{"full_name", "first_name_key", "last_name_key", "search_text"}
 }
 
+// nameKey is the sort key of a name: the name in lower case.
+func nameKey(name string) string { return strings.ToLower(name) }
+
 func userRowOf(u *user.User) (*userRow, error) {
 	ext, err := encodeObject("extension", u.Extension)
 	if err != nil {
@@ -104,8 +107,8 @@ func userRowOf(u *user.User) (*userRow, error) {
 		LastName:     u.LastName,
 		NickName:     u.NickName,
 		FullName:     full,
-		FirstNameKey: strings.ToLower(u.FirstName),
-		LastNameKey:  strings.ToLower(u.LastName),
+		FirstNameKey: nameKey(u.FirstName),
+		LastNameKey:  nameKey(u.LastName),
 		SearchText:   strings.ToLower(full + "\n" + u.Email.Normalized),
 
 		EmailDisplay:     u.Email.Display,

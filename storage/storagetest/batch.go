@@ -55,7 +55,7 @@ func testBatches(t *testing.T, s storage.Store) {
 	for id := range added {
 		ms = append(ms, membership("a", id, team.RoleMember, team.MemberActive, at(1)))
 	}
-	joined := writeResult(t, s, func(tx storage.Tx) (map[string]bool, error) { return tx.InsertMembershipsIfAbsent(t.Context(), ms) })
+	joined := writeResult(t, s, func(tx storage.Tx) (map[string]bool, error) { return tx.InsertMembershipsIfAbsent(t.Context(), ms, us) })
 	if len(joined) != len(added) || joined["taken"] {
 		t.Fatalf("added %d memberships, want %d; taken %v", len(joined), len(added), joined["taken"])
 	}

@@ -25,6 +25,7 @@ type config struct {
 	endpoints  []string // names, in the canonical order
 	pid        int
 	ceiling    bool
+	floor      bool
 	timeout    time.Duration
 	bcryptCost int
 	json       bool
@@ -58,6 +59,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	list := fs.String("endpoints", "", "comma-separated endpoints to drive (default all): "+strings.Join(endpointNames, ", "))
 	fs.IntVar(&c.pid, "pid", 0, "the server's process ID, to report its peak memory")
 	fs.BoolVar(&c.ceiling, "ceiling", true, "also drive the trivial ceiling handler")
+	fs.BoolVar(&c.floor, "floor", true, "also drive, for each lookup, the floor: the ceiling handler reading the member through plain database/sql first")
 	fs.DurationVar(&c.timeout, "timeout", 5*time.Second, "the limit of one request")
 	fs.IntVar(&c.bcryptCost, "bcrypt-cost", identity.DefaultBcryptCost, "bcrypt cost of the seeded admin's password")
 	fs.BoolVar(&c.json, "json", false, "print the report as JSON")

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -136,57 +135,6 @@ func (p phase) do(ctx context.Context, c call, check func(int, []byte) error) (i
 		return len(body), err
 	}
 	return len(body), check(resp.StatusCode, body)
-}
-
-// ceiling is a trivial handler on its own loopback listener: it reads the
-// request and answers a fixed JSON body, of a size set before each phase.
-type ceiling struct {
-	srv  *http.Server
-	base string
-	body atomic.Pointer[[]byte]
-}
-
-func startCeiling() (*ceiling, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	c := &ceiling{base: "http://" + ln.Addr().String()}
-	c.setSize(64)
-	c.srv = &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(*c.body.Load())
-	})}
-	go c.srv.Serve(ln)
-	return c, nil
-}
-
-// setSize makes the answer a JSON object of n bytes (at least 10).
-func (c *ceiling) setSize(n int) {
-	const frame = `{"pad":""}`
-	b := append([]byte(frame[:8]), bytes.Repeat([]byte{'x'}, max(0, n-len(frame)))...)
-	b = append(b, frame[8:]...)
-	c.body.Store(&b)
-}
-
-// check accepts any 200 answer of the ceiling's size.
-func (c *ceiling) check(call) func(int, []byte) error {
-	want := len(*c.body.Load())
-	return func(status int, body []byte) error {
-		if status != http.StatusOK || len(body) != want {
-			return fmt.Errorf("ceiling answered %d with %d bytes, want 200 with %d", status, len(body), want)
-		}
-		return nil
-	}
-}
-
-func (c *ceiling) close() error {
-	err := c.srv.Close()
-	if errors.Is(err, http.ErrServerClosed) {
-		return nil
-	}
-	return err
 }
 
 // ownCheck uses each call's own check.

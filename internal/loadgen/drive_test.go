@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -56,17 +57,27 @@ func TestPhaseStopsInTime(t *testing.T) {
 	}
 }
 
+// TestMain serves as the ceiling or the floor when startFixed starts the
+// test binary again with the serve command.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == "serve" {
+		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
 func TestCeiling(t *testing.T) {
-	c, err := startCeiling()
+	s, err := startFixed(t.Context(), 300, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.close()
-	c.setSize(300)
-	p := phase{client: newClient(2, time.Second), base: c.base, clients: 2, duration: time.Minute, requests: 20}
-	o := p.run(context.Background(), echoEndpoint, c.check)
+	p := phase{client: newClient(2, time.Second), base: s.base, clients: 2, duration: time.Minute, requests: 20}
+	o := p.run(context.Background(), echoEndpoint, s.check)
 	if o.requests != 20 || o.errors != 0 || o.bytes != 20*300 {
 		t.Errorf("sent %d with %d errors and %d bytes; want 20, 0, 6000: %q", o.requests, o.errors, o.bytes, o.samples)
+	}
+	if err := s.stop(); err != nil {
+		t.Error(err)
 	}
 }
 

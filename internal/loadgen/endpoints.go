@@ -37,7 +37,16 @@ type endpoint struct {
 	read bool // does not write (a read-only request)
 	// call returns the i-th request to the endpoint and its expected answer.
 	call func(i int) call
+	// floor is set for a lookup, which the floor can answer (floorReads).
+	floor bool
 }
+
+// The paths of the lookups.
+const (
+	pathUserByMobile = "/api/v2/tenant/users/user-by-mobile"
+	pathProfileFetch = "/api/v5/entity/profile/fetch"
+	pathBaseInfo     = "/app-portal-service/v2.2/user/getUserBaseInfo"
+)
 
 // call is one request and the check of its answer.
 type call struct {
@@ -59,33 +68,33 @@ func endpoints(f *fixture, names []string) []endpoint {
 	all := []endpoint{
 		{"tenant.user-by-mobile", true, func(i int) call {
 			m := pick(i)
-			return call{http.MethodPost, "/api/v2/tenant/users/user-by-mobile", bearer, jsonBody(map[string]string{"mobile": m.mobile}),
+			return call{http.MethodPost, pathUserByMobile, bearer, jsonBody(map[string]string{"mobile": m.mobile}),
 				func(status int, body []byte) error { return checkTenantUser(status, body, m.id, "+86-"+m.mobile) }}
-		}},
+		}, true},
 		{"v5.profile-fetch", true, func(i int) call {
 			m := pick(i)
 			q := url.Values{"corp_id": {f.teamID}, "user_id": {m.id}}
-			return call{http.MethodGet, "/api/v5/entity/profile/fetch?" + q.Encode(), v5, nil,
+			return call{http.MethodGet, pathProfileFetch + "?" + q.Encode(), v5, nil,
 				func(status int, body []byte) error { return checkV5Profile(status, body, f.teamID, m.id) }}
-		}},
+		}, true},
 		{"portal.base-info", true, func(i int) call {
 			m := pick(i)
-			return call{http.MethodPost, "/app-portal-service/v2.2/user/getUserBaseInfo", bearer,
+			return call{http.MethodPost, pathBaseInfo, bearer,
 				jsonBody(map[string]string{"organizationId": f.teamID, "email": m.email}),
 				func(status int, body []byte) error { return checkBaseInfo(status, body, m.id, m.email) }}
-		}},
-		{"689.list-page1", true, func(int) call { return f.listCall(form, 0) }},
-		{"689.list-page150", true, func(int) call { return f.listCall(form, deepPage) }},
+		}, true},
+		{"689.list-page1", true, func(int) call { return f.listCall(form, 0) }, false},
+		{"689.list-page150", true, func(int) call { return f.listCall(form, deepPage) }, false},
 		{"689.login", false, func(int) call {
 			q := url.Values{"email_address": {f.adminEmail}, "password": {f.password}, "team_id": {f.teamID}}
 			return call{http.MethodPost, "/api/user/login", form, []byte(q.Encode()),
 				func(status int, body []byte) error { return checkLogin(status, body, f.adminID) }}
-		}},
+		}, false},
 		{"v5.user-create", false, func(int) call {
 			mobile := fmt.Sprintf("%s%08d", createPrefix, f.nextMobile+int(created.Add(1))-1)
 			return call{http.MethodPost, "/api/v5/entity/user/create", v5,
 				jsonBody(map[string]string{"area_code": "86", "mobile": mobile, "corp_id": f.teamID}), checkV5Create}
-		}},
+		}, false},
 	}
 	var out []endpoint
 	for _, e := range all {

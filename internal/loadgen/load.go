@@ -32,13 +32,6 @@ func generate(ctx context.Context, cfg config, log io.Writer) (*report, error) {
 	}
 	client := newClient(cfg.clients, cfg.timeout)
 	defer client.CloseIdleConnections()
-	var ceil *ceiling
-	if cfg.ceiling {
-		if ceil, err = startCeiling(); err != nil {
-			return nil, fmt.Errorf("start the ceiling handler: %w", err)
-		}
-		defer ceil.close()
-	}
 	load := phase{client: client, base: rep.Target, clients: cfg.clients, duration: cfg.duration, requests: cfg.requests}
 	for _, e := range endpoints(f, cfg.endpoints) {
 		if ctx.Err() != nil {
@@ -50,7 +43,11 @@ func generate(ctx context.Context, cfg config, log io.Writer) (*report, error) {
 				return nil, err
 			}
 		}
-		rep.Endpoints = append(rep.Endpoints, drive(ctx, load, ceil, e, log))
+		r, err := drive(ctx, load, cfg, f.teamID, e, log)
+		if err != nil {
+			return nil, err
+		}
+		rep.Endpoints = append(rep.Endpoints, r)
 		if r := &rep.Endpoints[len(rep.Endpoints)-1]; e.name == "689.login" && rep.BcryptCeiling > 0 {
 			r.BcryptShare = r.RPS / rep.BcryptCeiling
 		}
@@ -66,23 +63,47 @@ func generate(ctx context.Context, cfg config, log io.Writer) (*report, error) {
 	return rep, nil
 }
 
-// drive checks the endpoint's first answer, then drives it and, if ceil is
-// not nil, the ceiling with answers of the endpoint's mean size.
-func drive(ctx context.Context, load phase, ceil *ceiling, e endpoint, log io.Writer) endpointReport {
+// drive checks the endpoint's first answer, then drives it and, as cfg
+// asks, the ceiling and, for a lookup, the floor, with answers of the
+// endpoint's mean size.
+func drive(ctx context.Context, load phase, cfg config, teamID string, e endpoint, log io.Writer) (endpointReport, error) {
 	r := endpointReport{Name: e.name}
 	first := e.call(0)
 	if _, err := load.do(ctx, first, first.check); err != nil {
 		r.Skipped = "the first answer was wrong: " + err.Error()
 		fmt.Fprintf(log, "skipping %s: %v\n", e.name, err)
-		return r
+		return r, nil
 	}
 	fmt.Fprintf(log, "driving %s ...\n", e.name)
 	r.measured(load.run(ctx, e, ownCheck))
-	if ceil != nil && r.Requests > 0 {
-		ceil.setSize(r.AnswerBytes)
-		c := load
-		c.base = ceil.base
-		r.ceilingMeasured(c.run(ctx, e, ceil.check))
+	if r.Requests == 0 {
+		return r, nil
 	}
-	return r
+	if cfg.ceiling {
+		o, err := driveFixed(ctx, load, e, r.AnswerBytes, "", "")
+		if err != nil {
+			return r, err
+		}
+		r.ceilingMeasured(o)
+	}
+	if cfg.floor && e.floor {
+		o, err := driveFixed(ctx, load, e, r.AnswerBytes, cfg.db, teamID)
+		if err != nil {
+			return r, err
+		}
+		r.floorMeasured(o)
+	}
+	return r, nil
+}
+
+// driveFixed drives the endpoint's requests at the ceiling answering size
+// bytes or, given dsn and team, at the floor.
+func driveFixed(ctx context.Context, load phase, e endpoint, size int, dsn, team string) (outcome, error) {
+	s, err := startFixed(ctx, size, dsn, team)
+	if err != nil {
+		return outcome{}, err
+	}
+	load.base = s.base
+	o := load.run(ctx, e, s.check)
+	return o, s.stop()
 }

@@ -4,9 +4,15 @@
 // concurrency for a bounded time and number of requests, checks every
 // answer, and reports per endpoint the requests a second, the median and
 // 99th-percentile latencies and the errors. Beside each endpoint it drives a
-// trivial in-process handler that serves a fixed JSON body of the same size
-// as the endpoint's answers, with the same client at the same concurrency,
-// and reports the endpoint's share of that ceiling.
+// trivial handler that serves a fixed JSON body of the same size as the
+// endpoint's answers, with the same client at the same concurrency, and
+// reports the endpoint's share of that ceiling. Beside each lookup it also
+// drives the floor: the same handler, which first reads the member the
+// request asks for with one prepared statement of plain database/sql on
+// the server's store, as the least an HTTP lookup can cost there; its
+// share of the ceiling is the floor share. The ceiling and the floor run,
+// phase by phase, in processes of their own, as the server does: the load
+// generator started again with the internal command "serve".
 //
 // Usage:
 //
@@ -29,6 +35,7 @@
 //	-pid PID         the server's process ID: report its peak resident memory
 //	                 (VmHWM of /proc/PID/status) after the reads and at the end
 //	-ceiling=false   skip the ceiling handler
+//	-floor=false     skip the floor handler
 //	-timeout D       the limit of one request (default 5s)
 //	-bcrypt-cost N   the cost of the seeded admin's password hash (default 10,
 //	                 identityd's default)
@@ -73,6 +80,13 @@ func main() {
 // run runs the load generator and returns its exit status: 0 when every
 // answer was right, 1 on a failure or a wrong answer, 2 on a bad flag.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "serve" {
+		if err := serveFixed(ctx, args[1:], os.Stdin, stdout, stderr); err != nil {
+			fmt.Fprintln(stderr, "loadgen serve:", err)
+			return 1
+		}
+		return 0
+	}
 	cfg, err := parseConfig(args, stderr)
 	if err != nil {
 		if err == errHelp {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -40,6 +41,9 @@ type endpointReport struct {
 	CeilingP50MS float64  `json:"ceiling_p50_ms,omitempty"`
 	CeilingErrs  int      `json:"ceiling_errors,omitempty"`
 	Share        float64  `json:"share_of_ceiling,omitempty"` // RPS / CeilingRPS
+	FloorRPS     float64  `json:"floor_requests_per_s,omitempty"`
+	FloorErrs    int      `json:"floor_errors,omitempty"`
+	FloorShare   float64  `json:"floor_share_of_ceiling,omitempty"` // FloorRPS / CeilingRPS
 	BcryptShare  float64  `json:"share_of_bcrypt_ceiling,omitempty"`
 }
 
@@ -72,6 +76,15 @@ func (r *endpointReport) ceilingMeasured(o outcome) {
 	r.ErrorSamples = append(r.ErrorSamples, o.samples...)
 }
 
+// floorMeasured fills the figures of the floor's phase.
+func (r *endpointReport) floorMeasured(o outcome) {
+	r.FloorRPS, r.FloorErrs = perSecond(o.requests, o.elapsed), o.errors
+	if r.CeilingRPS > 0 {
+		r.FloorShare = r.FloorRPS / r.CeilingRPS
+	}
+	r.ErrorSamples = append(r.ErrorSamples, o.samples...)
+}
+
 func perSecond(n int, d time.Duration) float64 {
 	if d <= 0 {
 		return 0
@@ -84,11 +97,27 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 // failed reports whether an endpoint was skipped or answered wrongly.
 func (r *report) failed() bool {
 	for _, e := range r.Endpoints {
-		if e.Skipped != "" || e.Errors > 0 || e.CeilingErrs > 0 {
+		if e.Skipped != "" || e.Errors > 0 || e.CeilingErrs > 0 || e.FloorErrs > 0 {
 			return true
 		}
 	}
 	return false
+}
+
+// rate writes a rate a second, or "-" for none.
+func rate(v float64) string {
+	if v == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+// percent writes a share as a percentage, or "-" for none.
+func percent(v float64) string {
+	if v == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f%%", 100*v)
 }
 
 func (r *report) writeJSON(w io.Writer) error {
@@ -101,18 +130,15 @@ func (r *report) writeTable(w io.Writer) error {
 	fmt.Fprintf(w, "target %s, team %s (%s): %d seeded members, %d clients, at most %s and %d requests per phase, %d CPUs\n\n",
 		r.Target, r.TeamID, r.Run, r.Seeded, r.Clients, r.Duration, r.MaxRequests, r.CPUs)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "endpoint\trequests\terrors\treq/s\tp50 ms\tp99 ms\tbytes\tceiling req/s\tshare\t")
+	fmt.Fprintln(tw, "endpoint\trequests\terrors\treq/s\tp50 ms\tp99 ms\tbytes\tceiling req/s\tshare\tfloor req/s\tfloor share\t")
 	for _, e := range r.Endpoints {
 		if e.Skipped != "" {
-			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\t-\t-\t\n", e.Name)
+			fmt.Fprintf(tw, "%s%s\t\n", e.Name, strings.Repeat("\t-", 10))
 			continue
 		}
-		ceiling, share := "-", "-"
-		if e.CeilingRPS > 0 {
-			ceiling, share = fmt.Sprintf("%.0f", e.CeilingRPS), fmt.Sprintf("%.0f%%", 100*e.Share)
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%d\t%s\t%s\t\n",
-			e.Name, e.Requests, e.Errors, e.RPS, e.P50MS, e.P99MS, e.AnswerBytes, ceiling, share)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%d\t%s\t%s\t%s\t%s\t\n",
+			e.Name, e.Requests, e.Errors, e.RPS, e.P50MS, e.P99MS, e.AnswerBytes,
+			rate(e.CeilingRPS), percent(e.Share), rate(e.FloorRPS), percent(e.FloorShare))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

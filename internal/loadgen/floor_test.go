@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/embedid/identity/storage/storagetest"
+)
+
+// TestFloor seeds a team and drives the floor of each lookup with the
+// lookup's own requests, then asks it for a member nobody is.
+func TestFloor(t *testing.T) {
+	for _, backend := range []struct {
+		name string
+		dsn  func(t *testing.T) string
+	}{
+		{"sqlite", func(t *testing.T) string { return "sqlite:" + t.TempDir() + "/identity.db" }},
+		{"postgres", func(t *testing.T) string { return storagetest.PostgresDSN(t) }},
+	} {
+		t.Run(backend.name, func(t *testing.T) {
+			dsn := backend.dsn(t)
+			f, err := seed(t.Context(), dsn, 3, 4, time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := startFixed(t.Context(), 200, dsn, f.teamID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() {
+				if err := s.stop(); err != nil {
+					t.Error(err)
+				}
+			}()
+			load := phase{client: newClient(2, time.Second), base: s.base, clients: 2, duration: time.Minute, requests: 9}
+			lookups := 0
+			for _, e := range endpoints(f, endpointNames) {
+				if !e.floor {
+					continue
+				}
+				lookups++
+				if o := load.run(context.Background(), e, s.check); o.requests != 9 || o.errors != 0 {
+					t.Errorf("%s: sent %d with %d errors: %q", e.name, o.requests, o.errors, o.samples)
+				}
+				c := e.call(0)
+				c.path, c.body = pathProfileFetch+"?user_id=nobody", nil
+				if e.name != "v5.profile-fetch" {
+					c.path, c.body = e.call(0).path, []byte(`{"mobile":"13000000000","email":"nobody@load.example"}`)
+				}
+				if _, err := load.do(context.Background(), c, s.check(c)); err == nil {
+					t.Errorf("%s: the floor answered a request for nobody", e.name)
+				}
+			}
+			if lookups != len(floorReads) {
+				t.Errorf("%d endpoints have a floor; the floor reads %d lookups", lookups, len(floorReads))
+			}
+		})
+	}
+}

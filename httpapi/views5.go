@@ -78,8 +78,8 @@ func profile5Of(m team.Member) profile5 {
 		Industry:    orNull(u.Industry),
 		LinkedinURL: orNull(u.LinkedInURL),
 	}
-	if u.Age > 0 {
-		p.Age = &u.Age
+	if age := u.Age; age > 0 {
+		p.Age = &age // a copy: a pointer into m would move all of m to the heap
 	}
 	return p
 }

@@ -61,8 +61,11 @@ func pack(ctx context.Context, db *bun.DB, table *schema.Table, text string) (st
 		}
 	}
 	// SQLite keeps the order of a FROM subquery whose outer query is neither
-	// sorted nor a join: the list queries' ORDER BY still holds.
-	return "SELECT json_array(" + strings.Join(values, ", ") + ") FROM (" + text + ")", p, nil
+	// sorted nor a join: the list queries' ORDER BY still holds. The column
+	// is named: the driver copies the names of a result's columns every
+	// time a statement runs, and unnamed, this one's is the kilobyte of the
+	// expression.
+	return "SELECT json_array(" + strings.Join(values, ", ") + ") AS r FROM (" + text + ")", p, nil
 }
 
 // scan reads the current row of rows into the struct dst points to.

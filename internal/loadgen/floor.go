@@ -54,9 +54,14 @@ func openFloor(ctx context.Context, dsn, teamID string) (func(*http.Request, []b
 	if err != nil {
 		return nil, nil, fmt.Errorf("open %s: %w", dsn, err)
 	}
+	pg := store.Bun().Dialect().Name().String() == "pg"
+	cols, err := memberColumns(ctx, store.Bun().DB, !pg)
+	if err != nil {
+		return nil, nil, errors.Join(err, store.Close())
+	}
 	reads := map[string]func(*http.Request, []byte) error{}
 	for path, l := range floorReads {
-		if reads[path], err = memberRead(ctx, store, teamID, l); err != nil {
+		if reads[path], err = memberRead(ctx, store.Bun().DB, pg, cols, teamID, l); err != nil {
 			return nil, nil, errors.Join(err, store.Close())
 		}
 	}
@@ -70,16 +75,11 @@ func openFloor(ctx context.Context, dsn, teamID string) (func(*http.Request, []b
 	return read, store.Close, nil
 }
 
-// memberRead prepares the read of l's member and returns what runs it for
-// a request.
-func memberRead(ctx context.Context, store *storage.DB, teamID string, l lookup) (func(*http.Request, []byte) error, error) {
-	db := store.Bun().DB
-	pg := store.Bun().Dialect().Name().String() == "pg"
-	cols, err := memberColumns(ctx, db, !pg)
-	if err != nil {
-		return nil, err
-	}
-	what, args := "json_array("+strings.Join(cols, ", ")+")", "? AND "+l.column+" = ?"
+// memberRead prepares the read of the columns of l's member, packed unless
+// on Postgres, and returns what runs it for a request.
+func memberRead(ctx context.Context, db *sql.DB, pg bool, cols []string, teamID string, l lookup) (func(*http.Request, []byte) error, error) {
+	// Named, as the library's is: the driver copies column names each run.
+	what, args := "json_array("+strings.Join(cols, ", ")+") AS r", "? AND "+l.column+" = ?"
 	if pg {
 		what, args = strings.Join(cols, ", "), "$1 AND "+l.column+" = $2"
 	}

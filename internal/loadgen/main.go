@@ -26,8 +26,8 @@
 //	-db DSN          the store the server runs on, as identityd's -db takes it
 //	                 (sqlite:PATH or postgres://...); required
 //	-c N             concurrent clients (default 8)
-//	-d DURATION      how long each endpoint, and each ceiling, is driven (default 10s)
-//	-n N             the most requests per endpoint and per ceiling (default 200000)
+//	-d DURATION      how long each endpoint, ceiling and floor is driven (default 10s)
+//	-n N             the most requests per endpoint, ceiling and floor (default 200000)
 //	-seed N          members to seed into the new team (default 2000; the list
 //	                 of page 150 needs 1,510 to be full)
 //	-endpoints LIST  comma-separated endpoints to drive (default all, in the

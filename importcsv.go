@@ -281,7 +281,7 @@ type importing struct {
 	rows   []csvimport.Row
 	hashes [][]byte
 	ids    []string    // of the user each row names, once written
-	users  []user.User // the new users, as written
+	users  []user.User // the new users, as made for the insert
 	bad    *ImportError
 }
 

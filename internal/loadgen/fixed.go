@@ -23,9 +23,9 @@ import (
 // as the server under test does: the load generator started again with
 // the serve command. A handler inside the load generator's own process
 // shares the client's scheduler and network poller, which no server can:
-// it answered 12 % more requests a second than the same handler in a
-// process of its own (BENCHMARKS.md), and so made every share smaller than
-// it is.
+// it answered about a tenth more requests a second than the same handler
+// in a process of its own (BENCHMARKS.md), and so made every share smaller
+// than it is.
 
 // fixedBody returns a JSON object of n bytes, or of 10 if n is smaller.
 func fixedBody(n int) []byte {

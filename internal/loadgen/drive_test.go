@@ -94,7 +94,7 @@ func TestReportFailed(t *testing.T) {
 	if r.failed() {
 		t.Error("a clean report failed")
 	}
-	for _, e := range []endpointReport{{Errors: 1}, {Skipped: "no route"}, {CeilingErrs: 2}} {
+	for _, e := range []endpointReport{{Errors: 1}, {Skipped: "no route"}, {CeilingErrs: 2}, {FloorErrs: 3}} {
 		r := report{Endpoints: []endpointReport{e}}
 		if !r.failed() {
 			t.Errorf("report with %+v did not fail", e)

@@ -34,6 +34,9 @@ func fixedBody(n int) []byte {
 	return append(b, frame[8:]...)
 }
 
+// maxFloorBody bounds the request body the floor reads for its key.
+const maxFloorBody = 1 << 20
+
 // fixedHandler reads the request and answers body; read, if not nil, runs
 // first with the request and its body, and its error is a 500 answer.
 func fixedHandler(body []byte, read func(*http.Request, []byte) error) http.Handler {
@@ -41,7 +44,7 @@ func fixedHandler(body []byte, read func(*http.Request, []byte) error) http.Hand
 		var err error
 		if read == nil {
 			_, err = io.Copy(io.Discard, r.Body)
-		} else if in, rerr := io.ReadAll(r.Body); rerr != nil {
+		} else if in, rerr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxFloorBody)); rerr != nil {
 			err = rerr
 		} else {
 			err = read(r, in)

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/embedid/identity"
+	"github.com/embedid/identity/httpapi"
+	"github.com/embedid/identity/storage"
+	"github.com/embedid/identity/storage/storagetest"
+)
+
+// BenchmarkServe serves each lookup's requests in process, without the
+// network: the mounted API ("library") beside the floor ("floor") and the
+// ceiling handler ("ceiling"), so that what the library adds to a request
+// is measured without the noise of loopback. Every answer is checked.
+func BenchmarkServe(b *testing.B) {
+	for _, backend := range []struct {
+		name string
+		dsn  func(b *testing.B) string
+	}{
+		{"sqlite", func(b *testing.B) string { return "sqlite:" + filepath.Join(b.TempDir(), "identity.db") }},
+		{"postgres", func(b *testing.B) string { return storagetest.PostgresDSN(b) }},
+	} {
+		b.Run(backend.name, func(b *testing.B) {
+			dsn := backend.dsn(b)
+			f, err := seed(b.Context(), dsn, 2000, 4, time.Hour)
+			if err != nil {
+				b.Fatal(err)
+			}
+			library := mountedAPI(b, dsn)
+			read, closeFloor, err := openFloor(b.Context(), dsn, f.teamID)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { closeFloor() })
+			for _, e := range endpoints(f, endpointNames) {
+				if !e.floor {
+					continue
+				}
+				w := &recorder{}
+				w.serve(b, library, e.call(0))
+				body := fixedBody(w.body.Len())
+				b.Run(e.name+"/library", func(b *testing.B) { serveEach(b, library, e, true) })
+				b.Run(e.name+"/floor", func(b *testing.B) { serveEach(b, fixedHandler(body, read), e, false) })
+				b.Run(e.name+"/ceiling", func(b *testing.B) { serveEach(b, fixedHandler(body, nil), e, false) })
+			}
+		})
+	}
+}
+
+// checkEvery is how often serveEach checks an answer's body.
+const checkEvery = 64
+
+// mountedAPI returns the API mounted as identityd serves it, on the store
+// at dsn.
+func mountedAPI(b *testing.B, dsn string) http.Handler {
+	store, err := storage.Open(b.Context(), dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	svc, err := identity.New(store, identity.WithTokenTTL(time.Hour))
+	if err != nil {
+		b.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	httpapi.Mount(mux, svc, httpapi.Options{Logger: slog.New(slog.DiscardHandler)})
+	return mux
+}
+
+// serveEach serves e's requests on h from parallel clients, four for each
+// processor. Each answer must be 200; if checked, one in checkEvery must
+// also pass its call's check, which costs as much as a small request. The
+// floor and the ceiling answer a fixed body.
+func serveEach(b *testing.B, h http.Handler, e endpoint, checked bool) {
+	b.SetParallelism(4)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		w := &recorder{}
+		for i := 0; pb.Next(); i++ {
+			c := e.call(i)
+			if !checked || i%checkEvery != 0 {
+				c.check = nil
+			}
+			w.serve(b, h, c)
+		}
+	})
+}
+
+// recorder is an http.ResponseWriter that keeps the status and body of the
+// last answer, reused from request to request as a connection's buffers are.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+// serve serves c on h; the answer must be 200, and pass c's check if it
+// has one.
+func (w *recorder) serve(b *testing.B, h http.Handler, c call) {
+	r, err := http.NewRequestWithContext(context.Background(), c.method, "http://127.0.0.1"+c.path, bytes.NewReader(c.body))
+	if err != nil {
+		b.Fatal(err)
+	}
+	r.Header = c.header.Clone()
+	w.header, w.status = http.Header{}, 0
+	w.body.Reset()
+	h.ServeHTTP(w, r)
+	switch {
+	case w.status == 0 && w.body.Len() == 0:
+		b.Fatalf("%s %s: no answer", c.method, c.path)
+	case w.status != http.StatusOK:
+		b.Fatalf("%s %s: answered %d: %s", c.method, c.path, w.status, w.body.Bytes())
+	case c.check != nil:
+		if err := c.check(w.status, w.body.Bytes()); err != nil {
+			b.Fatalf("%s %s: %v", c.method, c.path, err)
+		}
+	}
+}
+
+func (w *recorder) Header() http.Header { return w.header }
+
+func (w *recorder) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+}
+
+func (w *recorder) Write(p []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return w.body.Write(p)
+}

@@ -90,7 +90,7 @@ func (t *tx) InsertApplication(ctx context.Context, a team.Application) error {
 
 var insertApplication = insertOf[appRow]("insert application", "team not found", 1, "")
 
-var getApplication = register(&prepared[appRow]{op: "get application", missing: "application not found", build: from[appRow]("a.client_id = $1")})
+var getApplication = register(&prepared[appRow]{op: "get application", missing: "application not found", byKey: true, build: from[appRow]("a.client_id = $1")})
 
 func (t *tx) Application(ctx context.Context, clientID string) (team.Application, error) {
 	return one(ctx, t, getApplication, infallible(appOf), clientID)
@@ -111,7 +111,7 @@ type appTokenRow struct {
 }
 
 var getToken = register(&prepared[appTokenRow]{
-	op: "get token", missing: "token not found",
+	op: "get token", missing: "token not found", byKey: true,
 	build: func(_ *dialect, db bun.IDB) *bun.SelectQuery {
 		return db.NewSelect().Model((*tokenRow)(nil)).Relation("App").Where("tk.hash = $1")
 	},

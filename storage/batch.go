@@ -107,7 +107,7 @@ func (t *tx) InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership
 // listKeyColumns are the columns of users whose values memberships copy.
 var listKeyColumns = []string{"id", "first_name_key", "last_name_key", "email_norm", "created_at"}
 
-var getListKeys = register(&prepared[userRow]{op: "read list keys", missing: "user not found", build: func(_ *dialect, db bun.IDB) *bun.SelectQuery {
+var getListKeys = register(&prepared[userRow]{op: "read list keys", missing: "user not found", byKey: true, build: func(_ *dialect, db bun.IDB) *bun.SelectQuery {
 	return db.NewSelect().Model((*userRow)(nil)).Column(listKeyColumns...).Where("u.id = $1")
 }})
 

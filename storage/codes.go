@@ -52,7 +52,7 @@ var (
 	insertCodes = insertOf[codeRow]("insert codes", "user or team not found", BatchRows, "")
 )
 
-var getCode = register(&prepared[codeRow]{op: "get code", missing: "code not found", build: from[codeRow]("c.hash = $1")})
+var getCode = register(&prepared[codeRow]{op: "get code", missing: "code not found", byKey: true, build: from[codeRow]("c.hash = $1")})
 
 func (t *tx) Code(ctx context.Context, hash []byte) (user.Code, error) {
 	return one(ctx, t, getCode, infallible(codeOf), hash)

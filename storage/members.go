@@ -38,7 +38,7 @@ func members(cond string, args ...any) func(*dialect, bun.IDB) *bun.SelectQuery 
 // notRemoved is the condition on the members that lists and searches show.
 const notRemoved = "m.status <> ?"
 
-var getMember = register(&prepared[memberRow]{op: "get member", missing: "member not found", build: members("m.user_id = $2")})
+var getMember = register(&prepared[memberRow]{op: "get member", missing: "member not found", byKey: true, build: members("m.user_id = $2")})
 
 func (t *tx) Member(ctx context.Context, teamID, userID string) (team.Member, error) {
 	if err := t.lockMember(ctx, teamID, userID); err != nil {
@@ -82,7 +82,7 @@ var criteria = [...]struct {
 // which SQLite would otherwise do in a temporary B-tree.
 var findMembers = func() (qs [1 << len(criteria)]*prepared[memberRow]) {
 	for set := range qs {
-		qs[set] = register(&prepared[memberRow]{op: "find members", build: func(d *dialect, db bun.IDB) *bun.SelectQuery {
+		qs[set] = register(&prepared[memberRow]{op: "find members", byKey: uniqueIn(set), build: func(d *dialect, db bun.IDB) *bun.SelectQuery {
 			q := members(notRemoved, int(team.MemberRemoved))(d, db)
 			n := 1
 			for i, c := range criteria {
@@ -164,7 +164,7 @@ var listMembers = func() (qs [2][len(sortColumns) * 2]*prepared[memberRow]) {
 var (
 	// countListed is the count of listed members a team keeps (see the
 	// list_keys migration).
-	countListed = register(&prepared[int64]{op: "count members", missing: "team not found", build: func(_ *dialect, db bun.IDB) *bun.SelectQuery {
+	countListed = register(&prepared[int64]{op: "count members", missing: "team not found", byKey: true, build: func(_ *dialect, db bun.IDB) *bun.SelectQuery {
 		return db.NewSelect().Model((*teamRow)(nil)).Column("listed_members").Where("t.id = $1")
 	}})
 	// countFound counts the listed members of team $1 matching the LIKE

@@ -102,7 +102,7 @@ func (t *tx) insertMembership(ctx context.Context, m team.Membership, insert fun
 }
 
 var getMembership = register(&prepared[membershipRow]{
-	op: "get membership", missing: "membership not found", locks: true,
+	op: "get membership", missing: "membership not found", byKey: true, locks: true,
 	build: from[membershipRow]("m.team_id = $1 AND m.user_id = $2"),
 })
 

@@ -38,7 +38,15 @@ type prepared[R any] struct {
 	// generic plan for a prepared statement, which for a LIKE pattern scans
 	// twice as long as a plan made for the pattern.
 	planEach bool
-	build    func(d *dialect, db bun.IDB) *bun.SelectQuery
+	// byKey marks a read of at most one row by a unique key. On SQLite,
+	// outside a transaction, a context already done still fails it, but
+	// it then runs without the context's cancellation: it takes
+	// microseconds, and watching the context for it costs database/sql
+	// and the driver a goroutine each (see BENCHMARKS.md). A WAL reader
+	// waits for no writer; what it may still wait for, uncancelled, is a
+	// connection of the pool, while all of them are busy.
+	byKey bool
+	build func(d *dialect, db bun.IDB) *bun.SelectQuery
 }
 
 // statement is what a store prepares: a prepared or an insertion, of any
@@ -191,8 +199,16 @@ func (s statements) close() error {
 }
 
 // query runs the statement of q with args, on the transaction's connection
-// inside Read and Write, and returns its rows and their packing, if any.
-func (t *tx) query(ctx context.Context, q statement, args []any) (*sql.Rows, *packing, error) {
+// inside Read and Write, and returns its rows and their packing, if any. A
+// read by key on SQLite outside a transaction runs without ctx's
+// cancellation (see prepared.byKey).
+func (t *tx) query(ctx context.Context, q statement, byKey bool, args []any) (*sql.Rows, *packing, error) {
+	if byKey && t.sql == nil && t.d == sqliteDialect {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		ctx = context.WithoutCancel(ctx)
+	}
 	e := t.stmts[stmtKey{q, t.lock && q.lockable()}]
 	rows, err := runner{st: t.prepared(ctx, e.stmt), text: e.text, t: t}.query(ctx, args)
 	return rows, e.pack, err
@@ -267,7 +283,7 @@ func (r runner) exec(ctx context.Context, args []any) (sql.Result, error) {
 // one runs q and converts its first row; no row is NotFound.
 func one[R, T any](ctx context.Context, t *tx, q *prepared[R], conv func(*R) (T, error), args ...any) (T, error) {
 	var zero T
-	rows, p, err := t.query(ctx, q, args)
+	rows, p, err := t.query(ctx, q, q.byKey, args)
 	if err == nil {
 		defer rows.Close()
 	}
@@ -288,7 +304,7 @@ func one[R, T any](ctx context.Context, t *tx, q *prepared[R], conv func(*R) (T,
 
 // all runs q and converts every row.
 func all[R, T any](ctx context.Context, t *tx, q *prepared[R], conv func(*R) (T, error), args ...any) ([]T, error) {
-	rows, p, err := t.query(ctx, q, args)
+	rows, p, err := t.query(ctx, q, q.byKey, args)
 	if err != nil {
 		return nil, t.d.fail(q.op, err, q.missing)
 	}

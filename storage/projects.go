@@ -52,8 +52,8 @@ func (t *tx) InsertProject(ctx context.Context, p team.Project) error {
 var insertProject = insertOf[projectRow]("insert project", "team not found", 1, "")
 
 var (
-	getProject     = register(&prepared[projectRow]{op: "get project", missing: "project not found", build: from[projectRow]("p.team_id = $1 AND p.id = $2")})
-	getProjectByID = register(&prepared[projectRow]{op: "get project", missing: "project not found", build: from[projectRow]("p.id = $1")})
+	getProject     = register(&prepared[projectRow]{op: "get project", missing: "project not found", byKey: true, build: from[projectRow]("p.team_id = $1 AND p.id = $2")})
+	getProjectByID = register(&prepared[projectRow]{op: "get project", missing: "project not found", byKey: true, build: from[projectRow]("p.id = $1")})
 )
 
 func (t *tx) Project(ctx context.Context, teamID, projectID string) (team.Project, error) {

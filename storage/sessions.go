@@ -47,7 +47,7 @@ func (t *tx) InsertSession(ctx context.Context, s user.Session) error {
 
 var insertSession = insertOf[sessionRow]("insert session", "user or team not found", 1, "")
 
-var getSession = register(&prepared[sessionRow]{op: "get session", missing: "session not found", build: from[sessionRow]("s.hash = $1")})
+var getSession = register(&prepared[sessionRow]{op: "get session", missing: "session not found", byKey: true, build: from[sessionRow]("s.hash = $1")})
 
 func (t *tx) Session(ctx context.Context, hash []byte) (user.Session, error) {
 	return one(ctx, t, getSession, infallible(sessionOf), hash)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -223,4 +224,51 @@ func TestStatementsPreparedOnFirstUse(t *testing.T) {
 			}
 		})
 	}
+}
+
+// watched is a context that counts the calls of its Done: database/sql and
+// the drivers call it to watch a statement for cancellation.
+type watched struct {
+	context.Context
+	dones atomic.Int32
+}
+
+func (c *watched) Done() <-chan struct{} {
+	c.dones.Add(1)
+	return c.Context.Done()
+}
+
+func TestReadsByKeyUnwatchedOnSQLite(t *testing.T) {
+	storagetest.EachBackend(t, func(t *testing.T, s storage.Store) {
+		// read runs fn on s with ctx, watched, and returns how often fn's
+		// statements watched it.
+		read := func(ctx context.Context, fn func(context.Context, storage.Tx) error) (int32, error) {
+			w := &watched{Context: ctx}
+			err := s.Query(w, func(tx storage.Tx) error { return fn(w, tx) })
+			return w.dones.Load(), err
+		}
+		byKey := func(ctx context.Context, tx storage.Tx) error { _, err := tx.Team(ctx, "missing"); return err }
+		list := func(ctx context.Context, tx storage.Tx) error {
+			_, _, err := tx.ListMembers(ctx, "missing", team.ListQuery{Sort: team.SortEmailDesc, Size: 10})
+			return err
+		}
+		if _, err := read(t.Context(), list); err != nil { // the store prepares its statements on first use
+			t.Fatal(err)
+		}
+		dones, err := read(t.Context(), byKey)
+		if errs.CodeOf(err) != errs.NotFound {
+			t.Fatalf("a read by key: %v, want not found", err)
+		}
+		if sqlite := s.(*storage.DB).Bun().Dialect().Name().String() == "sqlite"; (dones == 0) != sqlite {
+			t.Errorf("a read by key watched the context %d times; want none on SQLite only", dones)
+		}
+		if dones, err := read(t.Context(), list); err != nil || dones == 0 {
+			t.Errorf("a list: %v, watched the context %d times; want it watched", err, dones)
+		}
+		done, cancel := context.WithCancel(t.Context())
+		cancel()
+		if _, err := read(done, byKey); !errors.Is(err, context.Canceled) {
+			t.Errorf("a read by key with a cancelled context: %v, want it cancelled", err)
+		}
+	})
 }

@@ -79,13 +79,13 @@ func (t *tx) InsertTeam(ctx context.Context, tm team.Team) error {
 
 var insertTeam = insertOf[teamRow]("insert team", "", 1, "")
 
-var getTeam = register(&prepared[teamRow]{op: "get team", missing: "team not found", locks: true, build: from[teamRow]("t.id = $1")})
+var getTeam = register(&prepared[teamRow]{op: "get team", missing: "team not found", byKey: true, locks: true, build: from[teamRow]("t.id = $1")})
 
 func (t *tx) Team(ctx context.Context, teamID string) (team.Team, error) {
 	return one(ctx, t, getTeam, infallible(teamOf), teamID)
 }
 
-var getTeamRegion = register(&prepared[teamRow]{op: "get team region", missing: "team not found", build: func(_ *dialect, db bun.IDB) *bun.SelectQuery {
+var getTeamRegion = register(&prepared[teamRow]{op: "get team region", missing: "team not found", byKey: true, build: func(_ *dialect, db bun.IDB) *bun.SelectQuery {
 	return db.NewSelect().Model((*teamRow)(nil)).Column("region").Where("t.id = $1")
 }})
 

@@ -28,9 +28,9 @@ var (
 	insertUser         = insertOf[userRow]("insert user", "", 1, "")
 	insertUserIfAbsent = insertOf[userRow]("insert user", "", 1, "ON CONFLICT DO NOTHING")
 
-	getUser         = register(&prepared[userRow]{op: "get user", missing: "user not found", locks: true, build: from[userRow]("u.id = $1")})
-	getUserByEmail  = register(&prepared[userRow]{op: "get user by email", missing: "user not found", locks: true, build: from[userRow]("u.email_norm = $1")})
-	getUserByMobile = register(&prepared[userRow]{op: "get user by mobile", missing: "user not found", locks: true, build: from[userRow]("u.mobile_e164 = $1")})
+	getUser         = register(&prepared[userRow]{op: "get user", missing: "user not found", byKey: true, locks: true, build: from[userRow]("u.id = $1")})
+	getUserByEmail  = register(&prepared[userRow]{op: "get user by email", missing: "user not found", byKey: true, locks: true, build: from[userRow]("u.email_norm = $1")})
+	getUserByMobile = register(&prepared[userRow]{op: "get user by mobile", missing: "user not found", byKey: true, locks: true, build: from[userRow]("u.mobile_e164 = $1")})
 )
 
 func (t *tx) User(ctx context.Context, userID string) (user.User, error) {

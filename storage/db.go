@@ -96,7 +96,10 @@ func (db *DB) Read(ctx context.Context, fn func(Tx) error) error {
 	return db.inTx(ctx, db.d.read, false, fn)
 }
 
-// Query runs fn on the database itself, outside any transaction.
+// Query runs fn on the database itself, outside any transaction. On
+// SQLite its reads of one row by a unique key are not cut short when the
+// context of the Tx method is cancelled; they take microseconds. A context
+// already done still fails them.
 func (db *DB) Query(ctx context.Context, fn func(Tx) error) error {
 	stmts, err := db.statements(ctx)
 	if err != nil {

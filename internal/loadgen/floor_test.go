@@ -2,22 +2,27 @@ package main
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/embedid/identity/storage/storagetest"
 )
 
+// backends are the stores the load generator's tests and benchmarks seed:
+// a new SQLite file, and a new schema of the Postgres database.
+var backends = []struct {
+	name string
+	dsn  func(tb testing.TB) string
+}{
+	{"sqlite", func(tb testing.TB) string { return "sqlite:" + filepath.Join(tb.TempDir(), "identity.db") }},
+	{"postgres", storagetest.PostgresDSN},
+}
+
 // TestFloor seeds a team and drives the floor of each lookup with the
 // lookup's own requests, then asks it for a member nobody is.
 func TestFloor(t *testing.T) {
-	for _, backend := range []struct {
-		name string
-		dsn  func(t *testing.T) string
-	}{
-		{"sqlite", func(t *testing.T) string { return "sqlite:" + t.TempDir() + "/identity.db" }},
-		{"postgres", func(t *testing.T) string { return storagetest.PostgresDSN(t) }},
-	} {
+	for _, backend := range backends {
 		t.Run(backend.name, func(t *testing.T) {
 			dsn := backend.dsn(t)
 			f, err := seed(t.Context(), dsn, 3, 4, time.Hour)

@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/embedid/identity"
 	"github.com/embedid/identity/httpapi"
 	"github.com/embedid/identity/storage"
-	"github.com/embedid/identity/storage/storagetest"
 )
 
 // BenchmarkServe serves each lookup's requests in process, without the
@@ -22,13 +20,7 @@ import (
 // is measured without the noise of loopback. Every answer must be 200, and
 // one in checkEvery of the library's must pass its call's check.
 func BenchmarkServe(b *testing.B) {
-	for _, backend := range []struct {
-		name string
-		dsn  func(b *testing.B) string
-	}{
-		{"sqlite", func(b *testing.B) string { return "sqlite:" + filepath.Join(b.TempDir(), "identity.db") }},
-		{"postgres", func(b *testing.B) string { return storagetest.PostgresDSN(b) }},
-	} {
+	for _, backend := range backends {
 		b.Run(backend.name, func(b *testing.B) {
 			dsn := backend.dsn(b)
 			f, err := seed(b.Context(), dsn, 2000, 4, time.Hour)

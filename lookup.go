@@ -27,7 +27,9 @@ func (s *Service) FindByMobile(ctx context.Context, c Client, text string) (team
 	if err := c.canRead(); err != nil {
 		return team.Member{}, err
 	}
-	var m team.Member
+	// A pointer: what the closure captures goes to the heap, and a Member
+	// is most of a kilobyte.
+	var m *team.Member
 	err := s.store.Query(ctx, func(tx storage.Tx) (err error) {
 		tried := "" // the number looked up as written
 		if e164, ok := contact.International(text); ok {
@@ -54,21 +56,24 @@ func (s *Service) FindByMobile(ctx context.Context, c Client, text string) (team
 		}
 		return errNoMobile
 	})
-	return m, err
+	if err != nil {
+		return team.Member{}, err
+	}
+	return *m, nil
 }
 
 var errNoMobile = errs.New(errs.NotFound, "mobile", "no member of this team has that mobile")
 
 // memberByMobile returns the member of a team whose mobile is e164.
-func memberByMobile(ctx context.Context, tx storage.Tx, teamID, e164 string) (team.Member, error) {
+func memberByMobile(ctx context.Context, tx storage.Tx, teamID, e164 string) (*team.Member, error) {
 	found, err := tx.FindMembers(ctx, teamID, team.Criteria{Mobile: e164}, 1)
 	if err == nil && len(found) == 0 {
 		err = errNoMobile
 	}
 	if err != nil {
-		return team.Member{}, err
+		return nil, err
 	}
-	return found[0], nil
+	return &found[0], nil
 }
 
 // regionOr returns a team's region, or the service's default if it has none.

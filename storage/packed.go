@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -74,7 +75,13 @@ func (p *packing) scan(rows *sql.Rows, dst any) error {
 	if err := rows.Scan(&packed); err != nil {
 		return err
 	}
-	values, err := jsonValues(packed, make([]any, 0, len(p.fields)))
+	buf := valueBufs.Get().(*[]any)
+	values, err := jsonValues(packed, (*buf)[:0])
+	defer func() {
+		clear(values) // let go of the row's text
+		*buf = values[:0]
+		valueBufs.Put(buf)
+	}()
 	if err == nil && len(values) != len(p.fields) {
 		err = fmt.Errorf("%d values for %d columns", len(values), len(p.fields))
 	}
@@ -98,6 +105,11 @@ func (p *packing) scan(rows *sql.Rows, dst any) error {
 	}
 	return nil
 }
+
+// valueBufs holds the slices packing.scan decodes rows into, each as long
+// as the widest row it has held: a member's row has about sixty columns,
+// and a new slice of their values was a kilobyte of every read.
+var valueBufs = sync.Pool{New: func() any { return new([]any) }}
 
 // jsonValues appends to dst the values of a JSON array of strings, numbers
 // and nulls, as SQLite's json_array writes it: strings as string, integers

@@ -41,7 +41,7 @@ func readParams(w http.ResponseWriter, r *http.Request, limit int64) (*params, e
 	if ct == "" {
 		return readNothing(r.Body)
 	}
-	mt, _, err := mime.ParseMediaType(ct)
+	mt, err := mediaType(ct)
 	if err != nil {
 		return nil, errs.New(errs.Invalid, "Content-Type", "is not a valid media type")
 	}
@@ -54,6 +54,20 @@ func readParams(w http.ResponseWriter, r *http.Request, limit int64) (*params, e
 		return readMultipart(r)
 	}
 	return nil, errs.New(errs.Invalid, "Content-Type", "must be application/x-www-form-urlencoded, application/json or multipart/form-data, not %q", mt)
+}
+
+// mediaType returns the media type of a Content-Type header, lower case,
+// without its parameters. The usual headers, a JSON or form type alone or
+// with charset=utf-8, are read without the map of parameters
+// mime.ParseMediaType makes.
+func mediaType(ct string) (string, error) {
+	mt, param, _ := strings.Cut(ct, ";")
+	if (mt == "application/json" || mt == "application/x-www-form-urlencoded") &&
+		(param == "" || strings.EqualFold(strings.TrimSpace(param), "charset=utf-8")) {
+		return mt, nil
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	return mt, err
 }
 
 // bodyError reports a failure to read a body: too large, or malformed.

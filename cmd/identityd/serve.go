@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/embedid/identity"
@@ -38,6 +39,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 	if err := fs.parse(e, args); err != nil {
 		return err
 	}
+	defer collectLess(e.getenv)()
 	return withService(ctx, e, *db, c, func(svc *identity.Service) error {
 		ln, err := net.Listen("tcp", *addr)
 		if err != nil {
@@ -45,6 +47,23 @@ func serve(ctx context.Context, e *env, args []string) error {
 		}
 		return serveUntilDone(ctx, newServer(svc, e.log), ln, e.log)
 	})
+}
+
+// serveGCPercent is the garbage collector's GOGC while serving, unless the
+// environment sets one. The server's live heap is a few megabytes, and at
+// the default of 100 a lookup load collects it some fifty times a second;
+// at 200, lookups answer 5-10 % more requests a second for 4 MB more of
+// resident memory (see BENCHMARKS.md).
+const serveGCPercent = 200
+
+// collectLess sets GOGC to serveGCPercent unless getenv has a GOGC, and
+// returns the function that sets it back.
+func collectLess(getenv func(string) string) (restore func()) {
+	if getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(serveGCPercent)
+	return func() { debug.SetGCPercent(old) }
 }
 
 // newServer returns a server of the API families and /healthz.

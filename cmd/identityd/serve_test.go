@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -171,4 +172,32 @@ func TestServerLimits(t *testing.T) {
 	if srv.ReadHeaderTimeout > 10*time.Second || srv.MaxHeaderBytes <= 0 || srv.MaxHeaderBytes > 1<<20 {
 		t.Errorf("headers: %v to read, %d bytes at most", srv.ReadHeaderTimeout, srv.MaxHeaderBytes)
 	}
+}
+
+// TestCollectLess checks that serve collects garbage at serveGCPercent
+// unless GOGC is set, and that the restore function sets the old value back.
+func TestCollectLess(t *testing.T) {
+	const before = 150
+	defer debug.SetGCPercent(debug.SetGCPercent(before))
+	for gogc, want := range map[string]int{"": serveGCPercent, "50": before, "off": before} {
+		restore := collectLess(func(name string) string {
+			if name == "GOGC" {
+				return gogc
+			}
+			return ""
+		})
+		got := gcPercent()
+		restore()
+		after := gcPercent()
+		if got != want || after != before {
+			t.Errorf("GOGC=%q: serving with %d, then %d; want %d, then %d", gogc, got, after, want, before)
+		}
+	}
+}
+
+// gcPercent returns the collector's GOGC.
+func gcPercent() int {
+	p := debug.SetGCPercent(100)
+	debug.SetGCPercent(p)
+	return p
 }

@@ -130,12 +130,12 @@ func (t *tx) fillListKeys(ctx context.Context, rows []*membershipRow) error {
 	case 0:
 		return nil
 	case 1: // one membership, as most use cases add: a prepared read
-		u, err := one(ctx, t, getListKeys, func(u *userRow) (*userRow, error) { return u, nil }, rows[0].UserID)
+		u, err := one(ctx, t, getListKeys, func(u *userRow) (userRow, error) { return *u, nil }, rows[0].UserID)
 		if errs.CodeOf(err) == errs.NotFound {
 			return nil
 		}
 		if err == nil {
-			rows[0].copyListKeys(u)
+			rows[0].copyListKeys(&u)
 		}
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"reflect"
+	"sync"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/schema"
@@ -47,6 +48,7 @@ type prepared[R any] struct {
 	// connection of the pool, while all of them are busy.
 	byKey bool
 	build func(d *dialect, db bun.IDB) *bun.SelectQuery
+	rows  sync.Pool // of zero *R, to scan into: a member's row is a kilobyte
 }
 
 // statement is what a store prepares: a prepared or an insertion, of any
@@ -280,7 +282,9 @@ func (r runner) exec(ctx context.Context, args []any) (sql.Result, error) {
 	return r.t.conn().ExecContext(ctx, r.text, args...)
 }
 
-// one runs q and converts its first row; no row is NotFound.
+// one runs q and converts its first row; no row is NotFound. The row is
+// scanned into one of q's pool, which is zeroed and used again, so conv
+// must keep nothing of it but copies of its values.
 func one[R, T any](ctx context.Context, t *tx, q *prepared[R], conv func(*R) (T, error), args ...any) (T, error) {
 	var zero T
 	rows, p, err := t.query(ctx, q, q.byKey, args)
@@ -292,30 +296,47 @@ func one[R, T any](ctx context.Context, t *tx, q *prepared[R], conv func(*R) (T,
 			err = sql.ErrNoRows
 		}
 	}
-	var row R
+	row := q.row()
+	defer q.release(row)
 	if err == nil {
-		err = t.scan(ctx, rows, p, &row)
+		err = t.scan(ctx, rows, p, row)
 	}
 	if err != nil {
 		return zero, t.d.fail(q.op, err, q.missing)
 	}
-	return conv(&row)
+	return conv(row)
 }
 
-// all runs q and converts every row.
+// row returns a zero row from q's pool.
+func (q *prepared[R]) row() *R {
+	if r, ok := q.rows.Get().(*R); ok {
+		return r
+	}
+	return new(R)
+}
+
+// release zeroes r, letting go of its values, and puts it back in q's pool.
+func (q *prepared[R]) release(r *R) {
+	*r = *new(R)
+	q.rows.Put(r)
+}
+
+// all runs q and converts every row, as one does.
 func all[R, T any](ctx context.Context, t *tx, q *prepared[R], conv func(*R) (T, error), args ...any) ([]T, error) {
 	rows, p, err := t.query(ctx, q, q.byKey, args)
 	if err != nil {
 		return nil, t.d.fail(q.op, err, q.missing)
 	}
 	defer rows.Close()
+	row := q.row()
+	defer q.release(row)
 	out := []T{}
 	for rows.Next() {
-		var row R
-		if err := t.scan(ctx, rows, p, &row); err != nil {
+		*row = *new(R)
+		if err := t.scan(ctx, rows, p, row); err != nil {
 			return nil, t.d.fail(q.op, err, q.missing)
 		}
-		v, err := conv(&row)
+		v, err := conv(row)
 		if err != nil {
 			return nil, err
 		}

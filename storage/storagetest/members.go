@@ -148,3 +148,38 @@ func firstError(errors ...error) error {
 	}
 	return nil
 }
+
+// testReadsKeepTheirValues checks that a member read stays as it was read
+// while later reads of the same queries return other members, and that a
+// member with few fields set shows nothing of one read before: the store
+// scans rows into buffers it uses again.
+func testReadsKeepTheirValues(t *testing.T, s storage.Store) {
+	seedTeams(t, s, "a")
+	u1, u2 := fullUser("u1", 1), fullUser("u2", 2)
+	u2.FirstName, u2.City, u2.LastLoginAt = "Gustave", "Rouen", at(9)
+	u2.PasswordHash = []byte("$2a$10$abcdefghijklmnopqrstuvVWXYZ0123456789abcdefghijklmnopq")
+	u2.Extension = map[string]any{"s": "y", "other": []any{"z"}}
+	seedMember(t, s, "a", u1, team.RoleMember, team.MemberActive)
+	seedMember(t, s, "a", u2, team.RoleAdmin, team.MemberActive)
+	sparse := newUser("u3", "Ann", "Lee")
+	sparse.Mobile = mobile(3)
+	seedMember(t, s, "a", sparse, team.RoleMember, team.MemberActive)
+	want := func(u user.User, role team.Role) team.Member {
+		return team.Member{User: u, Membership: membership("a", u.ID, role, team.MemberActive, u.CreatedAt)}
+	}
+	byID := func(id string) team.Member {
+		return read(t, s, func(tx storage.Tx) (team.Member, error) { return tx.Member(t.Context(), "a", id) })
+	}
+	byMobile := func(u user.User) []team.Member {
+		return read(t, s, func(tx storage.Tx) ([]team.Member, error) {
+			return tx.FindMembers(t.Context(), "a", team.Criteria{Mobile: u.Mobile.E164()}, 1)
+		})
+	}
+	first, found := byID("u1"), byMobile(u1)
+	byID("u2")
+	byMobile(u2)
+	same(t, "member u1, read before u2", first, want(u1, team.RoleMember))
+	same(t, "member u1, found before u2", found, []team.Member{want(u1, team.RoleMember)})
+	same(t, "member u3, read after u1", byID("u3"), want(sparse, team.RoleMember))
+	same(t, "member u3, found after u1", byMobile(sparse), []team.Member{want(sparse, team.RoleMember)})
+}

@@ -40,6 +40,7 @@ var cases = []struct {
 	{"Teams", testTeams},
 	{"Member", testMember},
 	{"FindMembers", testFindMembers},
+	{"ReadsKeepTheirValues", testReadsKeepTheirValues},
 	{"TeamScoping", testTeamScoping},
 	{"ListMembersSort", testListMembersSort},
 	{"ListMembersSearch", testListMembersSearch},

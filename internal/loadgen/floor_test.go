@@ -19,16 +19,23 @@ var backends = []struct {
 	{"postgres", storagetest.PostgresDSN},
 }
 
+// seeded returns a new store of a backend, given its dsn, and the fixture
+// of members members seeded into it, with fast password hashes.
+func seeded(tb testing.TB, dsn func(testing.TB) string, members int) (string, *fixture) {
+	d := dsn(tb)
+	f, err := seed(tb.Context(), d, members, 4, time.Hour)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d, f
+}
+
 // TestFloor seeds a team and drives the floor of each lookup with the
 // lookup's own requests, then asks it for a member nobody is.
 func TestFloor(t *testing.T) {
 	for _, backend := range backends {
 		t.Run(backend.name, func(t *testing.T) {
-			dsn := backend.dsn(t)
-			f, err := seed(t.Context(), dsn, 3, 4, time.Hour)
-			if err != nil {
-				t.Fatal(err)
-			}
+			dsn, f := seeded(t, backend.dsn, 3)
 			s, err := startFixed(t.Context(), 200, dsn, f.teamID)
 			if err != nil {
 				t.Fatal(err)

@@ -22,11 +22,7 @@ import (
 func BenchmarkServe(b *testing.B) {
 	for _, backend := range backends {
 		b.Run(backend.name, func(b *testing.B) {
-			dsn := backend.dsn(b)
-			f, err := seed(b.Context(), dsn, 2000, 4, time.Hour)
-			if err != nil {
-				b.Fatal(err)
-			}
+			dsn, f := seeded(b, backend.dsn, 2000)
 			library := mountedAPI(b, dsn)
 			read, closeFloor, err := openFloor(b.Context(), dsn, f.teamID)
 			if err != nil {

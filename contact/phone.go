@@ -274,6 +274,9 @@ func (p Phone) checked(field string, v Validation) (Phone, error) {
 // readPhone reads number, made of digits and perhaps a leading "+", in
 // region.
 func readPhone(number, region, field string) (Phone, error) {
+	if p, ok := readNational(number, region); ok {
+		return p, nil
+	}
 	n, err := phonenumbers.Parse(number, region)
 	if err != nil {
 		return Phone{}, errs.New(errs.Invalid, field, "%s", parseProblem(err))

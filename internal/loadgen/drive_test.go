@@ -101,10 +101,10 @@ func TestReportFailed(t *testing.T) {
 		}
 	}
 	var out strings.Builder
-	r = report{Endpoints: []endpointReport{{Name: "a", Requests: 3, RPS: 10, CeilingRPS: 20, Share: 0.5}, {Name: "b", Skipped: "404"}},
+	r = report{Endpoints: []endpointReport{{Name: "a", Requests: 3, RPS: 10, CeilingRPS: 20, Share: 0.5, CeilingP99MS: 1.5, FloorP99MS: 2.25}, {Name: "b", Skipped: "404"}},
 		Memory: &memoryReport{PID: 7, EndKB: 2048}}
 	if err := r.writeTable(&out); err != nil || !strings.Contains(out.String(), "50%") || !strings.Contains(out.String(), "2.0 MB") ||
-		!strings.Contains(out.String(), "b skipped: 404") {
+		!strings.Contains(out.String(), "b skipped: 404") || !strings.Contains(out.String(), " 1.50 ") || !strings.Contains(out.String(), " 2.25") {
 		t.Errorf("table: %v\n%s", err, out.String())
 	}
 }

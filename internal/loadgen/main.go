@@ -6,7 +6,8 @@
 // 99th-percentile latencies and the errors. Beside each endpoint it drives a
 // trivial handler that serves a fixed JSON body of the same size as the
 // endpoint's answers, with the same client at the same concurrency, and
-// reports the endpoint's share of that ceiling. Beside each lookup it also
+// reports the endpoint's share of that ceiling and the ceiling's own 99th
+// percentile, the least tail the machine allows. Beside each lookup it also
 // drives the floor: the same handler, which first reads the member the
 // request asks for with one prepared statement of plain database/sql on
 // the server's store, as the least an HTTP lookup can cost there; its

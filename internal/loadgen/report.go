@@ -39,9 +39,11 @@ type endpointReport struct {
 	AnswerBytes  int      `json:"answer_bytes"` // mean size of an answer
 	CeilingRPS   float64  `json:"ceiling_requests_per_s,omitempty"`
 	CeilingP50MS float64  `json:"ceiling_p50_ms,omitempty"`
+	CeilingP99MS float64  `json:"ceiling_p99_ms,omitempty"`
 	CeilingErrs  int      `json:"ceiling_errors,omitempty"`
 	Share        float64  `json:"share_of_ceiling,omitempty"` // RPS / CeilingRPS
 	FloorRPS     float64  `json:"floor_requests_per_s,omitempty"`
+	FloorP99MS   float64  `json:"floor_p99_ms,omitempty"`
 	FloorErrs    int      `json:"floor_errors,omitempty"`
 	FloorShare   float64  `json:"floor_share_of_ceiling,omitempty"` // FloorRPS / CeilingRPS
 	BcryptShare  float64  `json:"share_of_bcrypt_ceiling,omitempty"`
@@ -68,8 +70,8 @@ func (r *endpointReport) measured(o outcome) {
 // ceilingMeasured fills the figures of the ceiling's phase.
 func (r *endpointReport) ceilingMeasured(o outcome) {
 	r.CeilingRPS, r.CeilingErrs = perSecond(o.requests, o.elapsed), o.errors
-	p50, _ := latencies(o.latencies)
-	r.CeilingP50MS = ms(p50)
+	p50, p99 := latencies(o.latencies)
+	r.CeilingP50MS, r.CeilingP99MS = ms(p50), ms(p99)
 	if r.CeilingRPS > 0 {
 		r.Share = r.RPS / r.CeilingRPS
 	}
@@ -79,6 +81,8 @@ func (r *endpointReport) ceilingMeasured(o outcome) {
 // floorMeasured fills the figures of the floor's phase.
 func (r *endpointReport) floorMeasured(o outcome) {
 	r.FloorRPS, r.FloorErrs = perSecond(o.requests, o.elapsed), o.errors
+	_, p99 := latencies(o.latencies)
+	r.FloorP99MS = ms(p99)
 	if r.CeilingRPS > 0 {
 		r.FloorShare = r.FloorRPS / r.CeilingRPS
 	}
@@ -102,6 +106,14 @@ func (r *report) failed() bool {
 		}
 	}
 	return false
+}
+
+// millis writes a latency in milliseconds, or "-" for none.
+func millis(v float64) string {
+	if v == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f", v)
 }
 
 // rate writes a rate a second, or "-" for none.
@@ -130,15 +142,16 @@ func (r *report) writeTable(w io.Writer) error {
 	fmt.Fprintf(w, "target %s, team %s (%s): %d seeded members, %d clients, at most %s and %d requests per phase, %d CPUs\n\n",
 		r.Target, r.TeamID, r.Run, r.Seeded, r.Clients, r.Duration, r.MaxRequests, r.CPUs)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "endpoint\trequests\terrors\treq/s\tp50 ms\tp99 ms\tbytes\tceiling req/s\tshare\tfloor req/s\tfloor share\t")
+	fmt.Fprintln(tw, "endpoint\trequests\terrors\treq/s\tp50 ms\tp99 ms\tbytes\tceiling req/s\tshare\tceiling p99\tfloor req/s\tfloor share\tfloor p99\t")
 	for _, e := range r.Endpoints {
 		if e.Skipped != "" {
-			fmt.Fprintf(tw, "%s%s\t\n", e.Name, strings.Repeat("\t-", 10))
+			fmt.Fprintf(tw, "%s%s\t\n", e.Name, strings.Repeat("\t-", 12))
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%d\t%s\t%s\t%s\t%s\t\n",
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
 			e.Name, e.Requests, e.Errors, e.RPS, e.P50MS, e.P99MS, e.AnswerBytes,
-			rate(e.CeilingRPS), percent(e.Share), rate(e.FloorRPS), percent(e.FloorShare))
+			rate(e.CeilingRPS), percent(e.Share), millis(e.CeilingP99MS),
+			rate(e.FloorRPS), percent(e.FloorShare), millis(e.FloorP99MS))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -274,7 +274,7 @@ func (p Phone) checked(field string, v Validation) (Phone, error) {
 // readPhone reads number, made of digits and perhaps a leading "+", in
 // region.
 func readPhone(number, region, field string) (Phone, error) {
-	if p, ok := readNational(number, region); ok {
+	if p, ok := readPlain(number, region); ok {
 		return p, nil
 	}
 	n, err := phonenumbers.Parse(number, region)

@@ -285,10 +285,18 @@ func TestReadPhoneThenCheck(t *testing.T) {
 }
 
 func BenchmarkParsePhone(b *testing.B) {
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := contact.ParsePhone("15204130006", "CN", field, contact.Valid); err != nil {
-			b.Fatal(err)
-		}
+	for _, bb := range []struct{ name, text, region string }{
+		{"national", "15204130006", "CN"},
+		{"international", "+86 152 0413 0006", ""},
+		{"national-prefix", "(0755) 1234 5678", "CN"}, // read by phonenumbers.Parse
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := contact.ParsePhone(bb.text, bb.region, field, contact.Valid); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

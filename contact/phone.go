@@ -183,13 +183,25 @@ func PhoneFromParts(areaCode, number, field string, v Validation) (Phone, error)
 // checks the form only, not the numbering plan, so numbers stored under
 // older phonenumbers metadata still load. Its errors name no field.
 func ParseE164(s string) (Phone, error) {
-	if len(s) > 1 && s[0] == '+' && s[1] != '0' && allDigits(s[1:]) {
-		cc, national := splitCountryCode(s[1:])
-		if len(national) >= phonenumbers.MIN_LENGTH_FOR_NSN && len(national) <= phonenumbers.MAX_LENGTH_FOR_NSN {
-			return Phone{CountryCode: cc, National: national}, nil
+	if digits, ok := strings.CutPrefix(s, "+"); ok {
+		if p, ok := e164Digits(digits); ok {
+			return p, nil
 		}
 	}
 	return Phone{}, errs.New(errs.Invalid, "", "phone number is not in canonical E.164 form (+<country code><number>)")
+}
+
+// e164Digits reads the digits after an E.164 number's "+": a known country
+// calling code, then a national number of a length one may have.
+func e164Digits(digits string) (Phone, bool) {
+	if !allDigits(digits) || strings.HasPrefix(digits, "0") {
+		return Phone{}, false // country calling codes begin with 1 to 9
+	}
+	cc, national := splitCountryCode(digits)
+	if cc == 0 || !nationalLength(national) {
+		return Phone{}, false
+	}
+	return Phone{CountryCode: cc, National: national}, true
 }
 
 // International returns the canonical E.164 form of text when text is

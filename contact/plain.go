@@ -81,19 +81,16 @@ func readNational(number, region string) (Phone, bool) {
 	return Phone{CountryCode: r.countryCode, National: number}, true
 }
 
-// readInternational reads the digits after a "+": a known country calling
-// code, then a national number that does not begin with what the code's
+// readInternational reads the digits after a "+" as ParseE164 does, when
+// the national number does not begin with what the country calling code's
 // main region strips as a national prefix or carrier code.
 func readInternational(digits string) (Phone, bool) {
-	if !allDigits(digits) || strings.HasPrefix(digits, "0") {
-		return Phone{}, false
-	}
-	cc, national := splitCountryCode(digits)
+	p, ok := e164Digits(digits)
 	_, byCode := prefixes()
-	if re := byCode[cc]; cc == 0 || !nationalLength(national) || re != nil && re.MatchString(national) {
+	if re := byCode[p.CountryCode]; !ok || re != nil && re.MatchString(p.National) {
 		return Phone{}, false
 	}
-	return Phone{CountryCode: cc, National: national}, true
+	return p, true
 }
 
 // nationalLength reports whether s is digits of a length a national

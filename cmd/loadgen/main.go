@@ -17,7 +17,7 @@
 //
 // Usage:
 //
-//	go run ./internal/loadgen -target http://127.0.0.1:8080 -db sqlite:identity.db \
+//	go run ./cmd/loadgen -target http://127.0.0.1:8080 -db sqlite:identity.db \
 //		-c 8 -d 10s -n 200000 [-seed 2000] [-pid PID] [-json]
 //
 // The flags:

@@ -46,7 +46,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: go run ./internal/loadgen -db DSN [-target URL] [-c N] [-d DURATION] [-n N] [-seed N] [-pid PID] [-json]")
+		fmt.Fprintln(stderr, "usage: go run ./cmd/loadgen -db DSN [-target URL] [-c N] [-d DURATION] [-n N] [-seed N] [-pid PID] [-json]")
 		fs.PrintDefaults()
 	}
 	var c config

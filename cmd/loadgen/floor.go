@@ -49,6 +49,11 @@ var floorReads = map[string]lookup{
 // JSON array on SQLite and column by column on Postgres, and nothing else.
 // It returns what reads the member a request asks for, and what closes the
 // store.
+//
+// The floor is the one place the load generator writes SQL against the
+// schema, and it only reads: the least a lookup can cost on the store is
+// what it measures, so it must bypass the library. Seeding goes through the
+// library's use cases.
 func openFloor(ctx context.Context, dsn, teamID string) (func(*http.Request, []byte) error, func() error, error) {
 	store, err := storage.Open(ctx, dsn)
 	if err != nil {

@@ -23,7 +23,7 @@ var backends = []struct {
 // of members members seeded into it, with fast password hashes.
 func seeded(tb testing.TB, dsn func(testing.TB) string, members int) (string, *fixture) {
 	d := dsn(tb)
-	f, err := seed(tb.Context(), d, members, 4, time.Hour)
+	f, err := seed(tb.Context(), d, seeding{members: members, bcryptCost: 4, tokenTTL: time.Hour})
 	if err != nil {
 		tb.Fatal(err)
 	}

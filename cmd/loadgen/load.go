@@ -16,7 +16,11 @@ func generate(ctx context.Context, cfg config, log io.Writer) (*report, error) {
 	tokenTTL := 30*time.Minute + time.Duration(2*len(cfg.endpoints))*cfg.duration
 	fmt.Fprintf(log, "seeding %d members into %s ...\n", cfg.seed, cfg.db)
 	start := time.Now()
-	f, err := seed(ctx, cfg.db, cfg.seed, cfg.bcryptCost, tokenTTL)
+	s := seeding{members: cfg.seed, bcryptCost: cfg.bcryptCost, tokenTTL: tokenTTL}
+	if slices.Contains(cfg.endpoints, "v5.user-create") {
+		s.creates = cfg.requests + 1 // the first, checked, and the driven
+	}
+	f, err := seed(ctx, cfg.db, s)
 	if err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}

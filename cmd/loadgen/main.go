@@ -56,8 +56,10 @@
 // Every run seeds a new team named after the run, its admin (with a
 // password, for login and list), an application allowed "all" and its
 // access token, and -seed members with CN mobiles and unique emails
-// (imported as a CSV without passwords). Mobile numbers continue after the
-// largest one of their prefix in the store, so runs never collide. The
+// (imported as a CSV without passwords), all through the library's use
+// cases. Each run keeps a block of mobile numbers, for its members and its
+// creates, which the store records through the library (the admin's email
+// and the team's name), so runs on one store never collide. The
 // bcrypt ceiling of login is this machine's rate of one bcrypt comparison at
 // the admin's cost, times its cores. An endpoint that does not answer its
 // first request correctly is reported as skipped rather than driven.

@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/embedid/identity"
@@ -17,7 +17,7 @@ import (
 
 // fixture is what seeding made and the checks expect.
 type fixture struct {
-	run        string // names the team and the admin's email
+	run        string // names the team
 	teamID     string
 	adminID    string
 	adminEmail string
@@ -27,7 +27,7 @@ type fixture struct {
 	session    string // the admin's session, for list
 	members    []member
 	emailsDesc []string // every member's email, the admin's included, as list sorts them
-	nextMobile int      // the 8 digits after "186" of the first new mobile to create
+	nextMobile int      // the 8 digits after "186" of the first new mobile to create: the run's block start
 }
 
 // member is a seeded member.
@@ -36,11 +36,21 @@ type member struct {
 	mobile    string // 11 national digits
 }
 
+// seeding is what seed makes besides the team, its admin and application.
+type seeding struct {
+	members    int           // to import
+	creates    int           // new mobiles to keep for v5.user-create
+	bcryptCost int           // of the admin's password hash
+	tokenTTL   time.Duration // of the application's access token
+}
+
 // Mobile prefixes: seeded members and the users v5 create makes.
 const (
 	seedPrefix   = "139"
 	createPrefix = "186"
-	seedBatch    = 10_000 // rows per ImportCSV call
+	numbers      = 100_000_000 // of 8 digits after a prefix
+	seedBatch    = 10_000      // rows per ImportCSV call
+	loadDomain   = "@load.example"
 )
 
 // Names of the seeded members: small lists, as in a real directory.
@@ -50,51 +60,111 @@ var (
 )
 
 // seed makes a new team in the store at dsn with its admin, an application
-// allowed everything and its token, and n members, through the library. The
-// token lives for tokenTTL.
-func seed(ctx context.Context, dsn string, n, bcryptCost int, tokenTTL time.Duration) (*fixture, error) {
+// allowed everything and its token, and the members s asks for, through the
+// library's use cases only.
+func seed(ctx context.Context, dsn string, s seeding) (*fixture, error) {
 	store, err := storage.Open(ctx, dsn, storage.WithMigrate())
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", dsn, err)
 	}
 	defer store.Close()
+	in := &inbox{codes: make(chan string, 1), ids: map[string]string{}}
+	svc, err := identity.New(store, identity.WithNotifier(in), identity.WithBcryptCost(s.bcryptCost), identity.WithTokenTTL(s.tokenTTL))
+	if err != nil {
+		return nil, err
+	}
+	start, err := freeBlock(ctx, svc)
+	if err != nil {
+		return nil, err
+	}
+	end := start + max(s.members, s.creates)
+	if end > numbers {
+		return nil, fmt.Errorf("the store has no room for %d more numbers after %08d", end-start, start)
+	}
 	run := time.Now().UTC().Format("20060102t150405") + "-" + strings.ToLower(rand.Text()[:6])
-	f := &fixture{run: run, adminEmail: "admin." + run + "@load.example", password: "load-" + rand.Text()[:12]}
-	codes := make(chan string, 1)
-	notify := identity.NotifierFunc(func(_ context.Context, msg identity.Notification) error {
-		if msg.To == f.adminEmail {
-			codes <- msg.Code
-		}
-		return nil // invitations of the imported members go nowhere
-	})
-	svc, err := identity.New(store, identity.WithNotifier(notify), identity.WithBcryptCost(bcryptCost), identity.WithTokenTTL(tokenTTL))
-	if err != nil {
+	f := &fixture{run: run, adminEmail: blockAdmin(start), password: "load-" + rand.Text()[:12], nextMobile: start}
+	in.admin = f.adminEmail
+	if err := f.admin(ctx, svc, in.codes, blockName(run, start, end)); err != nil {
 		return nil, err
 	}
-	if err := f.admin(ctx, svc, codes); err != nil {
+	if err := f.importMembers(ctx, svc, start, s.members); err != nil {
 		return nil, err
 	}
-	first, err := nextMobile(ctx, store, seedPrefix)
-	if err != nil {
+	if err := f.memberIDs(in); err != nil {
 		return nil, err
 	}
-	if err := f.importMembers(ctx, svc, first, n); err != nil {
-		return nil, err
-	}
-	if err := f.readIDs(ctx, store); err != nil {
-		return nil, err
-	}
-	if err := f.application(ctx, svc); err != nil {
-		return nil, err
-	}
-	f.nextMobile, err = nextMobile(ctx, store, createPrefix)
-	return f, err
+	return f, f.application(ctx, svc)
 }
 
-// admin signs up and activates the team and opens the admin's session.
-func (f *fixture) admin(ctx context.Context, svc *identity.Service, codes <-chan string) error {
+// The store's mobile numbers are kept in blocks, one a run, so that runs on
+// one store never collide; the library records them. The run whose block
+// starts at S signs up its admin as blockAdmin(S) and names its team
+// blockName(run, S, end); the next block starts at end.
+
+// blockAdmin is the email of the admin of the run whose block starts at start.
+func blockAdmin(start int) string { return fmt.Sprintf("admin.%08d%s", start, loadDomain) }
+
+// blockName names the team of a run that keeps the numbers from start to end.
+func blockName(run string, start, end int) string {
+	return fmt.Sprintf("loadgen %s, numbers %08d to %08d", run, start, end)
+}
+
+// blockEnd reads the end of a block from its team's name.
+func blockEnd(name string) (int, error) {
+	_, digits, _ := strings.Cut(name, " to ")
+	end, err := strconv.Atoi(digits)
+	if err != nil {
+		return 0, fmt.Errorf("team %q does not name the end of its numbers", name)
+	}
+	return end, nil
+}
+
+// freeBlock follows the blocks from 0 to the first start no run holds.
+func freeBlock(ctx context.Context, svc *identity.Service) (int, error) {
+	start := 0
+	for {
+		teams, _, err := svc.TeamsForEmail(ctx, blockAdmin(start))
+		if err != nil || len(teams) == 0 {
+			return start, err
+		}
+		end, err := blockEnd(teams[0].Team.Name)
+		if err != nil {
+			return 0, err
+		}
+		if end <= start {
+			return 0, fmt.Errorf("team %q keeps no numbers", teams[0].Team.Name)
+		}
+		start = end
+	}
+}
+
+// inbox receives the run's notifications: the admin's activation code, and
+// the ID of each invited member, by email, which is how seeding learns the
+// IDs an import gave.
+type inbox struct {
+	admin string
+	codes chan string
+	mu    sync.Mutex
+	ids   map[string]string
+}
+
+// Notify keeps the admin's code and an invited member's ID.
+func (in *inbox) Notify(_ context.Context, n identity.Notification) error {
+	if n.To == in.admin {
+		in.codes <- n.Code
+		return nil
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.ids[strings.ToLower(n.To)] = n.UserID
+	return nil
+}
+
+// admin signs up and activates the team, named name, and opens the admin's
+// session.
+func (f *fixture) admin(ctx context.Context, svc *identity.Service, codes <-chan string, name string) error {
 	res, err := svc.SignUp(ctx, identity.SignUp{
-		FirstName: "Load", LastName: "Admin", Email: f.adminEmail, BusinessName: "loadgen " + f.run,
+		FirstName: "Load", LastName: "Admin", Email: f.adminEmail, BusinessName: name,
 		Phone: "02112345678", Password: f.password, ConfirmPassword: f.password, PlanID: 1, Region: "CN",
 	})
 	if err != nil {
@@ -115,9 +185,6 @@ func (f *fixture) admin(ctx context.Context, svc *identity.Service, codes <-chan
 // importMembers imports n members whose mobiles are seedPrefix followed by
 // first, first+1, ... as CSV files without passwords.
 func (f *fixture) importMembers(ctx context.Context, svc *identity.Service, first, n int) error {
-	if first+n > 1e8 {
-		return fmt.Errorf("the store has no room for %d more %s numbers", n, seedPrefix)
-	}
 	actor, err := svc.Authenticate(ctx, f.session)
 	if err != nil {
 		return err
@@ -150,32 +217,17 @@ func (f *fixture) importMembers(ctx context.Context, svc *identity.Service, firs
 func newMember(k int) member {
 	mobile := fmt.Sprintf("%s%08d", seedPrefix, k)
 	first, last := firstNames[k%len(firstNames)], lastNames[k%len(lastNames)]
-	return member{mobile: mobile, email: strings.ToLower(first+"."+last+"."+mobile) + "@load.example"}
+	return member{mobile: mobile, email: strings.ToLower(first+"."+last+"."+mobile) + loadDomain}
 }
 
-// readIDs reads the IDs the import gave the members.
-func (f *fixture) readIDs(ctx context.Context, store *storage.DB) error {
-	rows, err := store.Bun().QueryContext(ctx,
-		"SELECT u.id, u.mobile_e164 FROM memberships AS m JOIN users AS u ON u.id = m.user_id WHERE m.team_id = ?", f.teamID)
-	if err != nil {
-		return fmt.Errorf("read member IDs: %w", err)
-	}
-	defer rows.Close()
-	ids := map[string]string{} // E.164 mobile -> ID
-	for rows.Next() {
-		var id string
-		var mobile sql.NullString
-		if err := rows.Scan(&id, &mobile); err != nil {
-			return err
-		}
-		ids[mobile.String] = id
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
+// memberIDs fills in the IDs the import gave the members, from their
+// invitations.
+func (f *fixture) memberIDs(in *inbox) error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
 	for i, m := range f.members {
-		if f.members[i].id = ids["+86"+m.mobile]; f.members[i].id == "" {
-			return fmt.Errorf("member %s was not imported", m.mobile)
+		if f.members[i].id = in.ids[m.email]; f.members[i].id == "" {
+			return fmt.Errorf("member %s was not invited: the store held them before this run", m.mobile)
 		}
 	}
 	return nil
@@ -194,20 +246,4 @@ func (f *fixture) application(ctx context.Context, svc *identity.Service) error 
 	}
 	f.clientID, f.token = app.Application.ClientID, tok.Token
 	return nil
-}
-
-// nextMobile returns the 8 digits after the largest +86 mobile of prefix in
-// the store, plus one: where new numbers of the prefix may start.
-func nextMobile(ctx context.Context, store *storage.DB, prefix string) (int, error) {
-	var largest sql.NullString
-	err := store.Bun().QueryRowContext(ctx, "SELECT MAX(mobile_e164) FROM users WHERE mobile_e164 LIKE ?", "+86"+prefix+"%").Scan(&largest)
-	if err != nil || !largest.Valid {
-		return 0, err
-	}
-	digits := strings.TrimPrefix(largest.String, "+86"+prefix)
-	n, err := strconv.Atoi(digits)
-	if err != nil || len(digits) != 8 {
-		return 0, fmt.Errorf("unexpected stored mobile %q", largest.String)
-	}
-	return n + 1, nil
 }

@@ -46,18 +46,18 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: go run ./cmd/loadgen -db DSN [-target URL] [-c N] [-d DURATION] [-n N] [-seed N] [-pid PID] [-json]")
+		fmt.Fprintln(stderr, "usage: go run ./cmd/loadgen -db DSN [-target URL] [-c N] [-d DURATION] [-n N] [-seed N] [-endpoints LIST] [-pid PID] [-json]")
 		fs.PrintDefaults()
 	}
 	var c config
-	target := fs.String("target", "http://127.0.0.1:8080", "the server's `URL`, on a loopback address")
+	target := fs.String("target", "http://127.0.0.1:8080", "the server's `URL`, on a loopback address (127.0.0.0/8, ::1) or localhost")
 	fs.StringVar(&c.db, "db", "", "the `DSN` of the server's store: sqlite:PATH or postgres://...")
 	fs.IntVar(&c.clients, "c", 8, "concurrent clients")
 	fs.DurationVar(&c.duration, "d", 10*time.Second, "how long each endpoint, ceiling and floor is driven")
 	fs.IntVar(&c.requests, "n", 200_000, "the most requests per endpoint, ceiling and floor")
-	fs.IntVar(&c.seed, "seed", 2000, "members to seed into the new team")
+	fs.IntVar(&c.seed, "seed", 2000, "members to seed into the new team (the list of page 150 needs 1,510 to be full)")
 	list := fs.String("endpoints", "", "comma-separated endpoints to drive (default all): "+strings.Join(endpointNames, ", "))
-	fs.IntVar(&c.pid, "pid", 0, "the server's process ID, to report its peak memory")
+	fs.IntVar(&c.pid, "pid", 0, "the server's process ID, to report its peak resident memory (VmHWM of /proc/PID/status) after the reads and at the end")
 	fs.BoolVar(&c.ceiling, "ceiling", true, "also drive the trivial ceiling handler")
 	fs.BoolVar(&c.floor, "floor", true, "also drive, for each lookup, the floor: the ceiling handler reading the member through plain database/sql first")
 	fs.DurationVar(&c.timeout, "timeout", 5*time.Second, "the limit of one request")

@@ -53,7 +53,7 @@ func generate(ctx context.Context, cfg config, log io.Writer) (*report, error) {
 		}
 		rep.Endpoints = append(rep.Endpoints, r)
 		if r := &rep.Endpoints[len(rep.Endpoints)-1]; e.name == "689.login" && rep.BcryptCeiling > 0 {
-			r.BcryptShare = r.RPS / rep.BcryptCeiling
+			r.BcryptShare = share(r.RPS, rep.BcryptCeiling)
 		}
 	}
 	if cfg.pid > 0 {

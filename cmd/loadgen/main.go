@@ -18,29 +18,11 @@
 // Usage:
 //
 //	go run ./cmd/loadgen -target http://127.0.0.1:8080 -db sqlite:identity.db \
-//		-c 8 -d 10s -n 200000 [-seed 2000] [-pid PID] [-json]
+//		-c 8 -d 10s -n 200000 [-seed 2000] [-endpoints LIST] [-pid PID] [-json]
 //
-// The flags:
-//
-//	-target URL      the server; its host must be a loopback address
-//	                 (127.0.0.0/8, ::1) or localhost (default http://127.0.0.1:8080)
-//	-db DSN          the store the server runs on, as identityd's -db takes it
-//	                 (sqlite:PATH or postgres://...); required
-//	-c N             concurrent clients (default 8)
-//	-d DURATION      how long each endpoint, ceiling and floor is driven (default 10s)
-//	-n N             the most requests per endpoint, ceiling and floor (default 200000)
-//	-seed N          members to seed into the new team (default 2000; the list
-//	                 of page 150 needs 1,510 to be full)
-//	-endpoints LIST  comma-separated endpoints to drive (default all, in the
-//	                 order below)
-//	-pid PID         the server's process ID: report its peak resident memory
-//	                 (VmHWM of /proc/PID/status) after the reads and at the end
-//	-ceiling=false   skip the ceiling handler
-//	-floor=false     skip the floor handler
-//	-timeout D       the limit of one request (default 5s)
-//	-bcrypt-cost N   the cost of the seeded admin's password hash (default 10,
-//	                 identityd's default)
-//	-json            print the report as JSON instead of a table
+// -db is the store the server runs on, as identityd's -db takes it; the
+// target must be a loopback address or localhost; -pid reports the
+// server's peak resident memory. -h lists every flag with its default.
 //
 // The endpoints, driven in this order (reads first, so that the lists see
 // exactly the seeded members):

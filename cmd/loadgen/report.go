@@ -59,9 +59,7 @@ type memoryReport struct {
 // measured fills the figures of an endpoint's phase.
 func (r *endpointReport) measured(o outcome) {
 	r.Requests, r.Errors, r.ErrorSamples = o.requests, o.errors, o.samples
-	r.RPS = perSecond(o.requests, o.elapsed)
-	p50, p99 := latencies(o.latencies)
-	r.P50MS, r.P99MS = ms(p50), ms(p99)
+	r.RPS, r.P50MS, r.P99MS = figures(o)
 	if o.requests > 0 {
 		r.AnswerBytes = int(o.bytes / int64(o.requests))
 	}
@@ -69,31 +67,34 @@ func (r *endpointReport) measured(o outcome) {
 
 // ceilingMeasured fills the figures of the ceiling's phase.
 func (r *endpointReport) ceilingMeasured(o outcome) {
-	r.CeilingRPS, r.CeilingErrs = perSecond(o.requests, o.elapsed), o.errors
-	p50, p99 := latencies(o.latencies)
-	r.CeilingP50MS, r.CeilingP99MS = ms(p50), ms(p99)
-	if r.CeilingRPS > 0 {
-		r.Share = r.RPS / r.CeilingRPS
-	}
+	r.CeilingRPS, r.CeilingP50MS, r.CeilingP99MS = figures(o)
+	r.CeilingErrs, r.Share = o.errors, share(r.RPS, r.CeilingRPS)
 	r.ErrorSamples = append(r.ErrorSamples, o.samples...)
 }
 
 // floorMeasured fills the figures of the floor's phase.
 func (r *endpointReport) floorMeasured(o outcome) {
-	r.FloorRPS, r.FloorErrs = perSecond(o.requests, o.elapsed), o.errors
-	_, p99 := latencies(o.latencies)
-	r.FloorP99MS = ms(p99)
-	if r.CeilingRPS > 0 {
-		r.FloorShare = r.FloorRPS / r.CeilingRPS
-	}
+	r.FloorRPS, _, r.FloorP99MS = figures(o)
+	r.FloorErrs, r.FloorShare = o.errors, share(r.FloorRPS, r.CeilingRPS)
 	r.ErrorSamples = append(r.ErrorSamples, o.samples...)
 }
 
-func perSecond(n int, d time.Duration) float64 {
-	if d <= 0 {
+// figures are a phase's requests a second and its median and 99th
+// percentile latencies in milliseconds.
+func figures(o outcome) (rps, p50, p99 float64) {
+	a, b := latencies(o.latencies)
+	if o.elapsed > 0 {
+		rps = float64(o.requests) / o.elapsed.Seconds()
+	}
+	return rps, ms(a), ms(b)
+}
+
+// share is part's share of whole, or 0 for no whole.
+func share(part, whole float64) float64 {
+	if whole <= 0 {
 		return 0
 	}
-	return float64(n) / d.Seconds()
+	return part / whole
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -108,28 +109,12 @@ func (r *report) failed() bool {
 	return false
 }
 
-// millis writes a latency in milliseconds, or "-" for none.
-func millis(v float64) string {
+// orDash formats v, or writes "-" for none.
+func orDash(format string, v float64) string {
 	if v == 0 {
 		return "-"
 	}
-	return fmt.Sprintf("%.2f", v)
-}
-
-// rate writes a rate a second, or "-" for none.
-func rate(v float64) string {
-	if v == 0 {
-		return "-"
-	}
-	return fmt.Sprintf("%.0f", v)
-}
-
-// percent writes a share as a percentage, or "-" for none.
-func percent(v float64) string {
-	if v == 0 {
-		return "-"
-	}
-	return fmt.Sprintf("%.0f%%", 100*v)
+	return fmt.Sprintf(format, v)
 }
 
 func (r *report) writeJSON(w io.Writer) error {
@@ -150,8 +135,8 @@ func (r *report) writeTable(w io.Writer) error {
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
 			e.Name, e.Requests, e.Errors, e.RPS, e.P50MS, e.P99MS, e.AnswerBytes,
-			rate(e.CeilingRPS), percent(e.Share), millis(e.CeilingP99MS),
-			rate(e.FloorRPS), percent(e.FloorShare), millis(e.FloorP99MS))
+			orDash("%.0f", e.CeilingRPS), orDash("%.0f%%", 100*e.Share), orDash("%.2f", e.CeilingP99MS),
+			orDash("%.0f", e.FloorRPS), orDash("%.0f%%", 100*e.FloorShare), orDash("%.2f", e.FloorP99MS))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -84,11 +84,15 @@ func openFloor(ctx context.Context, dsn, teamID string) (func(*http.Request, []b
 // on Postgres, and returns what runs it for a request.
 func memberRead(ctx context.Context, db *sql.DB, pg bool, cols []string, teamID string, l lookup) (func(*http.Request, []byte) error, error) {
 	// Named, as the library's is: the driver copies column names each run.
-	what, args := "json_array("+strings.Join(cols, ", ")+") AS r", "? AND "+l.column+" = ?"
+	what := "json_array(" + strings.Join(cols, ", ") + ") AS r"
 	if pg {
-		what, args = strings.Join(cols, ", "), "$1 AND "+l.column+" = $2"
+		what = strings.Join(cols, ", ")
 	}
-	st, err := db.PrepareContext(ctx, "SELECT "+what+" FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.team_id = "+args)
+	query := "SELECT " + what + " FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.team_id = ? AND " + l.column + " = ?"
+	if pg {
+		query = numbered(query)
+	}
+	st, err := db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("prepare the floor's read by %s: %w", l.column, err)
 	}
@@ -115,6 +119,18 @@ func memberRead(ctx context.Context, db *sql.DB, pg bool, cols []string, teamID 
 		}
 		return rows.Scan(dst...)
 	}, nil
+}
+
+// numbered writes the ? placeholders of query as Postgres's $1, $2, ...
+func numbered(query string) string {
+	var b strings.Builder
+	for i, part := range strings.Split(query, "?") {
+		if i > 0 {
+			fmt.Fprintf(&b, "$%d", i)
+		}
+		b.WriteString(part)
+	}
+	return b.String()
 }
 
 // memberColumns returns the columns of memberships (m) and users (u), in

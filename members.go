@@ -1,9 +1,9 @@
 package identity
 
 import (
-	"time"
-
+	"bytes"
 	"context"
+	"time"
 
 	"github.com/embedid/identity/contact"
 	"github.com/embedid/identity/internal/errs"
@@ -65,7 +65,7 @@ func (s *Service) CreateMember(ctx context.Context, a Actor, in NewMember) (team
 		return team.Member{}, err
 	}
 	var m team.Member
-	err = s.store.Write(ctx, func(tx storage.Tx) error {
+	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		actor, err := activeMembership(ctx, tx, a)
 		if err != nil {
 			return err
@@ -73,7 +73,6 @@ func (s *Service) CreateMember(ctx context.Context, a Actor, in NewMember) (team
 		if err := team.CanCreate(actor.Role, role); err != nil {
 			return err
 		}
-		now := s.clock()
 		u := s.newUser(now, a.TeamID, in.Names, email)
 		u.Status, u.ActivatedAt, u.PasswordHash, u.PasswordChangedAt = user.StatusActive, now, hash, now
 		if u, err = s.userFor(ctx, tx, u); err != nil {
@@ -129,7 +128,7 @@ func (s *Service) UpdateMember(ctx context.Context, a Actor, in MemberUpdate) (t
 		return team.Member{}, err
 	}
 	var target team.Member
-	err = s.store.Write(ctx, func(tx storage.Tx) error {
+	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		if err := tx.LockTeam(ctx, a.TeamID); err != nil {
 			return err
 		}
@@ -148,7 +147,7 @@ func (s *Service) UpdateMember(ctx context.Context, a Actor, in MemberUpdate) (t
 				return err
 			}
 		}
-		return s.applyUpdate(ctx, tx, &target, in)
+		return s.applyUpdate(ctx, tx, &target, in, now)
 	})
 	return target, err
 }
@@ -189,8 +188,7 @@ func (in *MemberUpdate) validate() (team.Change, error) {
 	return c, nil
 }
 
-func (s *Service) applyUpdate(ctx context.Context, tx storage.Tx, m *team.Member, in MemberUpdate) error {
-	now := s.clock()
+func (s *Service) applyUpdate(ctx context.Context, tx storage.Tx, m *team.Member, in MemberUpdate, now time.Time) error {
 	if in.Role != nil && team.Role(*in.Role) != m.Membership.Role {
 		admins, err := tx.CountActiveAdmins(ctx, m.Membership.TeamID)
 		if err != nil {
@@ -252,7 +250,7 @@ func blame(err error, field, message string) error {
 // their data is kept. An admin removes managers and members, a manager
 // removes members, and nobody removes themself.
 func (s *Service) RemoveMember(ctx context.Context, a Actor, userID string) error {
-	return s.store.Write(ctx, func(tx storage.Tx) error {
+	return s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		actor, err := activeMembership(ctx, tx, a)
 		if err != nil {
 			return err
@@ -267,13 +265,15 @@ func (s *Service) RemoveMember(ctx context.Context, a Actor, userID string) erro
 		if err := team.CanRemove(actor.Role, target.Membership.Role); err != nil {
 			return err
 		}
-		target.Membership.Status, target.Membership.UpdatedAt = team.MemberRemoved, s.clock()
+		target.Membership.Status, target.Membership.UpdatedAt = team.MemberRemoved, now
 		if err := tx.UpdateMembership(ctx, target.Membership); err != nil {
 			return err
 		}
 		return tx.DeleteSessions(ctx, storage.SessionFilter{UserID: userID, TeamID: a.TeamID})
 	})
 }
+
+var errOldPassword = errs.New(errs.Invalid, "confirm_old_password", "does not match your current password")
 
 // ChangePassword sets a new password after checking the old one, and ends the
 // user's other sessions; the session that made the change stays open.
@@ -294,14 +294,19 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, old, next, confir
 		return m, err
 	}
 	if !ok {
-		return m, errs.New(errs.Invalid, "confirm_old_password", "does not match your current password")
+		return m, errOldPassword
 	}
 	hash, err := s.hasher.Hash(ctx, "new_password", next)
 	if err != nil {
 		return m, err
 	}
-	return s.updateSelf(ctx, a, func(u *user.User, now time.Time) {
+	checked := m.User.PasswordHash
+	return s.updateSelf(ctx, a, func(u *user.User, now time.Time) error {
+		if !bytes.Equal(u.PasswordHash, checked) {
+			return errOldPassword // changed since old was checked against it
+		}
 		u.PasswordHash, u.PasswordChangedAt, u.MustChangePassword = hash, now, false
+		return nil
 	})
 }
 
@@ -311,14 +316,18 @@ func (s *Service) ChangeEmail(ctx context.Context, a Actor, email string) (team.
 	if err != nil {
 		return team.Member{}, err
 	}
-	m, err := s.updateSelf(ctx, a, func(u *user.User, _ time.Time) { u.Email = e })
+	m, err := s.updateSelf(ctx, a, func(u *user.User, _ time.Time) error {
+		u.Email = e
+		return nil
+	})
 	return m, renameField(err, "email", "mail_address")
 }
 
-// updateSelf changes the actor's own user and ends their other sessions.
-func (s *Service) updateSelf(ctx context.Context, a Actor, change func(*user.User, time.Time)) (team.Member, error) {
+// updateSelf changes the actor's own user and ends their other sessions; an
+// error from change leaves everything as it was.
+func (s *Service) updateSelf(ctx context.Context, a Actor, change func(*user.User, time.Time) error) (team.Member, error) {
 	var m team.Member
-	err := s.store.Write(ctx, func(tx storage.Tx) error {
+	err := s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		if _, err := activeMembership(ctx, tx, a); err != nil {
 			return err
 		}
@@ -326,8 +335,9 @@ func (s *Service) updateSelf(ctx context.Context, a Actor, change func(*user.Use
 		if m, err = tx.Member(ctx, a.TeamID, a.UserID); err != nil {
 			return err
 		}
-		now := s.clock()
-		change(&m.User, now)
+		if err := change(&m.User, now); err != nil {
+			return err
+		}
 		m.User.UpdatedAt = now
 		if err := tx.UpdateUser(ctx, m.User); err != nil {
 			return err

@@ -64,12 +64,13 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) (SignUpResult, error) {
 		return SignUpResult{}, err
 	}
 
-	now := s.clock()
-	t := team.Team{ID: secret.ID(now), Email: email.Display, PaymentID: strings.TrimSpace(in.PaymentID), Status: team.StatusPending, CreatedAt: now, UpdatedAt: now}
-	profile.Apply(&t)
-	u := s.newUser(now, t.ID, names, email)
-	u.PasswordHash, u.PasswordChangedAt = hash, now
-	err = s.store.Write(ctx, func(tx storage.Tx) error {
+	var t team.Team
+	var u user.User
+	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
+		t = team.Team{ID: secret.ID(now), Email: email.Display, PaymentID: strings.TrimSpace(in.PaymentID), Status: team.StatusPending, CreatedAt: now, UpdatedAt: now}
+		profile.Apply(&t)
+		u = s.newUser(now, t.ID, names, email)
+		u.PasswordHash, u.PasswordChangedAt = hash, now
 		if err := tx.InsertTeam(ctx, t); err != nil {
 			return err
 		}
@@ -83,7 +84,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) (SignUpResult, error) {
 		if err := tx.InsertMembership(ctx, m); err != nil {
 			return err
 		}
-		return s.sendCode(ctx, tx, user.CodeActivation, u, t.ID)
+		return s.sendCode(ctx, tx, user.CodeActivation, u, t.ID, now)
 	})
 	if err != nil {
 		return SignUpResult{}, err
@@ -104,11 +105,10 @@ func (s *Service) newUser(now time.Time, teamID string, names user.Names, email 
 
 // sendCode replaces the user's codes of kind in the team with a new one and
 // hands it to the notifier.
-func (s *Service) sendCode(ctx context.Context, tx storage.Tx, kind user.CodeKind, u user.User, teamID string) error {
+func (s *Service) sendCode(ctx context.Context, tx storage.Tx, kind user.CodeKind, u user.User, teamID string, now time.Time) error {
 	if s.notifier == nil {
 		return errs.New(errs.Internal, "", "no notifier is configured to deliver the %s code", kind)
 	}
-	now := s.clock()
 	plain, hash := secret.Code()
 	c := user.Code{Hash: hash, Kind: kind, UserID: u.ID, TeamID: teamID, CreatedAt: now, ExpiresAt: now.Add(s.activationTTL)}
 	if err := tx.DeleteCodes(ctx, teamID, u.ID, kind); err != nil {
@@ -128,7 +128,7 @@ func (s *Service) sendCode(ctx context.Context, tx storage.Tx, kind user.CodeKin
 func (s *Service) Activate(ctx context.Context, code, password string) error {
 	var c user.Code
 	if err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
-		c, err = s.liveCode(ctx, tx, code)
+		c, err = s.liveCode(ctx, tx, code, s.clock())
 		return err
 	}); err != nil {
 		return err
@@ -144,12 +144,11 @@ func (s *Service) Activate(ctx context.Context, code, password string) error {
 	if c.Kind == user.CodeActivation {
 		defer s.teams.forget(c.TeamID) // the team becomes active
 	}
-	return s.store.Write(ctx, func(tx storage.Tx) error {
-		c, err := s.liveCode(ctx, tx, code) // again: it may have been used meanwhile
+	return s.write(ctx, func(tx storage.Tx, now time.Time) error {
+		c, err := s.liveCode(ctx, tx, code, now) // again: it may have been used meanwhile
 		if err != nil {
 			return err
 		}
-		now := s.clock()
 		if err := s.activateMember(ctx, tx, c, hash, now); err != nil {
 			return err
 		}
@@ -167,13 +166,13 @@ func (s *Service) Activate(ctx context.Context, code, password string) error {
 	})
 }
 
-// liveCode finds an unexpired code.
-func (s *Service) liveCode(ctx context.Context, tx storage.Tx, code string) (user.Code, error) {
+// liveCode finds a code unexpired at now.
+func (s *Service) liveCode(ctx context.Context, tx storage.Tx, code string, now time.Time) (user.Code, error) {
 	c, err := findCode(ctx, tx, code)
 	if err != nil {
 		return c, err
 	}
-	if c.Expired(s.clock()) {
+	if c.Expired(now) {
 		return c, errs.New(errs.Expired, "activation_code", "has expired; ask for a new one with getactivationcode")
 	}
 	return c, nil
@@ -223,7 +222,7 @@ func (s *Service) activateMember(ctx context.Context, tx storage.Tx, c user.Code
 // ReissueCode replaces an activation or invitation code, expired or not, with
 // a new one sent through the notifier; the old code stops working.
 func (s *Service) ReissueCode(ctx context.Context, code string) error {
-	return s.store.Write(ctx, func(tx storage.Tx) error {
+	return s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		c, err := findCode(ctx, tx, code)
 		if err != nil {
 			return err
@@ -232,7 +231,7 @@ func (s *Service) ReissueCode(ctx context.Context, code string) error {
 		if err != nil {
 			return err
 		}
-		return s.sendCode(ctx, tx, c.Kind, u, c.TeamID)
+		return s.sendCode(ctx, tx, c.Kind, u, c.TeamID, now)
 	})
 }
 

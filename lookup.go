@@ -25,29 +25,29 @@ func (s *Service) FindByMobile(ctx context.Context, c Client, text string) (team
 	if err := c.canRead(); err != nil {
 		return team.Member{}, err
 	}
-	var p contact.Phone
-	var found []team.Member
+	var found []team.Member // the one variable the closure shares, and so allocates
 	err := s.store.Query(ctx, func(tx storage.Tx) error {
 		t, err := s.clientTeam(ctx, tx, c.TeamID)
 		if err != nil {
 			return err
 		}
-		if p, err = contact.ReadPhone(text, s.regionOr(t.Region), "mobile"); err != nil {
+		p, err := contact.ReadPhone(text, s.regionOr(t.Region), "mobile")
+		if err != nil {
 			return err
 		}
 		found, err = tx.FindMembers(ctx, c.TeamID, team.Criteria{Mobile: p.E164()}, 1)
-		return err
+		if err != nil || len(found) > 0 {
+			return err
+		}
+		if err := p.Check("mobile", s.phones); err != nil {
+			return err // a number nobody can have, not one nobody has
+		}
+		return errs.New(errs.NotFound, "mobile", "no member of this team has that mobile")
 	})
-	switch {
-	case err != nil:
+	if err != nil {
 		return team.Member{}, err
-	case len(found) > 0:
-		return found[0], nil
 	}
-	if err := p.Check("mobile", s.phones); err != nil {
-		return team.Member{}, err // a number nobody can have, not one nobody has
-	}
-	return team.Member{}, errs.New(errs.NotFound, "mobile", "no member of this team has that mobile")
+	return found[0], nil
 }
 
 // regionOr returns a team's region, or the service's default if it has none.
@@ -112,7 +112,7 @@ func (s *Service) criteria(in Criteria) (team.Criteria, error) {
 	if in.Phone != "" || in.PhoneArea != "" {
 		p, err := contact.PhoneFromParts(in.PhoneArea, in.Phone, "phone", s.phones)
 		if err != nil {
-			return q, renameField(err, "area_code", "phoneArea")
+			return q, err
 		}
 		q.Mobile = p.E164()
 	}

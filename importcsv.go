@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -138,7 +139,7 @@ func (s *Service) check(ctx context.Context, a Actor, f *csvimport.File) (counts
 		}
 		if len(problems) == 0 {
 			if err := team.CanCreate(a.Role, row.Role); err != nil {
-				problems = append(problems, RowError{Line: row.Line, Column: "role", Reason: errs.MessageOf(err)})
+				problems = append(problems, RowError{Line: row.Line, Column: "role", Reason: roleReason(err)})
 			}
 		}
 		if len(problems) == 0 && row.Password != "" {
@@ -162,6 +163,15 @@ func (s *Service) check(ctx context.Context, a Actor, f *csvimport.File) (counts
 		return counts{}, errs.New(errs.Invalid, "file", "has a header but no rows")
 	}
 	return n, nil
+}
+
+// roleReason is why a row's role is refused, in the words rows have always
+// used: the role named as the 689Cloud family names it, then the message.
+func roleReason(err error) string {
+	if e, ok := errors.AsType[*errs.Error](err); ok && e.Field != "" {
+		return "user_role: " + e.Message
+	}
+	return errs.MessageOf(err)
 }
 
 // hashAll reads the file again and hashes its passwords on every core, in

@@ -23,7 +23,7 @@ func activeMembership(ctx context.Context, tx storage.Tx, a Actor) (team.Members
 	}
 	m, err := tx.Membership(ctx, a.TeamID, a.UserID)
 	if err == nil && m.Status != team.MemberActive {
-		err = errs.New(errs.Unauthorized, "auth_token", "your membership of this team is no longer active")
+		err = errs.New(errs.Unauthorized, "session", "your membership of this team is no longer active")
 	}
 	return m, err
 }
@@ -46,11 +46,11 @@ func (s *Service) CreateMember(ctx context.Context, a Actor, in NewMember) (team
 	if err := in.Names.Validate(); err != nil {
 		return team.Member{}, err
 	}
-	email, err := contact.ParseEmail(in.Email, "mail_address")
+	email, err := contact.ParseEmail(in.Email, "email")
 	if err != nil {
 		return team.Member{}, err
 	}
-	role, err := team.ParseRole("user_role", in.Role)
+	role, err := team.ParseRole("role", in.Role)
 	if err != nil {
 		return team.Member{}, err
 	}
@@ -81,7 +81,7 @@ func (s *Service) CreateMember(ctx context.Context, a Actor, in NewMember) (team
 		m = team.Member{User: u, Membership: team.Membership{
 			TeamID: a.TeamID, UserID: u.ID, Role: role, Status: team.MemberActive, Pool: team.PoolAlive, CreatedAt: now, UpdatedAt: now,
 		}}
-		return s.join(ctx, tx, m.Membership, "mail_address")
+		return s.join(ctx, tx, m.Membership, "email")
 	})
 	return m, err
 }
@@ -136,14 +136,14 @@ func (s *Service) UpdateMember(ctx context.Context, a Actor, in MemberUpdate) (t
 		if err != nil {
 			return err
 		}
-		if target, err = liveMember(ctx, tx, a.TeamID, in.UserID, "user_update_id"); err != nil {
+		if target, err = liveMember(ctx, tx, a.TeamID, in.UserID, "user_id"); err != nil {
 			return err
 		}
 		if err := team.CanUpdate(actor, target.Membership, change); err != nil {
 			return err
 		}
 		if in.Names != nil && a.UserID != target.User.ID && !in.Names.Same(target.User) {
-			if err := ownsAccount(ctx, tx, target.User, a.TeamID, "user_update_id", "names"); err != nil {
+			if err := ownsAccount(ctx, tx, target.User, a.TeamID, "user_id", "names"); err != nil {
 				return err
 			}
 		}
@@ -169,7 +169,7 @@ func ownsAccount(ctx context.Context, tx storage.Tx, u user.User, teamID, field,
 func (in *MemberUpdate) validate() (team.Change, error) {
 	var c team.Change
 	if in.UserID == "" {
-		return c, errs.New(errs.Invalid, "user_update_id", "is required")
+		return c, errs.New(errs.Invalid, "user_id", "is required")
 	}
 	if in.Names != nil {
 		if err := in.Names.Validate(); err != nil {
@@ -178,7 +178,7 @@ func (in *MemberUpdate) validate() (team.Change, error) {
 		c.Names = true
 	}
 	if in.Role != nil {
-		r, err := team.ParseRole("role_id", *in.Role)
+		r, err := team.ParseRole("role", *in.Role)
 		if err != nil {
 			return c, err
 		}
@@ -273,7 +273,7 @@ func (s *Service) RemoveMember(ctx context.Context, a Actor, userID string) erro
 	})
 }
 
-var errOldPassword = errs.New(errs.Invalid, "confirm_old_password", "does not match your current password")
+var errOldPassword = errs.New(errs.Invalid, "old_password", "does not match your current password")
 
 // ChangePassword sets a new password after checking the old one, and ends the
 // user's other sessions; the session that made the change stays open.
@@ -296,7 +296,7 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, old, next, confir
 	if !ok {
 		return m, errOldPassword
 	}
-	hash, err := s.hasher.Hash(ctx, "new_password", next)
+	hash, err := s.hasher.Hash(ctx, "password", next)
 	if err != nil {
 		return m, err
 	}
@@ -312,15 +312,14 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, old, next, confir
 
 // ChangeEmail sets the actor's email address and ends their other sessions.
 func (s *Service) ChangeEmail(ctx context.Context, a Actor, email string) (team.Member, error) {
-	e, err := contact.ParseEmail(email, "mail_address")
+	e, err := contact.ParseEmail(email, "email")
 	if err != nil {
 		return team.Member{}, err
 	}
-	m, err := s.updateSelf(ctx, a, func(u *user.User, _ time.Time) error {
+	return s.updateSelf(ctx, a, func(u *user.User, _ time.Time) error {
 		u.Email = e
 		return nil
 	})
-	return m, renameField(err, "email", "mail_address")
 }
 
 // updateSelf changes the actor's own user and ends their other sessions; an

@@ -36,7 +36,7 @@ func Operator(teamID string) Actor {
 // been removed from, with that user as a member of each. An unknown email
 // has no teams.
 func (s *Service) TeamsForEmail(ctx context.Context, email string) ([]team.Teamed, user.User, error) {
-	e, err := contact.ParseEmail(email, "email_address")
+	e, err := contact.ParseEmail(email, "email")
 	if err != nil {
 		return nil, user.User{}, err
 	}
@@ -84,7 +84,7 @@ var errBadLogin = errs.New(errs.Unauthorized, "", "the email address, password o
 // password is right. Failed logins from one address lock that address out
 // of the account in the team (see WithLockout).
 func (s *Service) Login(ctx context.Context, in Login) (Session, error) {
-	e, err := contact.ParseEmail(in.Email, "email_address")
+	e, err := contact.ParseEmail(in.Email, "email")
 	if err != nil {
 		return Session{}, err
 	}
@@ -158,9 +158,9 @@ func canLogIn(t team.Team, m team.Member) error {
 	case m.Membership.Status == team.MemberRemoved:
 		return errs.New(errs.Forbidden, "team_id", "you were removed from this team")
 	case m.Membership.Status != team.MemberActive || m.User.Status != user.StatusActive:
-		return errs.New(errs.Forbidden, "email_address", "the account is awaiting activation")
+		return errs.New(errs.Forbidden, "email", "the account is awaiting activation")
 	case m.User.Disabled || m.User.Locked:
-		return errs.New(errs.Forbidden, "email_address", "the account is disabled or locked")
+		return errs.New(errs.Forbidden, "email", "the account is disabled or locked")
 	}
 	return nil
 }
@@ -233,7 +233,7 @@ func truncate(s string, n int) string {
 	return s
 }
 
-var errBadSession = errs.New(errs.Unauthorized, "auth_token", "is not valid or has expired; log in again")
+var errBadSession = errs.New(errs.Unauthorized, "session", "is not valid or has expired; log in again")
 
 // Authenticate returns the actor behind a session token. A session idle for
 // its whole limit, or whose member is no longer active, is refused.

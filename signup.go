@@ -42,13 +42,13 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) (SignUpResult, error) {
 	if err := names.Validate(); err != nil {
 		return SignUpResult{}, err
 	}
-	email, err := contact.ParseEmail(in.Email, "email_address")
+	email, err := contact.ParseEmail(in.Email, "email")
 	if err != nil {
 		return SignUpResult{}, err
 	}
 	profile := team.Profile{Name: in.BusinessName, Phone: in.Phone, BusinessSize: in.BusinessSize, PlanID: in.PlanID, Region: in.Region}
 	if err := profile.Validate(); err != nil {
-		return SignUpResult{}, renameField(err, "team_name", "business_name")
+		return SignUpResult{}, err
 	}
 	if profile.Phone == "" {
 		return SignUpResult{}, errs.New(errs.Invalid, "phone", "is required")
@@ -76,7 +76,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) (SignUpResult, error) {
 		}
 		if err := tx.InsertUser(ctx, u); err != nil {
 			if errs.CodeOf(err) == errs.Conflict {
-				return errs.New(errs.Conflict, "email_address", "is already registered; log in instead")
+				return errs.New(errs.Conflict, "email", "is already registered; log in instead")
 			}
 			return err
 		}
@@ -173,7 +173,7 @@ func (s *Service) liveCode(ctx context.Context, tx storage.Tx, code string, now 
 		return c, err
 	}
 	if c.Expired(now) {
-		return c, errs.New(errs.Expired, "activation_code", "has expired; ask for a new one with getactivationcode")
+		return c, errs.New(errs.Expired, "code", "has expired; ask for a new one with getactivationcode")
 	}
 	return c, nil
 }
@@ -181,14 +181,14 @@ func (s *Service) liveCode(ctx context.Context, tx storage.Tx, code string, now 
 func findCode(ctx context.Context, tx storage.Tx, code string) (user.Code, error) {
 	code = strings.TrimSpace(code)
 	if code == "" {
-		return user.Code{}, errs.New(errs.Invalid, "activation_code", "is required")
+		return user.Code{}, errs.New(errs.Invalid, "code", "is required")
 	}
 	if len(code) > 64 {
-		return user.Code{}, errs.New(errs.Invalid, "activation_code", "is not a code we issued")
+		return user.Code{}, errs.New(errs.Invalid, "code", "is not a code we issued")
 	}
 	c, err := tx.Code(ctx, secret.Hash(code))
 	if errs.CodeOf(err) == errs.NotFound {
-		return c, errs.New(errs.Invalid, "activation_code", "is unknown or already used")
+		return c, errs.New(errs.Invalid, "code", "is unknown or already used")
 	}
 	return c, err
 }
@@ -213,7 +213,7 @@ func (s *Service) activateMember(ctx context.Context, tx storage.Tx, c user.Code
 		return err
 	}
 	if m.Status == team.MemberRemoved {
-		return errs.New(errs.Forbidden, "activation_code", "belongs to a member who was removed from the team")
+		return errs.New(errs.Forbidden, "code", "belongs to a member who was removed from the team")
 	}
 	m.Status, m.UpdatedAt = team.MemberActive, now
 	return tx.UpdateMembership(ctx, m)
@@ -241,14 +241,4 @@ func confirm(field, password, confirmation string) error {
 		return errs.New(errs.Invalid, field, "does not match the password")
 	}
 	return nil
-}
-
-// renameField reports err under another request field name.
-func renameField(err error, from, to string) error {
-	if e, ok := err.(*errs.Error); ok && e.Field == from {
-		c := *e
-		c.Field = to
-		return &c
-	}
-	return err
 }

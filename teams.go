@@ -71,7 +71,7 @@ func ownTeam(a Actor, teamID, field string) error {
 // UpdateTeam replaces the profile of the actor's team; admins only. A zero
 // PlanID, Region or Domain keeps the team's current one.
 func (s *Service) UpdateTeam(ctx context.Context, a Actor, teamID string, p team.Profile) (team.Team, error) {
-	if err := ownTeam(a, teamID, "team_update_id"); err != nil {
+	if err := ownTeam(a, teamID, "team_id"); err != nil {
 		return team.Team{}, err
 	}
 	if err := p.Validate(); err != nil {

@@ -30,11 +30,34 @@ func activeMembership(ctx context.Context, tx storage.Tx, a Actor) (team.Members
 
 // NewMember is a member an admin or manager creates.
 type NewMember struct {
-	Names           user.Names
-	Email           string
-	Password        string
-	ConfirmPassword string
-	Role            int
+	Names    user.Names
+	Email    string
+	Password string
+	Role     int
+}
+
+// Validate checks in as CreateMember does for an actor whose role is
+// creator before it touches the store, except the password, which
+// CreateMember checks as it hashes it.
+func (in NewMember) Validate(creator team.Role) error {
+	_, _, err := in.parse(creator)
+	return err
+}
+
+// parse returns in's email and role, checked for creator, after its names.
+func (in NewMember) parse(creator team.Role) (contact.Email, team.Role, error) {
+	if err := in.Names.Validate(); err != nil {
+		return contact.Email{}, 0, err
+	}
+	email, err := contact.ParseEmail(in.Email, "email")
+	if err != nil {
+		return email, 0, err
+	}
+	role, err := team.ParseRole("role", in.Role)
+	if err != nil {
+		return email, role, err
+	}
+	return email, role, team.CanCreate(creator, role)
 }
 
 // CreateMember adds a member to the actor's team under the role rules: an
@@ -43,21 +66,8 @@ type NewMember struct {
 // adds that user to the team with their credentials and names untouched; one
 // already in this team is a conflict.
 func (s *Service) CreateMember(ctx context.Context, a Actor, in NewMember) (team.Member, error) {
-	if err := in.Names.Validate(); err != nil {
-		return team.Member{}, err
-	}
-	email, err := contact.ParseEmail(in.Email, "email")
+	email, role, err := in.parse(a.Role)
 	if err != nil {
-		return team.Member{}, err
-	}
-	role, err := team.ParseRole("role", in.Role)
-	if err != nil {
-		return team.Member{}, err
-	}
-	if err := team.CanCreate(a.Role, role); err != nil {
-		return team.Member{}, err
-	}
-	if err := confirm("confirm_password", in.Password, in.ConfirmPassword); err != nil {
 		return team.Member{}, err
 	}
 	hash, err := s.hasher.Hash(ctx, "password", in.Password)
@@ -277,10 +287,7 @@ var errOldPassword = errs.New(errs.Invalid, "old_password", "does not match your
 
 // ChangePassword sets a new password after checking the old one, and ends the
 // user's other sessions; the session that made the change stays open.
-func (s *Service) ChangePassword(ctx context.Context, a Actor, old, next, confirmation string) (team.Member, error) {
-	if err := confirm("confirm_new_password", next, confirmation); err != nil {
-		return team.Member{}, err
-	}
+func (s *Service) ChangePassword(ctx context.Context, a Actor, old, next string) (team.Member, error) {
 	var m team.Member
 	err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
 		m, err = tx.Member(ctx, a.TeamID, a.UserID)

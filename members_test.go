@@ -87,7 +87,7 @@ func TestExistingUserJoinsWithCredentialsUntouched(t *testing.T) {
 
 		in := newMember("SHARED@x.com", team.RoleManager)
 		in.Names = user.Names{First: "Hijack", Last: "Attempt"}
-		in.Password, in.ConfirmPassword = "attacker-pw", "attacker-pw"
+		in.Password = "attacker-pw"
 		m, err := f.svc.CreateMember(f.ctx, adminB, in)
 		must(t, err)
 		if m.User.FirstName != "Firsts" || m.Membership.Role != team.RoleManager {

@@ -15,17 +15,43 @@ import (
 
 // SignUp is a new team and its first admin.
 type SignUp struct {
-	FirstName       string
-	LastName        string
-	Email           string
-	BusinessName    string
-	BusinessSize    string // default team.DefaultBusinessSize
-	Phone           string
-	Password        string
-	ConfirmPassword string
-	PaymentID       string
-	PlanID          int
-	Region          string // default phone region of the team, e.g. "CN"
+	FirstName    string
+	LastName     string
+	Email        string
+	BusinessName string
+	BusinessSize string // default team.DefaultBusinessSize
+	Phone        string
+	Password     string
+	PaymentID    string
+	PlanID       int
+	Region       string // default phone region of the team, e.g. "CN"
+}
+
+// Validate checks in as SignUp does before it touches the store, except the
+// password, which SignUp checks as it hashes it.
+func (in SignUp) Validate() error {
+	_, _, _, err := in.parse()
+	return err
+}
+
+// parse returns what in names, checked, except the password.
+func (in SignUp) parse() (user.Names, contact.Email, team.Profile, error) {
+	names := user.Names{First: in.FirstName, Last: in.LastName}
+	profile := team.Profile{Name: in.BusinessName, Phone: in.Phone, BusinessSize: in.BusinessSize, PlanID: in.PlanID, Region: in.Region}
+	if err := names.Validate(); err != nil {
+		return names, contact.Email{}, profile, err
+	}
+	email, err := contact.ParseEmail(in.Email, "email")
+	if err != nil {
+		return names, email, profile, err
+	}
+	if err := profile.Validate(); err != nil {
+		return names, email, profile, err
+	}
+	if profile.Phone == "" {
+		return names, email, profile, errs.New(errs.Invalid, "phone", "is required")
+	}
+	return names, email, profile, user.CheckText("payment_id", in.PaymentID, user.MaxTextLen)
 }
 
 // SignUpResult is what SignUp created. Both await activation.
@@ -35,28 +61,12 @@ type SignUpResult struct {
 }
 
 // SignUp creates a team awaiting activation and its first admin, and sends an
-// activation code through the notifier. An email that is already registered
-// is refused: its owner should log in instead.
+// activation code through the notifier. It checks in as Validate does, then
+// the password. An email that is already registered is refused: its owner
+// should log in instead.
 func (s *Service) SignUp(ctx context.Context, in SignUp) (SignUpResult, error) {
-	names := user.Names{First: in.FirstName, Last: in.LastName}
-	if err := names.Validate(); err != nil {
-		return SignUpResult{}, err
-	}
-	email, err := contact.ParseEmail(in.Email, "email")
+	names, email, profile, err := in.parse()
 	if err != nil {
-		return SignUpResult{}, err
-	}
-	profile := team.Profile{Name: in.BusinessName, Phone: in.Phone, BusinessSize: in.BusinessSize, PlanID: in.PlanID, Region: in.Region}
-	if err := profile.Validate(); err != nil {
-		return SignUpResult{}, err
-	}
-	if profile.Phone == "" {
-		return SignUpResult{}, errs.New(errs.Invalid, "phone", "is required")
-	}
-	if err := user.CheckText("payment_id", in.PaymentID, user.MaxTextLen); err != nil {
-		return SignUpResult{}, err
-	}
-	if err := confirm("confirm_password", in.Password, in.ConfirmPassword); err != nil {
 		return SignUpResult{}, err
 	}
 	hash, err := s.hasher.Hash(ctx, "password", in.Password)
@@ -233,12 +243,4 @@ func (s *Service) ReissueCode(ctx context.Context, code string) error {
 		}
 		return s.sendCode(ctx, tx, c.Kind, u, c.TeamID, now)
 	})
-}
-
-// confirm checks that a password and its confirmation match.
-func confirm(field, password, confirmation string) error {
-	if password != confirmation {
-		return errs.New(errs.Invalid, field, "does not match the password")
-	}
-	return nil
 }

@@ -95,7 +95,7 @@ func seed(ctx context.Context, dsn string, n, bcryptCost int, tokenTTL time.Dura
 func (f *fixture) admin(ctx context.Context, svc *identity.Service, codes <-chan string) error {
 	res, err := svc.SignUp(ctx, identity.SignUp{
 		FirstName: "Load", LastName: "Admin", Email: f.adminEmail, BusinessName: "loadgen " + f.run,
-		Phone: "02112345678", Password: f.password, ConfirmPassword: f.password, PlanID: 1, Region: "CN",
+		Phone: "02112345678", Password: f.password, PlanID: 1, Region: "CN",
 	})
 	if err != nil {
 		return fmt.Errorf("sign up: %w", err)

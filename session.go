@@ -3,6 +3,7 @@ package identity
 import (
 	"bytes"
 	"context"
+	"errors"
 	"time"
 
 	"github.com/embedid/identity/contact"
@@ -100,8 +101,8 @@ func (s *Service) Login(ctx context.Context, in Login) (Session, error) {
 	if err := s.locked(seen.fails, s.clock()); err != nil {
 		return Session{}, err
 	}
-	ok := false
-	if seen.found && len(in.Password) <= user.MaxPasswordLen {
+	ok := false // a missing hash costs a comparison too, so timing tells nothing
+	if len(in.Password) <= user.MaxPasswordLen {
 		if ok, err = s.hasher.Verify(ctx, seen.m.User.PasswordHash, in.Password); err != nil {
 			return Session{}, err
 		}
@@ -147,8 +148,8 @@ func (at loginAttempt) read(ctx context.Context, tx storage.Tx) (loginState, err
 	return st, err
 }
 
-// errStale is a login or password change whose verdict was reached on a
-// password hash that changed before it could be written.
+// errStale is a login whose verdict was reached on a password hash that
+// changed before it could be written; it never leaves Login.
 var errStale = errs.New(errs.Conflict, "", "the password changed meanwhile")
 
 func canLogIn(t team.Team, m team.Member) error {
@@ -183,7 +184,7 @@ func (s *Service) openSession(ctx context.Context, at loginAttempt, seen loginSt
 		if err := s.locked(st.fails, now); err != nil {
 			return err
 		}
-		if !ok {
+		if !ok || !st.found {
 			refused = true
 			return s.failed(ctx, tx, at.key, at.IP, now)
 		}
@@ -194,7 +195,7 @@ func (s *Service) openSession(ctx context.Context, at loginAttempt, seen loginSt
 		return err
 	})
 	switch {
-	case err == errStale:
+	case errors.Is(err, errStale):
 		return s.Login(ctx, at.Login)
 	case err != nil:
 		return Session{}, err

@@ -64,7 +64,8 @@ func (in NewMember) parse(creator team.Role) (contact.Email, team.Role, error) {
 // admin creates managers and members, a manager creates members. The new
 // member is active at once. An email that already belongs to a user elsewhere
 // adds that user to the team with their credentials and names untouched; one
-// already in this team is a conflict.
+// already in this team is a conflict. It checks in as Validate does, then the
+// password.
 func (s *Service) CreateMember(ctx context.Context, a Actor, in NewMember) (team.Member, error) {
 	email, role, err := in.parse(a.Role)
 	if err != nil {
@@ -286,7 +287,8 @@ func (s *Service) RemoveMember(ctx context.Context, a Actor, userID string) erro
 var errOldPassword = errs.New(errs.Invalid, "old_password", "does not match your current password")
 
 // ChangePassword sets a new password after checking the old one, and ends the
-// user's other sessions; the session that made the change stays open.
+// user's other sessions; the session that made the change stays open. If
+// another change replaces the password meanwhile, old no longer counts.
 func (s *Service) ChangePassword(ctx context.Context, a Actor, old, next string) (team.Member, error) {
 	var m team.Member
 	err := s.store.Read(ctx, func(tx storage.Tx) (err error) {

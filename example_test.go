@@ -114,30 +114,31 @@ func ExampleService_SignUp() {
 	// after activation, team status: 2
 }
 
-// openExample returns a service on a new in-memory store, and a function
-// that closes the store.
-func openExample(opts ...identity.Option) (*identity.Service, func()) {
-	store, err := storage.Open(context.Background(), "sqlite::memory:", storage.WithMigrate())
-	if err != nil {
-		log.Fatal(err)
-	}
-	svc, err := identity.New(store, append(opts, identity.WithBcryptCost(4))...)
-	if err != nil {
-		log.Fatal(err)
-	}
-	return svc, func() { store.Close() }
-}
-
-func ExampleService_CreateMember() {
+// openExample returns a service on a new in-memory store holding the team
+// Acme, and a function that closes the store.
+func openExample() (*identity.Service, team.Team, func()) {
 	ctx := context.Background()
-	svc, closeStore := openExample()
-	defer closeStore()
+	store, err := storage.Open(ctx, "sqlite::memory:", storage.WithMigrate())
+	if err != nil {
+		log.Fatal(err)
+	}
+	svc, err := identity.New(store, identity.WithBcryptCost(4))
+	if err != nil {
+		log.Fatal(err)
+	}
 	t, err := svc.CreateTeam(ctx, team.Profile{Name: "Acme"}, "")
 	if err != nil {
 		log.Fatal(err)
 	}
+	return svc, t, func() { store.Close() }
+}
+
+func ExampleService_CreateMember() {
+	ctx := context.Background()
+	svc, acme, closeStore := openExample()
+	defer closeStore()
 	// An operator acts for the host; a member would act through Authenticate.
-	m, err := svc.CreateMember(ctx, identity.Operator(t.ID), identity.NewMember{
+	m, err := svc.CreateMember(ctx, identity.Operator(acme.ID), identity.NewMember{
 		Names:    user.Names{First: "Grace", Last: "Hopper"},
 		Email:    "Grace@Acme.example",
 		Password: "cobol-1959",
@@ -152,20 +153,16 @@ func ExampleService_CreateMember() {
 
 func ExampleService_ChangePassword() {
 	ctx := context.Background()
-	svc, closeStore := openExample()
+	svc, acme, closeStore := openExample()
 	defer closeStore()
-	t, err := svc.CreateTeam(ctx, team.Profile{Name: "Acme"}, "")
-	if err != nil {
-		log.Fatal(err)
-	}
 	const email = "grace@acme.example"
-	_, err = svc.CreateMember(ctx, identity.Operator(t.ID), identity.NewMember{
+	_, err := svc.CreateMember(ctx, identity.Operator(acme.ID), identity.NewMember{
 		Names: user.Names{First: "Grace", Last: "Hopper"}, Email: email, Password: "cobol-1959", Role: int(team.RoleMember),
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	session, err := svc.Login(ctx, identity.Login{Email: email, Password: "cobol-1959", TeamID: t.ID})
+	session, err := svc.Login(ctx, identity.Login{Email: email, Password: "cobol-1959", TeamID: acme.ID})
 	if err != nil {
 		log.Fatal(err)
 	}

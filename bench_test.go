@@ -243,7 +243,7 @@ func (f *benchFixture) seed(ctx context.Context, size int) error {
 	f.svc = svc
 	res, err := svc.SignUp(ctx, identity.SignUp{
 		FirstName: "Bench", LastName: "Admin", Email: f.admin, BusinessName: "Bench Co",
-		Phone: "02112345678", Password: benchPassword, ConfirmPassword: benchPassword, PlanID: 1, Region: "CN",
+		Phone: "02112345678", Password: benchPassword, PlanID: 1, Region: "CN",
 	})
 	if err != nil {
 		return fmt.Errorf("sign up: %w", err)

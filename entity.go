@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"time"
 
 	"github.com/embedid/identity/contact"
 	"github.com/embedid/identity/internal/errs"
@@ -40,8 +41,7 @@ func (s *Service) CreateOrGetUser(ctx context.Context, c Client, in NewContact) 
 		return Created{}, err
 	}
 	var out Created
-	err = s.store.Write(ctx, func(tx storage.Tx) error {
-		now := s.clock()
+	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		u.ID, u.HomeTeamID, u.CreatedAt, u.UpdatedAt = secret.ID(now), c.TeamID, now, now
 		found, existed, err := s.createOrGet(ctx, tx, u)
 		if err != nil {
@@ -127,7 +127,7 @@ func (s *Service) SetOwner(ctx context.Context, c Client, userID, ownerID string
 		return nil, err
 	}
 	var owners []string
-	err := s.store.Write(ctx, func(tx storage.Tx) error {
+	err := s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		if _, err := liveMember(ctx, tx, c.TeamID, userID, "user_id"); err != nil {
 			return err
 		}
@@ -136,7 +136,7 @@ func (s *Service) SetOwner(ctx context.Context, c Client, userID, ownerID string
 		}
 		var err error
 		if add {
-			err = tx.AddOwner(ctx, c.TeamID, userID, ownerID, s.clock())
+			err = tx.AddOwner(ctx, c.TeamID, userID, ownerID, now)
 		} else {
 			err = tx.RemoveOwner(ctx, c.TeamID, userID, ownerID)
 		}
@@ -159,12 +159,12 @@ func (s *Service) SetPool(ctx context.Context, c Client, userID, pool string) er
 	if err != nil {
 		return err
 	}
-	return s.store.Write(ctx, func(tx storage.Tx) error {
+	return s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		m, err := liveMember(ctx, tx, c.TeamID, userID, "user_id")
 		if err != nil {
 			return err
 		}
-		m.Membership.Pool, m.Membership.UpdatedAt = p, s.clock()
+		m.Membership.Pool, m.Membership.UpdatedAt = p, now
 		return tx.UpdateMembership(ctx, m.Membership)
 	})
 }
@@ -181,7 +181,7 @@ func (s *Service) UpdateEmail(ctx context.Context, c Client, userID, email strin
 	if err != nil {
 		return err
 	}
-	return s.store.Write(ctx, func(tx storage.Tx) error {
+	return s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		m, err := liveMember(ctx, tx, c.TeamID, userID, "user_id")
 		if err != nil {
 			return err
@@ -189,7 +189,7 @@ func (s *Service) UpdateEmail(ctx context.Context, c Client, userID, email strin
 		if err := ownsAccount(ctx, tx, m.User, c.TeamID, "email", "email"); err != nil {
 			return err
 		}
-		m.User.Email, m.User.UpdatedAt = e, s.clock()
+		m.User.Email, m.User.UpdatedAt = e, now
 		if err := tx.UpdateUser(ctx, m.User); err != nil {
 			return err
 		}

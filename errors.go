@@ -38,7 +38,8 @@ var (
 // are not the library's.
 func ErrorCode(err error) Code { return errs.CodeOf(err) }
 
-// ErrorField returns the request field err blames, if any.
+// ErrorField returns the field err blames, if any, as the library names it
+// (email, role, user_id, ...); each HTTP API family names it its own way.
 func ErrorField(err error) string { return errs.FieldOf(err) }
 
 // ErrorMessage returns the message of err meant for people; it never carries

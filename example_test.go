@@ -10,6 +10,7 @@ import (
 	"github.com/embedid/identity/httpapi"
 	"github.com/embedid/identity/storage"
 	"github.com/embedid/identity/team"
+	"github.com/embedid/identity/user"
 )
 
 // A host opens a store, builds the service with a notifier that delivers
@@ -79,7 +80,7 @@ func ExampleService_SignUp() {
 	const email, password = "ada@example.com", "difference-engine"
 	signed, err := svc.SignUp(ctx, identity.SignUp{
 		FirstName: "Ada", LastName: "Lovelace", Email: email, BusinessName: "Analytical Engines",
-		Phone: "+44 20 7946 0000", Password: password, ConfirmPassword: password,
+		Phone: "+44 20 7946 0000", Password: password,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -111,4 +112,90 @@ func ExampleService_SignUp() {
 	// log in before activation: forbidden
 	// logged in as admin
 	// after activation, team status: 2
+}
+
+// openExample returns a service on a new in-memory store holding the team
+// Acme, and a function that closes the store.
+func openExample() (*identity.Service, team.Team, func()) {
+	ctx := context.Background()
+	store, err := storage.Open(ctx, "sqlite::memory:", storage.WithMigrate())
+	if err != nil {
+		log.Fatal(err)
+	}
+	svc, err := identity.New(store, identity.WithBcryptCost(4))
+	if err != nil {
+		log.Fatal(err)
+	}
+	t, err := svc.CreateTeam(ctx, team.Profile{Name: "Acme"}, "")
+	if err != nil {
+		log.Fatal(err)
+	}
+	return svc, t, func() { store.Close() }
+}
+
+func ExampleService_CreateMember() {
+	ctx := context.Background()
+	svc, acme, closeStore := openExample()
+	defer closeStore()
+	// An operator acts for the host; a member would act through Authenticate.
+	m, err := svc.CreateMember(ctx, identity.Operator(acme.ID), identity.NewMember{
+		Names:    user.Names{First: "Grace", Last: "Hopper"},
+		Email:    "Grace@Acme.example",
+		Password: "cobol-1959",
+		Role:     int(team.RoleManager),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(m.User.Email.Display, m.Membership.Role, m.Membership.Status == team.MemberActive)
+	// Output: Grace@Acme.example manager true
+}
+
+func ExampleService_ChangePassword() {
+	ctx := context.Background()
+	svc, acme, closeStore := openExample()
+	defer closeStore()
+	const email = "grace@acme.example"
+	_, err := svc.CreateMember(ctx, identity.Operator(acme.ID), identity.NewMember{
+		Names: user.Names{First: "Grace", Last: "Hopper"}, Email: email, Password: "cobol-1959", Role: int(team.RoleMember),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	session, err := svc.Login(ctx, identity.Login{Email: email, Password: "cobol-1959", TeamID: acme.ID})
+	if err != nil {
+		log.Fatal(err)
+	}
+	actor, err := svc.Authenticate(ctx, session.Token)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	_, err = svc.ChangePassword(ctx, actor, "not-my-password", "flow-matic-1955")
+	fmt.Println(identity.ErrorMessage(err))
+	_, err = svc.ChangePassword(ctx, actor, "cobol-1959", "flow-matic-1955")
+	fmt.Println(err)
+	// Output:
+	// old_password: does not match your current password
+	// <nil>
+}
+
+// A form that asks for the password twice checks the confirmation itself,
+// after Validate and before the use case, as the HTTP API does.
+func ExampleSignUp_Validate() {
+	in := identity.SignUp{
+		FirstName: "Ada", LastName: "Lovelace", Email: "ada.example.com", BusinessName: "Analytical Engines",
+		Phone: "+44 20 7946 0000", Password: "difference-engine",
+	}
+	fmt.Println(identity.ErrorMessage(in.Validate()))
+	// Output: email: must contain exactly one @
+}
+
+func ExampleNewMember_Validate() {
+	in := identity.NewMember{Names: user.Names{First: "Grace", Last: "Hopper"}, Email: "grace@acme.example", Role: int(team.RoleManager)}
+	fmt.Println(identity.ErrorMessage(in.Validate(team.RoleManager)))
+	fmt.Println(in.Validate(team.RoleAdmin))
+	// Output:
+	// role: a manager may create members only
+	// <nil>
 }

@@ -53,7 +53,7 @@ func newFixture(t *testing.T, s storage.Store, opts ...identity.Option) *fixture
 func signUpInput(email string) identity.SignUp {
 	return identity.SignUp{
 		FirstName: "Le", LastName: "Tran", Email: email, BusinessName: "NIT SOFTWARE " + email,
-		Phone: "0908296906", Password: password, ConfirmPassword: password, PlanID: 1, Region: "CN",
+		Phone: "0908296906", Password: password, PlanID: 1, Region: "CN",
 	}
 }
 
@@ -110,7 +110,7 @@ func (f *fixture) create(by identity.Actor, email string, role team.Role) team.M
 func newMember(email string, role team.Role) identity.NewMember {
 	return identity.NewMember{
 		Names: user.Names{First: "First" + email[:1], Last: "Last"}, Email: email,
-		Password: password, ConfirmPassword: password, Role: int(role),
+		Password: password, Role: int(role),
 	}
 }
 

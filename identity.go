@@ -147,6 +147,21 @@ func (s *Service) Store() storage.Store { return s.store }
 // values written and read back compare equal.
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
+// write runs fn as one use case's write transaction: it takes the time once,
+// hands it to fn, and commits what fn wrote if fn returns nil. Every write of
+// a use case goes through it, so it is the one place to record what each
+// use case did.
+func (s *Service) write(ctx context.Context, fn func(tx storage.Tx, now time.Time) error) error {
+	return s.store.Write(ctx, func(tx storage.Tx) error {
+		if err := fn(tx, s.clock()); err != nil {
+			return err
+		}
+		// The audit seam: a use case's event is appended here, in its own
+		// transaction, before it commits.
+		return nil
+	})
+}
+
 // Notification is a code to deliver to a person.
 type Notification struct {
 	Kind      user.CodeKind // activation or invitation

@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -105,12 +106,12 @@ func (s *Service) ImportCSV(ctx context.Context, a Actor, r io.Reader) (ImportRe
 		return ImportResult{}, err
 	}
 	var res ImportResult
-	err = s.store.Write(ctx, func(tx storage.Tx) error {
+	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		actor, err := activeMembership(ctx, tx, a)
 		if err != nil {
 			return err
 		}
-		res, err = s.importRows(ctx, tx, actor, f, n, hashes)
+		res, err = s.importRows(ctx, tx, actor, f, n, hashes, now)
 		return err
 	})
 	if err != nil {
@@ -138,7 +139,7 @@ func (s *Service) check(ctx context.Context, a Actor, f *csvimport.File) (counts
 		}
 		if len(problems) == 0 {
 			if err := team.CanCreate(a.Role, row.Role); err != nil {
-				problems = append(problems, RowError{Line: row.Line, Column: "role", Reason: errs.MessageOf(err)})
+				problems = append(problems, RowError{Line: row.Line, Column: "role", Reason: roleReason(err)})
 			}
 		}
 		if len(problems) == 0 && row.Password != "" {
@@ -162,6 +163,15 @@ func (s *Service) check(ctx context.Context, a Actor, f *csvimport.File) (counts
 		return counts{}, errs.New(errs.Invalid, "file", "has a header but no rows")
 	}
 	return n, nil
+}
+
+// roleReason is why a row's role is refused, in the words rows have always
+// used: the role named as the 689Cloud family names it, then the message.
+func roleReason(err error) string {
+	if e, ok := errors.AsType[*errs.Error](err); ok && e.Field != "" {
+		return "user_role: " + e.Message
+	}
+	return errs.MessageOf(err)
 }
 
 // hashAll reads the file again and hashes its passwords on every core, in
@@ -228,15 +238,17 @@ const importBatch = 3 * storage.BatchRows
 // collecting every row the database refuses; any refusal leaves the
 // transaction to be rolled back. If none, the new users without a password
 // are invited.
-func (s *Service) importRows(ctx context.Context, tx storage.Tx, actor team.Membership, f *csvimport.File, n counts, hashes [][]byte) (ImportResult, error) {
+func (s *Service) importRows(ctx context.Context, tx storage.Tx, actor team.Membership, f *csvimport.File, n counts, hashes [][]byte, now time.Time) (ImportResult, error) {
 	var res ImportResult
 	invites := newInvitations(n.rows, n.rows-n.passwords)
 	bad := &ImportError{}
 	err := f.Each(importBatch, func(rows []csvimport.Row) error {
-		// Each batch reads the clock: new IDs begin with the time, and IDs
-		// that grow batch by batch are inserted at the end of every index
-		// that holds them, where one timestamp for all would scatter them.
-		b := importing{s: s, tx: tx, teamID: actor.TeamID, now: s.clock(), rows: rows, hashes: make([][]byte, len(rows)), bad: bad}
+		// New IDs begin with a time, and IDs that grow batch by batch are
+		// inserted at the end of every index that holds them, where one
+		// time for all would scatter them: each batch's IDs take a
+		// millisecond after the last batch's.
+		idTime := now.Add(time.Duration(res.Imported/importBatch) * time.Millisecond)
+		b := importing{s: s, tx: tx, teamID: actor.TeamID, now: now, idTime: idTime, rows: rows, hashes: make([][]byte, len(rows)), bad: bad}
 		for i, row := range rows {
 			if row.Password == "" {
 				continue
@@ -265,7 +277,7 @@ func (s *Service) importRows(ctx context.Context, tx storage.Tx, actor team.Memb
 	case !bad.empty():
 		return ImportResult{}, bad
 	}
-	if err := s.invite(ctx, tx, actor.TeamID, f, invites); err != nil {
+	if err := s.invite(ctx, tx, actor.TeamID, f, invites, now); err != nil {
 		return ImportResult{}, err
 	}
 	res.Invited = len(invites.ids)
@@ -277,7 +289,8 @@ type importing struct {
 	s      *Service
 	tx     storage.Tx
 	teamID string
-	now    time.Time
+	now    time.Time // of the import
+	idTime time.Time // of the batch's new IDs
 	rows   []csvimport.Row
 	hashes [][]byte
 	ids    []string    // of the user each row names, once written
@@ -374,7 +387,7 @@ func (b *importing) create(ctx context.Context, ids []string) (map[string]bool, 
 		}
 	}
 	us := make([]user.User, len(news))
-	for k, id := range secret.IDs(b.now, len(news)) {
+	for k, id := range secret.IDs(b.idTime, len(news)) {
 		i := news[k]
 		ids[i], us[k] = id, b.user(i, id)
 	}
@@ -443,14 +456,13 @@ type invitee struct{ id, email string }
 
 // invite reads the file again for the invitees' addresses, and stores and
 // sends their invitation codes a batch of rows at a time.
-func (s *Service) invite(ctx context.Context, tx storage.Tx, teamID string, f *csvimport.File, all *invitations) error {
+func (s *Service) invite(ctx context.Context, tx storage.Tx, teamID string, f *csvimport.File, all *invitations, now time.Time) error {
 	if len(all.ids) == 0 {
 		return nil
 	}
 	if s.notifier == nil {
 		return errs.New(errs.Internal, "", "no notifier is configured to deliver the invitation codes")
 	}
-	now := s.clock()
 	batch := make([]invitee, 0, importBatch)
 	row, next := 0, 0
 	return f.Emails(importBatch, func(emails []contact.Email) error {

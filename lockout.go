@@ -40,25 +40,17 @@ func failureKey(kind string, parts ...string) string {
 
 // locked refuses an attempt when f already holds the most failures the
 // window allows.
-func (s *Service) locked(f storage.Failures) error {
+func (s *Service) locked(f storage.Failures, now time.Time) error {
 	ends := f.WindowStart.Add(s.lockWindow)
-	wait := ends.Sub(s.clock())
+	wait := ends.Sub(now)
 	if f.Count < s.lockFailures || wait <= 0 {
 		return nil
 	}
 	return errs.New(errs.TooManyRequests, "", "too many failed attempts; try again in %d minutes", int(math.Ceil(wait.Minutes())))
 }
 
-// failed records a failed attempt and returns refusal, the error the caller
-// answers with; a failure to record is returned instead.
-func (s *Service) failed(ctx context.Context, key, address string, refusal error) error {
-	now := s.clock()
-	err := s.store.Write(ctx, func(tx storage.Tx) error {
-		_, err := tx.RecordFailure(ctx, key, address, now, now.Add(-s.lockWindow))
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	return refusal
+// failed records a failed attempt at now.
+func (s *Service) failed(ctx context.Context, tx storage.Tx, key, address string, now time.Time) error {
+	_, err := tx.RecordFailure(ctx, key, address, now, now.Add(-s.lockWindow))
+	return err
 }

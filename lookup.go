@@ -18,26 +18,15 @@ const MaxFound = 100
 // FindByMobile returns the member of the client's team whose mobile is text,
 // written in any common form; national numbers are read in the team's region
 // (or the service's default region). A member's number was checked when it
-// was stored, so a match needs no check: a number in international form is
-// first looked up as written, separators dropped, without the region or a
-// parse, and any other is parsed and looked up, and checked against its
+// was stored, so a match needs no check: the number is checked against its
 // region's numbering plan only when no member has it, to be refused if it
 // cannot be a number there.
 func (s *Service) FindByMobile(ctx context.Context, c Client, text string) (team.Member, error) {
 	if err := c.canRead(); err != nil {
 		return team.Member{}, err
 	}
-	// A pointer: what the closure captures goes to the heap, and a Member
-	// is most of a kilobyte.
-	var m *team.Member
-	err := s.store.Query(ctx, func(tx storage.Tx) (err error) {
-		tried := "" // the number looked up as written
-		if e164, ok := contact.International(text); ok {
-			if m, err = memberByMobile(ctx, tx, c.TeamID, e164); err != errNoMobile {
-				return err
-			}
-			tried = e164
-		}
+	var found []team.Member // the one variable the closure shares, and so allocates
+	err := s.store.Query(ctx, func(tx storage.Tx) error {
 		t, err := s.clientTeam(ctx, tx, c.TeamID)
 		if err != nil {
 			return err
@@ -46,34 +35,19 @@ func (s *Service) FindByMobile(ctx context.Context, c Client, text string) (team
 		if err != nil {
 			return err
 		}
-		if e164 := p.E164(); e164 != tried {
-			if m, err = memberByMobile(ctx, tx, c.TeamID, e164); err != errNoMobile {
-				return err
-			}
+		found, err = tx.FindMembers(ctx, c.TeamID, team.Criteria{Mobile: p.E164()}, 1)
+		if err != nil || len(found) > 0 {
+			return err
 		}
 		if err := p.Check("mobile", s.phones); err != nil {
 			return err // a number nobody can have, not one nobody has
 		}
-		return errNoMobile
+		return errs.New(errs.NotFound, "mobile", "no member of this team has that mobile")
 	})
 	if err != nil {
 		return team.Member{}, err
 	}
-	return *m, nil
-}
-
-var errNoMobile = errs.New(errs.NotFound, "mobile", "no member of this team has that mobile")
-
-// memberByMobile returns the member of a team whose mobile is e164.
-func memberByMobile(ctx context.Context, tx storage.Tx, teamID, e164 string) (*team.Member, error) {
-	found, err := tx.FindMembers(ctx, teamID, team.Criteria{Mobile: e164}, 1)
-	if err == nil && len(found) == 0 {
-		err = errNoMobile
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &found[0], nil
+	return found[0], nil
 }
 
 // regionOr returns a team's region, or the service's default if it has none.
@@ -138,7 +112,7 @@ func (s *Service) criteria(in Criteria) (team.Criteria, error) {
 	if in.Phone != "" || in.PhoneArea != "" {
 		p, err := contact.PhoneFromParts(in.PhoneArea, in.Phone, "phone", s.phones)
 		if err != nil {
-			return q, renameField(err, "area_code", "phoneArea")
+			return q, err
 		}
 		q.Mobile = p.E164()
 	}

@@ -1,9 +1,9 @@
 package identity
 
 import (
-	"time"
-
+	"bytes"
 	"context"
+	"time"
 
 	"github.com/embedid/identity/contact"
 	"github.com/embedid/identity/internal/errs"
@@ -23,41 +23,52 @@ func activeMembership(ctx context.Context, tx storage.Tx, a Actor) (team.Members
 	}
 	m, err := tx.Membership(ctx, a.TeamID, a.UserID)
 	if err == nil && m.Status != team.MemberActive {
-		err = errs.New(errs.Unauthorized, "auth_token", "your membership of this team is no longer active")
+		err = errs.New(errs.Unauthorized, "session", "your membership of this team is no longer active")
 	}
 	return m, err
 }
 
 // NewMember is a member an admin or manager creates.
 type NewMember struct {
-	Names           user.Names
-	Email           string
-	Password        string
-	ConfirmPassword string
-	Role            int
+	Names    user.Names
+	Email    string
+	Password string
+	Role     int
+}
+
+// Validate checks in as CreateMember does for an actor whose role is
+// creator before it touches the store, except the password, which
+// CreateMember checks as it hashes it.
+func (in NewMember) Validate(creator team.Role) error {
+	_, _, err := in.parse(creator)
+	return err
+}
+
+// parse returns in's email and role, checked for creator, after its names.
+func (in NewMember) parse(creator team.Role) (contact.Email, team.Role, error) {
+	if err := in.Names.Validate(); err != nil {
+		return contact.Email{}, 0, err
+	}
+	email, err := contact.ParseEmail(in.Email, "email")
+	if err != nil {
+		return email, 0, err
+	}
+	role, err := team.ParseRole("role", in.Role)
+	if err != nil {
+		return email, role, err
+	}
+	return email, role, team.CanCreate(creator, role)
 }
 
 // CreateMember adds a member to the actor's team under the role rules: an
 // admin creates managers and members, a manager creates members. The new
 // member is active at once. An email that already belongs to a user elsewhere
 // adds that user to the team with their credentials and names untouched; one
-// already in this team is a conflict.
+// already in this team is a conflict. It checks in as Validate does, then the
+// password.
 func (s *Service) CreateMember(ctx context.Context, a Actor, in NewMember) (team.Member, error) {
-	if err := in.Names.Validate(); err != nil {
-		return team.Member{}, err
-	}
-	email, err := contact.ParseEmail(in.Email, "mail_address")
+	email, role, err := in.parse(a.Role)
 	if err != nil {
-		return team.Member{}, err
-	}
-	role, err := team.ParseRole("user_role", in.Role)
-	if err != nil {
-		return team.Member{}, err
-	}
-	if err := team.CanCreate(a.Role, role); err != nil {
-		return team.Member{}, err
-	}
-	if err := confirm("confirm_password", in.Password, in.ConfirmPassword); err != nil {
 		return team.Member{}, err
 	}
 	hash, err := s.hasher.Hash(ctx, "password", in.Password)
@@ -65,7 +76,7 @@ func (s *Service) CreateMember(ctx context.Context, a Actor, in NewMember) (team
 		return team.Member{}, err
 	}
 	var m team.Member
-	err = s.store.Write(ctx, func(tx storage.Tx) error {
+	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		actor, err := activeMembership(ctx, tx, a)
 		if err != nil {
 			return err
@@ -73,7 +84,6 @@ func (s *Service) CreateMember(ctx context.Context, a Actor, in NewMember) (team
 		if err := team.CanCreate(actor.Role, role); err != nil {
 			return err
 		}
-		now := s.clock()
 		u := s.newUser(now, a.TeamID, in.Names, email)
 		u.Status, u.ActivatedAt, u.PasswordHash, u.PasswordChangedAt = user.StatusActive, now, hash, now
 		if u, err = s.userFor(ctx, tx, u); err != nil {
@@ -82,7 +92,7 @@ func (s *Service) CreateMember(ctx context.Context, a Actor, in NewMember) (team
 		m = team.Member{User: u, Membership: team.Membership{
 			TeamID: a.TeamID, UserID: u.ID, Role: role, Status: team.MemberActive, Pool: team.PoolAlive, CreatedAt: now, UpdatedAt: now,
 		}}
-		return s.join(ctx, tx, m.Membership, "mail_address")
+		return s.join(ctx, tx, m.Membership, "email")
 	})
 	return m, err
 }
@@ -129,7 +139,7 @@ func (s *Service) UpdateMember(ctx context.Context, a Actor, in MemberUpdate) (t
 		return team.Member{}, err
 	}
 	var target team.Member
-	err = s.store.Write(ctx, func(tx storage.Tx) error {
+	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		if err := tx.LockTeam(ctx, a.TeamID); err != nil {
 			return err
 		}
@@ -137,18 +147,18 @@ func (s *Service) UpdateMember(ctx context.Context, a Actor, in MemberUpdate) (t
 		if err != nil {
 			return err
 		}
-		if target, err = liveMember(ctx, tx, a.TeamID, in.UserID, "user_update_id"); err != nil {
+		if target, err = liveMember(ctx, tx, a.TeamID, in.UserID, "user_id"); err != nil {
 			return err
 		}
 		if err := team.CanUpdate(actor, target.Membership, change); err != nil {
 			return err
 		}
 		if in.Names != nil && a.UserID != target.User.ID && !in.Names.Same(target.User) {
-			if err := ownsAccount(ctx, tx, target.User, a.TeamID, "user_update_id", "names"); err != nil {
+			if err := ownsAccount(ctx, tx, target.User, a.TeamID, "user_id", "names"); err != nil {
 				return err
 			}
 		}
-		return s.applyUpdate(ctx, tx, &target, in)
+		return s.applyUpdate(ctx, tx, &target, in, now)
 	})
 	return target, err
 }
@@ -170,7 +180,7 @@ func ownsAccount(ctx context.Context, tx storage.Tx, u user.User, teamID, field,
 func (in *MemberUpdate) validate() (team.Change, error) {
 	var c team.Change
 	if in.UserID == "" {
-		return c, errs.New(errs.Invalid, "user_update_id", "is required")
+		return c, errs.New(errs.Invalid, "user_id", "is required")
 	}
 	if in.Names != nil {
 		if err := in.Names.Validate(); err != nil {
@@ -179,7 +189,7 @@ func (in *MemberUpdate) validate() (team.Change, error) {
 		c.Names = true
 	}
 	if in.Role != nil {
-		r, err := team.ParseRole("role_id", *in.Role)
+		r, err := team.ParseRole("role", *in.Role)
 		if err != nil {
 			return c, err
 		}
@@ -189,8 +199,7 @@ func (in *MemberUpdate) validate() (team.Change, error) {
 	return c, nil
 }
 
-func (s *Service) applyUpdate(ctx context.Context, tx storage.Tx, m *team.Member, in MemberUpdate) error {
-	now := s.clock()
+func (s *Service) applyUpdate(ctx context.Context, tx storage.Tx, m *team.Member, in MemberUpdate, now time.Time) error {
 	if in.Role != nil && team.Role(*in.Role) != m.Membership.Role {
 		admins, err := tx.CountActiveAdmins(ctx, m.Membership.TeamID)
 		if err != nil {
@@ -252,7 +261,7 @@ func blame(err error, field, message string) error {
 // their data is kept. An admin removes managers and members, a manager
 // removes members, and nobody removes themself.
 func (s *Service) RemoveMember(ctx context.Context, a Actor, userID string) error {
-	return s.store.Write(ctx, func(tx storage.Tx) error {
+	return s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		actor, err := activeMembership(ctx, tx, a)
 		if err != nil {
 			return err
@@ -267,7 +276,7 @@ func (s *Service) RemoveMember(ctx context.Context, a Actor, userID string) erro
 		if err := team.CanRemove(actor.Role, target.Membership.Role); err != nil {
 			return err
 		}
-		target.Membership.Status, target.Membership.UpdatedAt = team.MemberRemoved, s.clock()
+		target.Membership.Status, target.Membership.UpdatedAt = team.MemberRemoved, now
 		if err := tx.UpdateMembership(ctx, target.Membership); err != nil {
 			return err
 		}
@@ -275,12 +284,12 @@ func (s *Service) RemoveMember(ctx context.Context, a Actor, userID string) erro
 	})
 }
 
+var errOldPassword = errs.New(errs.Invalid, "old_password", "does not match your current password")
+
 // ChangePassword sets a new password after checking the old one, and ends the
-// user's other sessions; the session that made the change stays open.
-func (s *Service) ChangePassword(ctx context.Context, a Actor, old, next, confirmation string) (team.Member, error) {
-	if err := confirm("confirm_new_password", next, confirmation); err != nil {
-		return team.Member{}, err
-	}
+// user's other sessions; the session that made the change stays open. If
+// another change replaces the password meanwhile, old no longer counts.
+func (s *Service) ChangePassword(ctx context.Context, a Actor, old, next string) (team.Member, error) {
 	var m team.Member
 	err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
 		m, err = tx.Member(ctx, a.TeamID, a.UserID)
@@ -294,31 +303,39 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, old, next, confir
 		return m, err
 	}
 	if !ok {
-		return m, errs.New(errs.Invalid, "confirm_old_password", "does not match your current password")
+		return m, errOldPassword
 	}
-	hash, err := s.hasher.Hash(ctx, "new_password", next)
+	hash, err := s.hasher.Hash(ctx, "password", next)
 	if err != nil {
 		return m, err
 	}
-	return s.updateSelf(ctx, a, func(u *user.User, now time.Time) {
+	checked := m.User.PasswordHash
+	return s.updateSelf(ctx, a, func(u *user.User, now time.Time) error {
+		if !bytes.Equal(u.PasswordHash, checked) {
+			return errOldPassword // changed since old was checked against it
+		}
 		u.PasswordHash, u.PasswordChangedAt, u.MustChangePassword = hash, now, false
+		return nil
 	})
 }
 
 // ChangeEmail sets the actor's email address and ends their other sessions.
 func (s *Service) ChangeEmail(ctx context.Context, a Actor, email string) (team.Member, error) {
-	e, err := contact.ParseEmail(email, "mail_address")
+	e, err := contact.ParseEmail(email, "email")
 	if err != nil {
 		return team.Member{}, err
 	}
-	m, err := s.updateSelf(ctx, a, func(u *user.User, _ time.Time) { u.Email = e })
-	return m, renameField(err, "email", "mail_address")
+	return s.updateSelf(ctx, a, func(u *user.User, _ time.Time) error {
+		u.Email = e
+		return nil
+	})
 }
 
-// updateSelf changes the actor's own user and ends their other sessions.
-func (s *Service) updateSelf(ctx context.Context, a Actor, change func(*user.User, time.Time)) (team.Member, error) {
+// updateSelf changes the actor's own user and ends their other sessions; an
+// error from change leaves everything as it was.
+func (s *Service) updateSelf(ctx context.Context, a Actor, change func(*user.User, time.Time) error) (team.Member, error) {
 	var m team.Member
-	err := s.store.Write(ctx, func(tx storage.Tx) error {
+	err := s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		if _, err := activeMembership(ctx, tx, a); err != nil {
 			return err
 		}
@@ -326,8 +343,9 @@ func (s *Service) updateSelf(ctx context.Context, a Actor, change func(*user.Use
 		if m, err = tx.Member(ctx, a.TeamID, a.UserID); err != nil {
 			return err
 		}
-		now := s.clock()
-		change(&m.User, now)
+		if err := change(&m.User, now); err != nil {
+			return err
+		}
 		m.User.UpdatedAt = now
 		if err := tx.UpdateUser(ctx, m.User); err != nil {
 			return err

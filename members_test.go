@@ -24,13 +24,13 @@ func TestRoleRules(t *testing.T) {
 			return err
 		}
 		t.Run("manager creates manager", func(t *testing.T) {
-			wantErr(t, create(manager, "m3@x.com", team.RoleManager), identity.CodeForbidden, "user_role")
+			wantErr(t, create(manager, "m3@x.com", team.RoleManager), identity.CodeForbidden, "role")
 		})
 		t.Run("member creates member", func(t *testing.T) {
 			wantErr(t, create(member, "m4@x.com", team.RoleMember), identity.CodeForbidden, "")
 		})
 		t.Run("admin creates admin", func(t *testing.T) {
-			wantErr(t, create(admin, "m5@x.com", team.RoleAdmin), identity.CodeForbidden, "user_role")
+			wantErr(t, create(admin, "m5@x.com", team.RoleAdmin), identity.CodeForbidden, "role")
 		})
 		t.Run("manager removes manager", func(t *testing.T) {
 			wantErr(t, f.svc.RemoveMember(f.ctx, manager, manager2.UserID), identity.CodeForbidden, "user_id")
@@ -41,7 +41,7 @@ func TestRoleRules(t *testing.T) {
 		t.Run("admin demotes the last admin", func(t *testing.T) {
 			role := int(team.RoleMember)
 			_, err := f.svc.UpdateMember(f.ctx, admin, identity.MemberUpdate{UserID: admin.UserID, Role: &role})
-			wantErr(t, err, identity.CodeForbidden, "role_id")
+			wantErr(t, err, identity.CodeForbidden, "role")
 		})
 		t.Run("manager renames member, not manager", func(t *testing.T) {
 			names := user.Names{First: "New", Last: "Name"}
@@ -51,7 +51,7 @@ func TestRoleRules(t *testing.T) {
 				t.Fatalf("names %+v", m.User)
 			}
 			_, err = f.svc.UpdateMember(f.ctx, manager, identity.MemberUpdate{UserID: manager2.UserID, Names: &names})
-			wantErr(t, err, identity.CodeForbidden, "user_update_id")
+			wantErr(t, err, identity.CodeForbidden, "user_id")
 		})
 		t.Run("member updates own settings only", func(t *testing.T) {
 			tz, lang := 9, "ja"
@@ -61,7 +61,7 @@ func TestRoleRules(t *testing.T) {
 				t.Fatalf("settings %+v", m.User.Settings)
 			}
 			_, err = f.svc.UpdateMember(f.ctx, admin, identity.MemberUpdate{UserID: member.UserID, TimeZone: &tz})
-			wantErr(t, err, identity.CodeForbidden, "user_update_id")
+			wantErr(t, err, identity.CodeForbidden, "user_id")
 			bad := 15
 			_, err = f.svc.UpdateMember(f.ctx, member, identity.MemberUpdate{UserID: member.UserID, TimeZone: &bad})
 			wantErr(t, err, identity.CodeInvalid, "time_zone")
@@ -74,7 +74,7 @@ func TestRoleRules(t *testing.T) {
 			must(t, err)
 			// The demoted admin's session now acts as a manager.
 			_, err = f.svc.CreateMember(f.ctx, admin, newMember("late@x.com", team.RoleManager))
-			wantErr(t, err, identity.CodeForbidden, "user_role")
+			wantErr(t, err, identity.CodeForbidden, "role")
 		})
 	})
 }
@@ -87,7 +87,7 @@ func TestExistingUserJoinsWithCredentialsUntouched(t *testing.T) {
 
 		in := newMember("SHARED@x.com", team.RoleManager)
 		in.Names = user.Names{First: "Hijack", Last: "Attempt"}
-		in.Password, in.ConfirmPassword = "attacker-pw", "attacker-pw"
+		in.Password = "attacker-pw"
 		m, err := f.svc.CreateMember(f.ctx, adminB, in)
 		must(t, err)
 		if m.User.FirstName != "Firsts" || m.Membership.Role != team.RoleManager {
@@ -98,14 +98,14 @@ func TestExistingUserJoinsWithCredentialsUntouched(t *testing.T) {
 		wantErr(t, err, identity.CodeUnauthorized, "")
 
 		_, err = f.svc.CreateMember(f.ctx, adminB, in)
-		wantErr(t, err, identity.CodeConflict, "mail_address")
+		wantErr(t, err, identity.CodeConflict, "email")
 
 		// Team B may re-role the shared user but not rename them; team A,
 		// which created the account, may.
 		names := user.Names{First: "Renamed", Last: "ByB"}
 		role := int(team.RoleMember)
 		_, err = f.svc.UpdateMember(f.ctx, adminB, identity.MemberUpdate{UserID: m.User.ID, Names: &names})
-		wantErr(t, err, identity.CodeForbidden, "user_update_id")
+		wantErr(t, err, identity.CodeForbidden, "user_id")
 		same := user.Names{First: m.User.FirstName, Last: m.User.LastName}
 		_, err = f.svc.UpdateMember(f.ctx, adminB, identity.MemberUpdate{UserID: m.User.ID, Names: &same, Role: &role})
 		must(t, err)
@@ -219,7 +219,7 @@ func TestTeamProfile(t *testing.T) {
 		_, err := f.svc.UpdateTeam(f.ctx, manager, tm.ID, p)
 		wantErr(t, err, identity.CodeForbidden, "")
 		_, err = f.svc.UpdateTeam(f.ctx, admin, other.ID, p)
-		wantErr(t, err, identity.CodeNotFound, "team_update_id")
+		wantErr(t, err, identity.CodeNotFound, "team_id")
 		_, err = f.svc.Team(f.ctx, admin, other.ID)
 		wantErr(t, err, identity.CodeNotFound, "team_id")
 

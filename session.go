@@ -1,7 +1,9 @@
 package identity
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"time"
 
 	"github.com/embedid/identity/contact"
@@ -35,7 +37,7 @@ func Operator(teamID string) Actor {
 // been removed from, with that user as a member of each. An unknown email
 // has no teams.
 func (s *Service) TeamsForEmail(ctx context.Context, email string) ([]team.Teamed, user.User, error) {
-	e, err := contact.ParseEmail(email, "email_address")
+	e, err := contact.ParseEmail(email, "email")
 	if err != nil {
 		return nil, user.User{}, err
 	}
@@ -83,50 +85,72 @@ var errBadLogin = errs.New(errs.Unauthorized, "", "the email address, password o
 // password is right. Failed logins from one address lock that address out
 // of the account in the team (see WithLockout).
 func (s *Service) Login(ctx context.Context, in Login) (Session, error) {
-	e, err := contact.ParseEmail(in.Email, "email_address")
+	e, err := contact.ParseEmail(in.Email, "email")
 	if err != nil {
 		return Session{}, err
 	}
-	key := failureKey("login", in.TeamID, e.Normalized)
-	var fails storage.Failures
-	var m team.Member
-	var t team.Team
-	err = s.store.Read(ctx, func(tx storage.Tx) error {
-		var err error
-		if fails, err = tx.Failures(ctx, key, in.IP); err != nil {
-			return err
-		}
-		u, err := tx.UserByEmail(ctx, e.Normalized)
-		if err != nil {
-			return err
-		}
-		if m, err = tx.Member(ctx, in.TeamID, u.ID); err != nil {
-			return err
-		}
-		t, err = tx.Team(ctx, in.TeamID)
+	at := loginAttempt{Login: in, email: e.Normalized, key: failureKey("login", in.TeamID, e.Normalized)}
+	var seen loginState
+	err = s.store.Read(ctx, func(tx storage.Tx) (err error) {
+		seen, err = at.read(ctx, tx)
 		return err
 	})
-	if err != nil && errs.CodeOf(err) != errs.NotFound {
+	if err != nil {
 		return Session{}, err
 	}
-	if err := s.locked(fails); err != nil {
+	if err := s.locked(seen.fails, s.clock()); err != nil {
 		return Session{}, err
 	}
-	ok := false
+	ok := false // a missing hash costs a comparison too, so timing tells nothing
 	if len(in.Password) <= user.MaxPasswordLen {
-		var verr error
-		if ok, verr = s.hasher.Verify(ctx, m.User.PasswordHash, in.Password); verr != nil {
-			return Session{}, verr
+		if ok, err = s.hasher.Verify(ctx, seen.m.User.PasswordHash, in.Password); err != nil {
+			return Session{}, err
 		}
 	}
-	if err != nil || !ok {
-		return Session{}, s.failed(ctx, key, in.IP, errBadLogin)
-	}
-	if err := canLogIn(t, m); err != nil {
-		return Session{}, err
-	}
-	return s.openSession(ctx, m, in, key)
+	return s.openSession(ctx, at, seen, ok)
 }
+
+// loginAttempt is a login with what names its failures.
+type loginAttempt struct {
+	Login
+	email string // normalized
+	key   string // of the lockout counter
+}
+
+// loginState is what a login reads: its failures and, if found, the
+// member and the team.
+type loginState struct {
+	fails storage.Failures
+	found bool
+	m     team.Member
+	t     team.Team
+}
+
+// read returns what the attempt depends on; an unknown user, member or team
+// is not found, not an error.
+func (at loginAttempt) read(ctx context.Context, tx storage.Tx) (loginState, error) {
+	var st loginState
+	var err error
+	if st.fails, err = tx.Failures(ctx, at.key, at.IP); err != nil {
+		return st, err
+	}
+	u, err := tx.UserByEmail(ctx, at.email)
+	if err == nil {
+		st.m, err = tx.Member(ctx, at.TeamID, u.ID)
+	}
+	if err == nil {
+		st.t, err = tx.Team(ctx, at.TeamID)
+	}
+	st.found = err == nil
+	if errs.CodeOf(err) == errs.NotFound {
+		err = nil
+	}
+	return st, err
+}
+
+// errStale is a login whose verdict was reached on a password hash that
+// changed before it could be written; it never leaves Login.
+var errStale = errs.New(errs.Conflict, "", "the password changed meanwhile")
 
 func canLogIn(t team.Team, m team.Member) error {
 	switch {
@@ -135,40 +159,71 @@ func canLogIn(t team.Team, m team.Member) error {
 	case m.Membership.Status == team.MemberRemoved:
 		return errs.New(errs.Forbidden, "team_id", "you were removed from this team")
 	case m.Membership.Status != team.MemberActive || m.User.Status != user.StatusActive:
-		return errs.New(errs.Forbidden, "email_address", "the account is awaiting activation")
+		return errs.New(errs.Forbidden, "email", "the account is awaiting activation")
 	case m.User.Disabled || m.User.Locked:
-		return errs.New(errs.Forbidden, "email_address", "the account is disabled or locked")
+		return errs.New(errs.Forbidden, "email", "the account is disabled or locked")
 	}
 	return nil
 }
 
-func (s *Service) openSession(ctx context.Context, m team.Member, in Login, failures string) (Session, error) {
-	now := s.clock()
+// openSession records the outcome of a login whose password was checked
+// against seen, in one transaction that reads everything again: a failure
+// if ok is false, else a new session. If the password hash changed since
+// seen, the verdict is stale and the login is tried again.
+func (s *Service) openSession(ctx context.Context, at loginAttempt, seen loginState, ok bool) (Session, error) {
+	var sess Session
+	refused := false
+	err := s.write(ctx, func(tx storage.Tx, now time.Time) error {
+		st, err := at.read(ctx, tx)
+		switch {
+		case err != nil:
+			return err
+		case st.found != seen.found || !bytes.Equal(st.m.User.PasswordHash, seen.m.User.PasswordHash):
+			return errStale
+		}
+		if err := s.locked(st.fails, now); err != nil {
+			return err
+		}
+		if !ok || !st.found {
+			refused = true
+			return s.failed(ctx, tx, at.key, at.IP, now)
+		}
+		if err := canLogIn(st.t, st.m); err != nil {
+			return err
+		}
+		sess, err = s.startSession(ctx, tx, at, st.m, now)
+		return err
+	})
+	switch {
+	case errors.Is(err, errStale):
+		return s.Login(ctx, at.Login)
+	case err != nil:
+		return Session{}, err
+	case refused:
+		return Session{}, errBadLogin
+	}
+	s.log.InfoContext(ctx, "logged in", "team_id", at.TeamID, "user_id", sess.Member.User.ID)
+	return sess, nil
+}
+
+// startSession opens a session for m and records the login.
+func (s *Service) startSession(ctx context.Context, tx storage.Tx, at loginAttempt, m team.Member, now time.Time) (Session, error) {
 	idle := time.Duration(m.User.Settings.SessionTimeout) * time.Minute
-	if in.KeepMeLogin {
+	if at.KeepMeLogin {
 		idle = KeepMeLoginIdle
 	}
 	token, hash := secret.Token()
-	sess := user.Session{Hash: hash, UserID: m.User.ID, TeamID: in.TeamID, CreatedAt: now, LastSeenAt: now, IdleLimit: idle}
-	err := s.store.Write(ctx, func(tx storage.Tx) error {
-		if err := tx.InsertSession(ctx, sess); err != nil {
-			return err
-		}
-		if err := tx.ClearFailures(ctx, failures, in.IP); err != nil {
-			return err
-		}
-		u, err := tx.User(ctx, m.User.ID)
-		if err != nil {
-			return err
-		}
-		u.LastLoginAt, u.LastLoginIP, u.LastActivityAt = now, truncate(in.IP, 64), now
-		m.User = u
-		return tx.UpdateUser(ctx, u)
-	})
-	if err != nil {
+	sess := user.Session{Hash: hash, UserID: m.User.ID, TeamID: at.TeamID, CreatedAt: now, LastSeenAt: now, IdleLimit: idle}
+	if err := tx.InsertSession(ctx, sess); err != nil {
 		return Session{}, err
 	}
-	s.log.InfoContext(ctx, "logged in", "team_id", in.TeamID, "user_id", m.User.ID)
+	if err := tx.ClearFailures(ctx, at.key, at.IP); err != nil {
+		return Session{}, err
+	}
+	m.User.LastLoginAt, m.User.LastLoginIP, m.User.LastActivityAt = now, truncate(at.IP, 64), now
+	if err := tx.UpdateUser(ctx, m.User); err != nil {
+		return Session{}, err
+	}
 	return Session{Token: token, Member: m, IdleLimit: idle}, nil
 }
 
@@ -179,7 +234,7 @@ func truncate(s string, n int) string {
 	return s
 }
 
-var errBadSession = errs.New(errs.Unauthorized, "auth_token", "is not valid or has expired; log in again")
+var errBadSession = errs.New(errs.Unauthorized, "session", "is not valid or has expired; log in again")
 
 // Authenticate returns the actor behind a session token. A session idle for
 // its whole limit, or whose member is no longer active, is refused.
@@ -208,7 +263,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Actor, error)
 		return Actor{}, errBadSession
 	}
 	if now.Sub(sess.LastSeenAt) >= touchEvery {
-		if err := s.touch(ctx, sess, now); err != nil {
+		if err := s.touch(ctx, sess); err != nil {
 			return Actor{}, err
 		}
 	}
@@ -216,8 +271,8 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Actor, error)
 }
 
 // touch records the session's and its user's latest activity.
-func (s *Service) touch(ctx context.Context, sess user.Session, now time.Time) error {
-	return s.store.Write(ctx, func(tx storage.Tx) error {
+func (s *Service) touch(ctx context.Context, sess user.Session) error {
+	return s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		if err := tx.TouchSession(ctx, sess.Hash, now); err != nil {
 			return err
 		}
@@ -236,7 +291,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if err != nil {
 		return err
 	}
-	return s.store.Write(ctx, func(tx storage.Tx) error {
+	return s.write(ctx, func(tx storage.Tx, _ time.Time) error {
 		return tx.DeleteSessions(ctx, storage.SessionFilter{Hash: a.session})
 	})
 }

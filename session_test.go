@@ -47,7 +47,7 @@ func TestSessionIdleExpiry(t *testing.T) {
 		must(t, err)
 		f.clock.Advance(30 * time.Minute)
 		_, err = f.svc.Authenticate(f.ctx, token)
-		wantErr(t, err, identity.CodeUnauthorized, "auth_token")
+		wantErr(t, err, identity.CodeUnauthorized, "session")
 
 		s, err := f.svc.Login(f.ctx, identity.Login{Email: "idle@x.com", Password: password, TeamID: tm.ID, KeepMeLogin: true})
 		must(t, err)
@@ -56,7 +56,7 @@ func TestSessionIdleExpiry(t *testing.T) {
 		must(t, err)
 		f.clock.Advance(identity.KeepMeLoginIdle)
 		_, err = f.svc.Authenticate(f.ctx, s.Token)
-		wantErr(t, err, identity.CodeUnauthorized, "auth_token")
+		wantErr(t, err, identity.CodeUnauthorized, "session")
 	})
 }
 
@@ -77,11 +77,11 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 		a, keep := f.loginToken("pw@x.com", password, tm.ID)
 		_, lose := f.loginToken("pw@x.com", password, tm.ID)
 
-		_, err := f.svc.ChangePassword(f.ctx, a, "wrong-old-pw", "new-password", "new-password")
-		wantErr(t, err, identity.CodeInvalid, "confirm_old_password")
-		_, err = f.svc.ChangePassword(f.ctx, a, password, "new-password", "other-password")
-		wantErr(t, err, identity.CodeInvalid, "confirm_new_password")
-		_, err = f.svc.ChangePassword(f.ctx, a, password, "new-password", "new-password")
+		_, err := f.svc.ChangePassword(f.ctx, a, "wrong-old-pw", "new-password")
+		wantErr(t, err, identity.CodeInvalid, "old_password")
+		_, err = f.svc.ChangePassword(f.ctx, a, password, "short")
+		wantErr(t, err, identity.CodeInvalid, "password")
+		_, err = f.svc.ChangePassword(f.ctx, a, password, "new-password")
 		must(t, err)
 
 		_, err = f.svc.Authenticate(f.ctx, keep)
@@ -101,9 +101,9 @@ func TestChangeEmail(t *testing.T) {
 		_, other := f.loginToken("old@x.com", password, tm.ID)
 
 		_, err := f.svc.ChangeEmail(f.ctx, a, "Taken@X.com")
-		wantErr(t, err, identity.CodeConflict, "mail_address")
+		wantErr(t, err, identity.CodeConflict, "email")
 		_, err = f.svc.ChangeEmail(f.ctx, a, "not an email")
-		wantErr(t, err, identity.CodeInvalid, "mail_address")
+		wantErr(t, err, identity.CodeInvalid, "email")
 		m, err := f.svc.ChangeEmail(f.ctx, a, "New@X.com")
 		must(t, err)
 		if m.User.Email.Display != "New@X.com" || m.User.Email.Normalized != "new@x.com" {

@@ -15,17 +15,43 @@ import (
 
 // SignUp is a new team and its first admin.
 type SignUp struct {
-	FirstName       string
-	LastName        string
-	Email           string
-	BusinessName    string
-	BusinessSize    string // default team.DefaultBusinessSize
-	Phone           string
-	Password        string
-	ConfirmPassword string
-	PaymentID       string
-	PlanID          int
-	Region          string // default phone region of the team, e.g. "CN"
+	FirstName    string
+	LastName     string
+	Email        string
+	BusinessName string
+	BusinessSize string // default team.DefaultBusinessSize
+	Phone        string
+	Password     string
+	PaymentID    string
+	PlanID       int
+	Region       string // default phone region of the team, e.g. "CN"
+}
+
+// Validate checks in as SignUp does before it touches the store, except the
+// password, which SignUp checks as it hashes it.
+func (in SignUp) Validate() error {
+	_, _, _, err := in.parse()
+	return err
+}
+
+// parse returns what in names, checked, except the password.
+func (in SignUp) parse() (user.Names, contact.Email, team.Profile, error) {
+	names := user.Names{First: in.FirstName, Last: in.LastName}
+	profile := team.Profile{Name: in.BusinessName, Phone: in.Phone, BusinessSize: in.BusinessSize, PlanID: in.PlanID, Region: in.Region}
+	if err := names.Validate(); err != nil {
+		return names, contact.Email{}, profile, err
+	}
+	email, err := contact.ParseEmail(in.Email, "email")
+	if err != nil {
+		return names, email, profile, err
+	}
+	if err := profile.Validate(); err != nil {
+		return names, email, profile, err
+	}
+	if profile.Phone == "" {
+		return names, email, profile, errs.New(errs.Invalid, "phone", "is required")
+	}
+	return names, email, profile, user.CheckText("payment_id", in.PaymentID, user.MaxTextLen)
 }
 
 // SignUpResult is what SignUp created. Both await activation.
@@ -35,28 +61,12 @@ type SignUpResult struct {
 }
 
 // SignUp creates a team awaiting activation and its first admin, and sends an
-// activation code through the notifier. An email that is already registered
-// is refused: its owner should log in instead.
+// activation code through the notifier. It checks in as Validate does, then
+// the password. An email that is already registered is refused: its owner
+// should log in instead.
 func (s *Service) SignUp(ctx context.Context, in SignUp) (SignUpResult, error) {
-	names := user.Names{First: in.FirstName, Last: in.LastName}
-	if err := names.Validate(); err != nil {
-		return SignUpResult{}, err
-	}
-	email, err := contact.ParseEmail(in.Email, "email_address")
+	names, email, profile, err := in.parse()
 	if err != nil {
-		return SignUpResult{}, err
-	}
-	profile := team.Profile{Name: in.BusinessName, Phone: in.Phone, BusinessSize: in.BusinessSize, PlanID: in.PlanID, Region: in.Region}
-	if err := profile.Validate(); err != nil {
-		return SignUpResult{}, renameField(err, "team_name", "business_name")
-	}
-	if profile.Phone == "" {
-		return SignUpResult{}, errs.New(errs.Invalid, "phone", "is required")
-	}
-	if err := user.CheckText("payment_id", in.PaymentID, user.MaxTextLen); err != nil {
-		return SignUpResult{}, err
-	}
-	if err := confirm("confirm_password", in.Password, in.ConfirmPassword); err != nil {
 		return SignUpResult{}, err
 	}
 	hash, err := s.hasher.Hash(ctx, "password", in.Password)
@@ -64,18 +74,19 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) (SignUpResult, error) {
 		return SignUpResult{}, err
 	}
 
-	now := s.clock()
-	t := team.Team{ID: secret.ID(now), Email: email.Display, PaymentID: strings.TrimSpace(in.PaymentID), Status: team.StatusPending, CreatedAt: now, UpdatedAt: now}
-	profile.Apply(&t)
-	u := s.newUser(now, t.ID, names, email)
-	u.PasswordHash, u.PasswordChangedAt = hash, now
-	err = s.store.Write(ctx, func(tx storage.Tx) error {
+	var t team.Team
+	var u user.User
+	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
+		t = team.Team{ID: secret.ID(now), Email: email.Display, PaymentID: strings.TrimSpace(in.PaymentID), Status: team.StatusPending, CreatedAt: now, UpdatedAt: now}
+		profile.Apply(&t)
+		u = s.newUser(now, t.ID, names, email)
+		u.PasswordHash, u.PasswordChangedAt = hash, now
 		if err := tx.InsertTeam(ctx, t); err != nil {
 			return err
 		}
 		if err := tx.InsertUser(ctx, u); err != nil {
 			if errs.CodeOf(err) == errs.Conflict {
-				return errs.New(errs.Conflict, "email_address", "is already registered; log in instead")
+				return errs.New(errs.Conflict, "email", "is already registered; log in instead")
 			}
 			return err
 		}
@@ -83,7 +94,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) (SignUpResult, error) {
 		if err := tx.InsertMembership(ctx, m); err != nil {
 			return err
 		}
-		return s.sendCode(ctx, tx, user.CodeActivation, u, t.ID)
+		return s.sendCode(ctx, tx, user.CodeActivation, u, t.ID, now)
 	})
 	if err != nil {
 		return SignUpResult{}, err
@@ -104,11 +115,10 @@ func (s *Service) newUser(now time.Time, teamID string, names user.Names, email 
 
 // sendCode replaces the user's codes of kind in the team with a new one and
 // hands it to the notifier.
-func (s *Service) sendCode(ctx context.Context, tx storage.Tx, kind user.CodeKind, u user.User, teamID string) error {
+func (s *Service) sendCode(ctx context.Context, tx storage.Tx, kind user.CodeKind, u user.User, teamID string, now time.Time) error {
 	if s.notifier == nil {
 		return errs.New(errs.Internal, "", "no notifier is configured to deliver the %s code", kind)
 	}
-	now := s.clock()
 	plain, hash := secret.Code()
 	c := user.Code{Hash: hash, Kind: kind, UserID: u.ID, TeamID: teamID, CreatedAt: now, ExpiresAt: now.Add(s.activationTTL)}
 	if err := tx.DeleteCodes(ctx, teamID, u.ID, kind); err != nil {
@@ -128,7 +138,7 @@ func (s *Service) sendCode(ctx context.Context, tx storage.Tx, kind user.CodeKin
 func (s *Service) Activate(ctx context.Context, code, password string) error {
 	var c user.Code
 	if err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
-		c, err = s.liveCode(ctx, tx, code)
+		c, err = s.liveCode(ctx, tx, code, s.clock())
 		return err
 	}); err != nil {
 		return err
@@ -144,12 +154,11 @@ func (s *Service) Activate(ctx context.Context, code, password string) error {
 	if c.Kind == user.CodeActivation {
 		defer s.teams.forget(c.TeamID) // the team becomes active
 	}
-	return s.store.Write(ctx, func(tx storage.Tx) error {
-		c, err := s.liveCode(ctx, tx, code) // again: it may have been used meanwhile
+	return s.write(ctx, func(tx storage.Tx, now time.Time) error {
+		c, err := s.liveCode(ctx, tx, code, now) // again: it may have been used meanwhile
 		if err != nil {
 			return err
 		}
-		now := s.clock()
 		if err := s.activateMember(ctx, tx, c, hash, now); err != nil {
 			return err
 		}
@@ -167,14 +176,14 @@ func (s *Service) Activate(ctx context.Context, code, password string) error {
 	})
 }
 
-// liveCode finds an unexpired code.
-func (s *Service) liveCode(ctx context.Context, tx storage.Tx, code string) (user.Code, error) {
+// liveCode finds a code unexpired at now.
+func (s *Service) liveCode(ctx context.Context, tx storage.Tx, code string, now time.Time) (user.Code, error) {
 	c, err := findCode(ctx, tx, code)
 	if err != nil {
 		return c, err
 	}
-	if c.Expired(s.clock()) {
-		return c, errs.New(errs.Expired, "activation_code", "has expired; ask for a new one with getactivationcode")
+	if c.Expired(now) {
+		return c, errs.New(errs.Expired, "code", "has expired; ask for a new one with getactivationcode")
 	}
 	return c, nil
 }
@@ -182,14 +191,14 @@ func (s *Service) liveCode(ctx context.Context, tx storage.Tx, code string) (use
 func findCode(ctx context.Context, tx storage.Tx, code string) (user.Code, error) {
 	code = strings.TrimSpace(code)
 	if code == "" {
-		return user.Code{}, errs.New(errs.Invalid, "activation_code", "is required")
+		return user.Code{}, errs.New(errs.Invalid, "code", "is required")
 	}
 	if len(code) > 64 {
-		return user.Code{}, errs.New(errs.Invalid, "activation_code", "is not a code we issued")
+		return user.Code{}, errs.New(errs.Invalid, "code", "is not a code we issued")
 	}
 	c, err := tx.Code(ctx, secret.Hash(code))
 	if errs.CodeOf(err) == errs.NotFound {
-		return c, errs.New(errs.Invalid, "activation_code", "is unknown or already used")
+		return c, errs.New(errs.Invalid, "code", "is unknown or already used")
 	}
 	return c, err
 }
@@ -214,7 +223,7 @@ func (s *Service) activateMember(ctx context.Context, tx storage.Tx, c user.Code
 		return err
 	}
 	if m.Status == team.MemberRemoved {
-		return errs.New(errs.Forbidden, "activation_code", "belongs to a member who was removed from the team")
+		return errs.New(errs.Forbidden, "code", "belongs to a member who was removed from the team")
 	}
 	m.Status, m.UpdatedAt = team.MemberActive, now
 	return tx.UpdateMembership(ctx, m)
@@ -223,7 +232,7 @@ func (s *Service) activateMember(ctx context.Context, tx storage.Tx, c user.Code
 // ReissueCode replaces an activation or invitation code, expired or not, with
 // a new one sent through the notifier; the old code stops working.
 func (s *Service) ReissueCode(ctx context.Context, code string) error {
-	return s.store.Write(ctx, func(tx storage.Tx) error {
+	return s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		c, err := findCode(ctx, tx, code)
 		if err != nil {
 			return err
@@ -232,24 +241,6 @@ func (s *Service) ReissueCode(ctx context.Context, code string) error {
 		if err != nil {
 			return err
 		}
-		return s.sendCode(ctx, tx, c.Kind, u, c.TeamID)
+		return s.sendCode(ctx, tx, c.Kind, u, c.TeamID, now)
 	})
-}
-
-// confirm checks that a password and its confirmation match.
-func confirm(field, password, confirmation string) error {
-	if password != confirmation {
-		return errs.New(errs.Invalid, field, "does not match the password")
-	}
-	return nil
-}
-
-// renameField reports err under another request field name.
-func renameField(err error, from, to string) error {
-	if e, ok := err.(*errs.Error); ok && e.Field == from {
-		c := *e
-		c.Field = to
-		return &c
-	}
-	return err
 }

@@ -34,7 +34,7 @@ func TestSignUpActivateLogIn(t *testing.T) {
 		if info.Team.Status != team.StatusActive || info.Stats.Members != 1 {
 			t.Fatalf("team %+v", info)
 		}
-		wantErr(t, f.svc.Activate(f.ctx, n.Code, ""), identity.CodeInvalid, "activation_code")
+		wantErr(t, f.svc.Activate(f.ctx, n.Code, ""), identity.CodeInvalid, "code")
 	})
 }
 
@@ -44,14 +44,14 @@ func TestActivationExpiresExactlyAtTTL(t *testing.T) {
 		must(t, err)
 		old := f.box.Last(t, "late@x.com").Code
 		f.clock.Advance(identity.DefaultActivationTTL)
-		wantErr(t, f.svc.Activate(f.ctx, old, ""), identity.CodeExpired, "activation_code")
+		wantErr(t, f.svc.Activate(f.ctx, old, ""), identity.CodeExpired, "code")
 
 		must(t, f.svc.ReissueCode(f.ctx, old))
 		fresh := f.box.Last(t, "late@x.com").Code
 		if fresh == old {
 			t.Fatal("the reissued code is the old one")
 		}
-		wantErr(t, f.svc.Activate(f.ctx, old, ""), identity.CodeInvalid, "activation_code")
+		wantErr(t, f.svc.Activate(f.ctx, old, ""), identity.CodeInvalid, "code")
 		f.clock.Advance(identity.DefaultActivationTTL - time.Microsecond)
 		must(t, f.svc.Activate(f.ctx, fresh, ""))
 	})
@@ -63,9 +63,9 @@ func TestReissueInvalidatesUnexpiredCode(t *testing.T) {
 		must(t, err)
 		first := f.box.Last(t, "twice@x.com").Code
 		must(t, f.svc.ReissueCode(f.ctx, first))
-		wantErr(t, f.svc.Activate(f.ctx, first, ""), identity.CodeInvalid, "activation_code")
+		wantErr(t, f.svc.Activate(f.ctx, first, ""), identity.CodeInvalid, "code")
 		must(t, f.svc.Activate(f.ctx, f.box.Last(t, "twice@x.com").Code, ""))
-		wantErr(t, f.svc.ReissueCode(f.ctx, "nonsense"), identity.CodeInvalid, "activation_code")
+		wantErr(t, f.svc.ReissueCode(f.ctx, "nonsense"), identity.CodeInvalid, "code")
 	})
 }
 
@@ -78,13 +78,12 @@ func TestSignUpRefusals(t *testing.T) {
 			code  identity.Code
 			field string
 		}{
-			{"taken email, other case", func(s *identity.SignUp) { s.Email = " TAKEN@x.com " }, identity.CodeConflict, "email_address"},
-			{"bad email", func(s *identity.SignUp) { s.Email = "nope" }, identity.CodeInvalid, "email_address"},
+			{"taken email, other case", func(s *identity.SignUp) { s.Email = " TAKEN@x.com " }, identity.CodeConflict, "email"},
+			{"bad email", func(s *identity.SignUp) { s.Email = "nope" }, identity.CodeInvalid, "email"},
 			{"no first name", func(s *identity.SignUp) { s.FirstName = "" }, identity.CodeInvalid, "first_name"},
-			{"no business", func(s *identity.SignUp) { s.BusinessName = " " }, identity.CodeInvalid, "business_name"},
+			{"no business", func(s *identity.SignUp) { s.BusinessName = " " }, identity.CodeInvalid, "team_name"},
 			{"no phone", func(s *identity.SignUp) { s.Phone = "" }, identity.CodeInvalid, "phone"},
-			{"mismatch", func(s *identity.SignUp) { s.ConfirmPassword = "other12345" }, identity.CodeInvalid, "confirm_password"},
-			{"73 bytes", func(s *identity.SignUp) { s.Password = strings.Repeat("p", 73); s.ConfirmPassword = s.Password }, identity.CodeInvalid, "password"},
+			{"73 bytes", func(s *identity.SignUp) { s.Password = strings.Repeat("p", 73) }, identity.CodeInvalid, "password"},
 			{"bad region", func(s *identity.SignUp) { s.Region = "ZZ" }, identity.CodeInvalid, "region"},
 		}
 		for _, c := range cases {

@@ -27,10 +27,12 @@ func (s *Service) CreateTeam(ctx context.Context, p team.Profile, email string) 
 		}
 		email = e.Display
 	}
-	now := s.clock()
-	t := team.Team{ID: secret.ID(now), Email: email, Status: team.StatusActive, CreatedAt: now, UpdatedAt: now}
-	p.Apply(&t)
-	err := s.store.Write(ctx, func(tx storage.Tx) error { return tx.InsertTeam(ctx, t) })
+	var t team.Team
+	err := s.write(ctx, func(tx storage.Tx, now time.Time) error {
+		t = team.Team{ID: secret.ID(now), Email: email, Status: team.StatusActive, CreatedAt: now, UpdatedAt: now}
+		p.Apply(&t)
+		return tx.InsertTeam(ctx, t)
+	})
 	return t, err
 }
 
@@ -69,14 +71,14 @@ func ownTeam(a Actor, teamID, field string) error {
 // UpdateTeam replaces the profile of the actor's team; admins only. A zero
 // PlanID, Region or Domain keeps the team's current one.
 func (s *Service) UpdateTeam(ctx context.Context, a Actor, teamID string, p team.Profile) (team.Team, error) {
-	if err := ownTeam(a, teamID, "team_update_id"); err != nil {
+	if err := ownTeam(a, teamID, "team_id"); err != nil {
 		return team.Team{}, err
 	}
 	if err := p.Validate(); err != nil {
 		return team.Team{}, err
 	}
 	var t team.Team
-	err := s.store.Write(ctx, func(tx storage.Tx) error {
+	err := s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		actor, err := activeMembership(ctx, tx, a)
 		if err != nil {
 			return err
@@ -91,7 +93,7 @@ func (s *Service) UpdateTeam(ctx context.Context, a Actor, teamID string, p team
 		keep(&p.Region, t.Region)
 		keep(&p.Domain, t.Domain)
 		p.Apply(&t)
-		t.UpdatedAt = s.clock()
+		t.UpdatedAt = now
 		return tx.UpdateTeam(ctx, t)
 	})
 	s.teams.forget(teamID)
@@ -147,13 +149,13 @@ func (s *Service) CreateApplication(ctx context.Context, teamID, name string, pe
 	if len(perms) == 0 {
 		return NewApplication{}, errs.New(errs.Invalid, "permissions", "at least one permission is required")
 	}
-	now := s.clock()
 	plain, hash := secret.Token()
-	a := team.Application{ID: secret.ID(now), TeamID: teamID, Name: name, ClientID: secret.ID(now), SecretHash: hash, Permissions: perms, CreatedAt: now}
-	err := s.store.Write(ctx, func(tx storage.Tx) error {
+	var a team.Application
+	err := s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		if _, err := tx.Team(ctx, teamID); err != nil {
 			return err
 		}
+		a = team.Application{ID: secret.ID(now), TeamID: teamID, Name: name, ClientID: secret.ID(now), SecretHash: hash, Permissions: perms, CreatedAt: now}
 		return tx.InsertApplication(ctx, a)
 	})
 	return NewApplication{Application: a, Secret: plain}, err
@@ -189,19 +191,23 @@ func (s *Service) IssueToken(ctx context.Context, clientID, clientSecret, addres
 	if err != nil && errs.CodeOf(err) != errs.NotFound {
 		return AccessToken{}, err
 	}
-	if err := s.locked(fails); err != nil {
+	if err := s.locked(fails, s.clock()); err != nil {
 		return AccessToken{}, err
 	}
 	if !secret.Equal(clientSecret, a.SecretHash) || err != nil {
-		return AccessToken{}, s.failed(ctx, key, address, errBadClient)
+		err := s.write(ctx, func(tx storage.Tx, now time.Time) error { return s.failed(ctx, tx, key, address, now) })
+		if err != nil {
+			return AccessToken{}, err
+		}
+		return AccessToken{}, errBadClient
 	}
-	now := s.clock()
 	plain, hash := secret.Token()
-	t := team.Token{Hash: hash, AppID: a.ID, ClientID: a.ClientID, TeamID: a.TeamID, Permissions: a.Permissions, CreatedAt: now, ExpiresAt: now.Add(s.tokenTTL)}
-	err = s.store.Write(ctx, func(tx storage.Tx) error {
+	var t team.Token
+	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		if err := tx.ClearFailures(ctx, key, address); err != nil {
 			return err
 		}
+		t = team.Token{Hash: hash, AppID: a.ID, ClientID: a.ClientID, TeamID: a.TeamID, Permissions: a.Permissions, CreatedAt: now, ExpiresAt: now.Add(s.tokenTTL)}
 		return tx.InsertToken(ctx, t)
 	})
 	if err != nil {
@@ -257,12 +263,12 @@ func (s *Service) CreateProject(ctx context.Context, teamID, name string) (team.
 	if err := user.CheckText("name", name, user.MaxTextLen); err != nil {
 		return team.Project{}, err
 	}
-	now := s.clock()
-	p := team.Project{ID: secret.ID(now), TeamID: teamID, Name: name, CreatedAt: now}
-	err := s.store.Write(ctx, func(tx storage.Tx) error {
+	var p team.Project
+	err := s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		if _, err := tx.Team(ctx, teamID); err != nil {
 			return err
 		}
+		p = team.Project{ID: secret.ID(now), TeamID: teamID, Name: name, CreatedAt: now}
 		return tx.InsertProject(ctx, p)
 	})
 	return p, err
@@ -274,7 +280,7 @@ func (s *Service) AddProjectMember(ctx context.Context, projectID, userID string
 	if role < 1 || role > 3 {
 		return errs.New(errs.Invalid, "role", "must be from 1 to 3, got %d", role)
 	}
-	return s.store.Write(ctx, func(tx storage.Tx) error {
+	return s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		p, err := tx.ProjectByID(ctx, projectID)
 		if err != nil {
 			return err
@@ -282,7 +288,7 @@ func (s *Service) AddProjectMember(ctx context.Context, projectID, userID string
 		if _, err := liveMember(ctx, tx, p.TeamID, userID, "user"); err != nil {
 			return err
 		}
-		return tx.AddProjectMember(ctx, p.TeamID, p.ID, userID, role, s.clock())
+		return tx.AddProjectMember(ctx, p.TeamID, p.ID, userID, role, now)
 	})
 }
 

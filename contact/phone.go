@@ -204,23 +204,6 @@ func e164Digits(digits string) (Phone, bool) {
 	return Phone{CountryCode: cc, National: national}, true
 }
 
-// International returns the canonical E.164 form of text when text is
-// written in international form, as ParseE164 would read it once the
-// separators people type are dropped: "+86-152 0413 0007" gives
-// "+8615204130007". Like ParseE164 it checks the form, not the numbering
-// plan, so ParsePhone may yet refuse or normalize the number; ok is false
-// for a national number and for text ParsePhone would refuse for its
-// characters alone.
-func International(text string) (e164 string, ok bool) {
-	var buf [maxPhoneText]byte
-	digits, err := appendPhoneDigits(buf[:0], text, "")
-	if err != nil || digits[0] != '+' {
-		return "", false
-	}
-	p, err := ParseE164(string(digits))
-	return p.E164(), err == nil
-}
-
 // splitCountryCode splits digits after its known country calling code, or
 // returns 0 and "" if it starts with none. Country calling codes are
 // prefix-free, so the first known prefix is the only one.

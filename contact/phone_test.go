@@ -164,29 +164,6 @@ func TestParseE164(t *testing.T) {
 	}
 }
 
-func TestInternational(t *testing.T) {
-	for text, want := range map[string]string{
-		"+8615204130007":                "+8615204130007",
-		" +86-152 0413 0007 ":           "+8615204130007",
-		"(+86) 152.0413.0007":           "+8615204130007",
-		"+86 0152 0413 0007":            "+86015204130007", // in form only: ParsePhone drops the 0
-		"+1 (202) 555-0143":             "+12025550143",
-		"15204130007":                   "",
-		"0086 15204130007":              "",
-		"+0 152":                        "",
-		"+999 1234567":                  "",
-		"+86 152 x":                     "",
-		"86+15204130007":                "",
-		"":                              "",
-		"+86" + strings.Repeat("1", 70): "",
-	} {
-		got, ok := contact.International(text)
-		if got != want || ok != (want != "") {
-			t.Errorf("International(%q) = %q, %v; want %q", text, got, ok, want)
-		}
-	}
-}
-
 func TestValidRegion(t *testing.T) {
 	for region, want := range map[string]bool{"CN": true, "US": true, "GB": true, "cn": false, "XX": false, "ZZ": false, "001": false, "": false} {
 		if got := contact.ValidRegion(region); got != want {

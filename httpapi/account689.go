@@ -4,6 +4,7 @@ import (
 	"net"
 
 	"github.com/embedid/identity"
+	"github.com/embedid/identity/internal/errs"
 )
 
 // The 689Cloud endpoints that need no session: sign-up, activation and
@@ -14,19 +15,35 @@ func (a *api) signup(c *call689) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, err = a.svc.SignUp(c.ctx(), identity.SignUp{
-		FirstName:       c.str("first_name"),
-		LastName:        c.str("last_name"),
-		Email:           c.str("email_address"),
-		BusinessName:    c.str("business_name"),
-		BusinessSize:    c.str("business_size"),
-		Phone:           c.str("phone"),
-		Password:        c.str("password"),
-		ConfirmPassword: c.str("confirm_password"),
-		PaymentID:       c.str("payment_id"),
-		PlanID:          plan,
-	})
+	in := identity.SignUp{
+		FirstName:    c.str("first_name"),
+		LastName:     c.str("last_name"),
+		Email:        c.str("email_address"),
+		BusinessName: c.str("business_name"),
+		BusinessSize: c.str("business_size"),
+		Phone:        c.str("phone"),
+		Password:     c.str("password"),
+		PaymentID:    c.str("payment_id"),
+		PlanID:       plan,
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	if err := c.confirm("confirm_password", in.Password); err != nil {
+		return nil, err
+	}
+	_, err = a.svc.SignUp(c.ctx(), in)
 	return "OK", err
+}
+
+// confirm checks that the parameter field repeats password, as forms ask
+// people to; it is checked after the other parameters and before the
+// password itself.
+func (c *call689) confirm(field, password string) error {
+	if c.str(field) != password {
+		return errs.New(errs.Invalid, field, "does not match the password")
+	}
+	return nil
 }
 
 // activation redeems an activation code, or an invitation code together with

@@ -16,8 +16,9 @@ import (
 
 // bearerFamily is an API family whose endpoints take an access token.
 type bearerFamily struct {
-	base      string // the path its endpoints are under, ending in "/"
-	teamParam string // the parameter naming the token's team; "" if none
+	base      string     // the path its endpoints are under, ending in "/"
+	teamParam string     // the parameter naming the token's team; "" if none
+	fields    fieldNames // its names of the library's fields; nil if the same (v5, tenant)
 	endpoints []bearerEndpoint
 	ok        func(w http.ResponseWriter, result any)
 	fail      func(w http.ResponseWriter, f failure)
@@ -52,7 +53,7 @@ func (a *api) bearerRoutes(f bearerFamily) []route {
 	for _, e := range f.endpoints {
 		rs = append(rs, route{path: f.base + e.path, handler: a.handleBearer(f, e)})
 	}
-	unknown := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { f.fail(w, a.failureOf(r, errNoEndpoint())) })
+	unknown := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { f.fail(w, a.failureOf(r, errNoEndpoint(), f.fields)) })
 	return append(rs, route{path: f.base, handler: unknown})
 }
 
@@ -60,12 +61,12 @@ func (a *api) handleBearer(f bearerFamily, e bearerEndpoint) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != e.method {
 			w.Header().Set("Allow", e.method)
-			f.fail(w, a.failureOf(r, errMethod(r, e.method)))
+			f.fail(w, a.failureOf(r, errMethod(r, e.method), f.fields))
 			return
 		}
 		result, err := a.serveBearer(w, r, f, e)
 		if err != nil {
-			f.fail(w, a.failureOf(r, err))
+			f.fail(w, a.failureOf(r, err, f.fields))
 			return
 		}
 		f.ok(w, result)

@@ -445,7 +445,7 @@ func TestBearerPrefix(t *testing.T) {
 // and returns their ID.
 func (s *server) operatorMember(teamID, first, last, email string) string {
 	s.t.Helper()
-	in := identity.NewMember{Email: email, Password: password, ConfirmPassword: password, Role: 3}
+	in := identity.NewMember{Email: email, Password: password, Role: 3}
 	in.Names.First, in.Names.Last = first, last
 	m, err := s.svc.CreateMember(context.Background(), identity.Operator(teamID), in)
 	if err != nil {

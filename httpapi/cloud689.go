@@ -15,10 +15,11 @@ const base689 = "/api/user/"
 
 // endpoint689 is one endpoint of the 689Cloud family.
 type endpoint689 struct {
-	name        string // the path under /api/user/
-	session     bool   // needs a session: auth_token or a bearer token
-	upload      bool   // takes a CSV file, so its body may be as large as one
-	description string // of a success; "" means "OK"
+	name        string     // the path under /api/user/
+	session     bool       // needs a session: auth_token or a bearer token
+	upload      bool       // takes a CSV file, so its body may be as large as one
+	fields      fieldNames // where its parameters are named unlike fields689's
+	description string     // of a success; "" means "OK"
 	serve       func(*call689) (any, error)
 }
 
@@ -33,7 +34,7 @@ func (c *call689) ctx() context.Context { return c.r.Context() }
 
 func (a *api) endpoints689() []endpoint689 {
 	return []endpoint689{
-		{name: "signup", serve: a.signup, description: "New user and team is created"},
+		{name: "signup", serve: a.signup, description: "New user and team is created", fields: fieldNames{"team_name": "business_name"}},
 		{name: "activation", serve: a.activation},
 		{name: "getactivationcode", serve: a.getActivationCode},
 		{name: "login/checkmail", serve: a.checkMail},
@@ -41,16 +42,16 @@ func (a *api) endpoints689() []endpoint689 {
 		{name: "logout", serve: a.logout},
 		{name: "list", session: true, serve: a.list},
 		{name: "project", session: true, serve: a.project},
-		{name: "create", session: true, serve: a.create},
+		{name: "create", session: true, serve: a.create, fields: fieldNames{"email": "mail_address", "role": "user_role"}},
 		{name: "importusercsv", session: true, upload: true, serve: a.importCSV},
-		{name: "update", session: true, serve: a.update},
+		{name: "update", session: true, serve: a.update, fields: fieldNames{"user_id": "user_update_id", "role": "role_id"}},
 		{name: "remove", session: true, serve: a.remove},
 		{name: "info", session: true, serve: a.info},
 		{name: "profile", session: true, serve: a.profile},
-		{name: "changepassword", session: true, serve: a.changePassword},
-		{name: "changeemail", session: true, serve: a.changeEmail},
+		{name: "changepassword", session: true, serve: a.changePassword, fields: fieldNames{"password": "new_password", "old_password": "confirm_old_password"}},
+		{name: "changeemail", session: true, serve: a.changeEmail, fields: fieldNames{"email": "mail_address"}},
 		{name: "getteam", session: true, serve: a.getTeam},
-		{name: "updateteamprofile", session: true, serve: a.updateTeamProfile},
+		{name: "updateteamprofile", session: true, serve: a.updateTeamProfile, fields: fieldNames{"team_id": "team_update_id"}},
 	}
 }
 
@@ -63,20 +64,21 @@ func (a *api) cloud689Routes() []route {
 	for _, e := range eps {
 		rs = append(rs, route{path: base689 + e.name, handler: a.handle689(e)})
 	}
-	unknown := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { a.fail689(w, r, errNoEndpoint()) })
+	unknown := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { a.fail689(w, r, errNoEndpoint(), fields689) })
 	return append(rs, route{path: base689, handler: unknown})
 }
 
 func (a *api) handle689(e endpoint689) http.Handler {
+	fields := fields689.with(e.fields)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
-			a.fail689(w, r, errMethod(r, http.MethodPost))
+			a.fail689(w, r, errMethod(r, http.MethodPost), fields)
 			return
 		}
 		result, err := a.serve689(w, r, e)
 		if err != nil {
-			a.fail689(w, r, err)
+			a.fail689(w, r, err, fields)
 			return
 		}
 		env := envelope689{Result: result, Description: e.description, StatusCode: http.StatusOK}
@@ -111,6 +113,19 @@ func (a *api) serve689(w http.ResponseWriter, r *http.Request, e endpoint689) (a
 	return e.serve(c)
 }
 
+// fields689 names the library's fields as the 689Cloud family names its
+// parameters. Some endpoints name one differently (endpoint689.fields): the
+// email is mail_address in create and changeemail, the role user_role in
+// create and role_id in update, the user user_update_id in update, the team
+// team_update_id in updateteamprofile, the team name business_name in
+// signup, and the passwords new_password and confirm_old_password in
+// changepassword.
+var fields689 = fieldNames{
+	"email":   "email_address",
+	"session": "auth_token",
+	"code":    "activation_code",
+}
+
 // envelope689 is the body of every 689Cloud answer.
 type envelope689 struct {
 	Result       any    `json:"result"`
@@ -125,10 +140,11 @@ type counted struct {
 	total  int
 }
 
-// fail689 answers err in the envelope: result null (the bad rows of a refused
-// import) and the error's message as description.
-func (a *api) fail689(w http.ResponseWriter, r *http.Request, err error) {
-	f := a.failureOf(r, err)
+// fail689 answers err in the envelope, its field named as fields says:
+// result null (the bad rows of a refused import) and the error's message as
+// description.
+func (a *api) fail689(w http.ResponseWriter, r *http.Request, err error, fields fieldNames) {
+	f := a.failureOf(r, err, fields)
 	env := envelope689{Description: f.message, StatusCode: f.status}
 	if ie, ok := errors.AsType[*identity.ImportError](err); ok {
 		n := len(ie.Rows) + ie.More

@@ -3,7 +3,10 @@
 // (/api/user/...), the v5 entity family (/api/v5/entity/...), the tenant v2
 // family (/api/v2/tenant/...) and the application portal
 // (/app-portal-service/v2.2/...), and the endpoint reference that describes
-// them (GET /openapi.json). It uses only the standard library.
+// them (GET /openapi.json). Each family answers an error in its own
+// envelope, naming the field at fault as the family names that parameter,
+// and checks what only a form has, such as a password's confirmation. It
+// uses only the standard library.
 package httpapi
 
 import (

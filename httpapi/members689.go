@@ -55,13 +55,14 @@ func (a *api) create(c *call689) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return userResult(a.svc.CreateMember(c.ctx(), c.actor, identity.NewMember{
-		Names:           c.names(),
-		Email:           c.str("mail_address"),
-		Password:        c.str("password"),
-		ConfirmPassword: c.str("confirm_password"),
-		Role:            role,
-	}))
+	in := identity.NewMember{Names: c.names(), Email: c.str("mail_address"), Password: c.str("password"), Role: role}
+	if err := in.Validate(c.actor.Role); err != nil {
+		return nil, err
+	}
+	if err := c.confirm("confirm_password", in.Password); err != nil {
+		return nil, err
+	}
+	return userResult(a.svc.CreateMember(c.ctx(), c.actor, in))
 }
 
 // importCSV adds the members of the uploaded CSV file, all or none.
@@ -119,8 +120,11 @@ func (a *api) profile(c *call689) (any, error) {
 }
 
 func (a *api) changePassword(c *call689) (any, error) {
-	return userResult(a.svc.ChangePassword(c.ctx(), c.actor,
-		c.str("confirm_old_password"), c.str("new_password"), c.str("confirm_new_password")))
+	next := c.str("new_password")
+	if err := c.confirm("confirm_new_password", next); err != nil {
+		return nil, err
+	}
+	return userResult(a.svc.ChangePassword(c.ctx(), c.actor, c.str("confirm_old_password"), next))
 }
 
 // changeEmail takes the new address as mail_adress, as the 689Cloud document

@@ -14,6 +14,7 @@ func (a *api) portal() bearerFamily {
 	return bearerFamily{
 		base:      "/app-portal-service/",
 		teamParam: "organizationId",
+		fields:    fieldsPortal,
 		endpoints: []bearerEndpoint{
 			{http.MethodPost, "v2.2/user/getUserBaseInfo", a.getUserBaseInfo},
 		},
@@ -25,6 +26,10 @@ func (a *api) portal() bearerFamily {
 		},
 	}
 }
+
+// fieldsPortal names the library's fields as the portal names its
+// parameters.
+var fieldsPortal = fieldNames{"area_code": "phoneArea"}
 
 // envelopePortal is the body of every application-portal answer: code 0 on
 // success, else 31000 plus the HTTP status (31400, 31404, ...).

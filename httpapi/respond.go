@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 
 	"github.com/embedid/identity"
@@ -56,11 +57,39 @@ type failure struct {
 	message string        // for people, starting with the field at fault
 }
 
-// failureOf returns how to answer err. The cause of a failure of the server
-// is logged with the request path, never shown: its message is
-// "internal error".
-func (a *api) failureOf(r *http.Request, err error) failure {
-	f := failure{status: http.StatusInternalServerError, code: identity.ErrorCode(err), message: identity.ErrorMessage(err)}
+// fieldNames maps the library's field names (email, role, user_id, ...) to
+// the names a family gives those parameters; a field it does not hold is
+// named as the library names it.
+type fieldNames map[string]string
+
+// with returns names with more's entries added, or replacing its own.
+func (names fieldNames) with(more fieldNames) fieldNames {
+	all := maps.Clone(names)
+	maps.Copy(all, more)
+	return all
+}
+
+// rename returns err blaming the parameter that names its field.
+func (names fieldNames) rename(err error) error {
+	e, ok := errors.AsType[*identity.Error](err)
+	if !ok {
+		return err
+	}
+	param, ok := names[e.Field]
+	if !ok {
+		return err
+	}
+	renamed := *e
+	renamed.Field = param
+	return &renamed
+}
+
+// failureOf returns how to answer err, whose field names names translates.
+// The cause of a failure of the server is logged with the request path,
+// never shown: its message is "internal error".
+func (a *api) failureOf(r *http.Request, err error, names fieldNames) failure {
+	shown := names.rename(err)
+	f := failure{status: http.StatusInternalServerError, code: identity.ErrorCode(shown), message: identity.ErrorMessage(shown)}
 	if status, ok := statusOf[f.code]; ok {
 		f.status = status
 	}

@@ -120,7 +120,7 @@ func usesBasic(r *http.Request) bool {
 // failToken answers err as an OAuth error. A client that failed Basic
 // authentication is told the scheme to use.
 func (a *api) failToken(w http.ResponseWriter, r *http.Request, err error) {
-	f := a.failureOf(r, err)
+	f := a.failureOf(r, err, nil) // OAuth names its parameters as the library does
 	e := oauthError{Error: "invalid_request", Description: f.message}
 	switch {
 	case errors.Is(err, errGrantType):

@@ -39,13 +39,13 @@ func (r Role) String() string {
 func CanCreate(actor, role Role) error {
 	switch {
 	case role == RoleAdmin:
-		return errs.New(errs.Forbidden, "user_role", "nobody may create an admin; create a manager or member and promote them")
+		return errs.New(errs.Forbidden, "role", "nobody may create an admin; create a manager or member and promote them")
 	case actor == RoleAdmin:
 		return nil
 	case actor == RoleManager && role == RoleMember:
 		return nil
 	case actor == RoleManager:
-		return errs.New(errs.Forbidden, "user_role", "a manager may create members only")
+		return errs.New(errs.Forbidden, "role", "a manager may create members only")
 	}
 	return errs.New(errs.Forbidden, "", "a member may not create users")
 }
@@ -80,13 +80,13 @@ type Change struct {
 func CanUpdate(actor Membership, target Membership, c Change) error {
 	self := actor.UserID == target.UserID
 	if c.Role != nil && *c.Role != target.Role && actor.Role != RoleAdmin {
-		return errs.New(errs.Forbidden, "role_id", "only an admin may change roles")
+		return errs.New(errs.Forbidden, "role", "only an admin may change roles")
 	}
 	if self {
 		return nil
 	}
 	if c.Settings {
-		return errs.New(errs.Forbidden, "user_update_id", "time zone, notifications and language may be changed only by the user themself")
+		return errs.New(errs.Forbidden, "user_id", "time zone, notifications and language may be changed only by the user themself")
 	}
 	switch {
 	case actor.Role == RoleAdmin:
@@ -94,16 +94,16 @@ func CanUpdate(actor Membership, target Membership, c Change) error {
 	case actor.Role == RoleManager && target.Role == RoleMember:
 		return nil
 	case actor.Role == RoleManager:
-		return errs.New(errs.Forbidden, "user_update_id", "a manager may update members only")
+		return errs.New(errs.Forbidden, "user_id", "a manager may update members only")
 	}
-	return errs.New(errs.Forbidden, "user_update_id", "a member may update only themself")
+	return errs.New(errs.Forbidden, "user_id", "a member may update only themself")
 }
 
 // KeepsAdmin checks that giving target the role next leaves the team at least
 // one active admin, given how many active admins it has now.
 func KeepsAdmin(activeAdmins int, target Membership, next Role) error {
 	if target.Role == RoleAdmin && target.Status == MemberActive && next != RoleAdmin && activeAdmins <= 1 {
-		return errs.New(errs.Forbidden, "role_id", "the team must keep at least one active admin; promote another member first")
+		return errs.New(errs.Forbidden, "role", "the team must keep at least one active admin; promote another member first")
 	}
 	return nil
 }

@@ -40,7 +40,7 @@ func signedUpTeam(t *testing.T, dsn, email string) activeTeam {
 	const password = "correct horse"
 	res, err := svc.SignUp(ctx, identity.SignUp{
 		FirstName: "Ada", LastName: "Admin", Email: email, BusinessName: "Acme " + email,
-		Phone: "+86 152 0413 0006", Password: password, ConfirmPassword: password, Region: "CN",
+		Phone: "+86 152 0413 0006", Password: password, Region: "CN",
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -165,7 +165,7 @@ func (in *inbox) Notify(_ context.Context, n identity.Notification) error {
 func (f *fixture) admin(ctx context.Context, svc *identity.Service, codes <-chan string, name string) error {
 	res, err := svc.SignUp(ctx, identity.SignUp{
 		FirstName: "Load", LastName: "Admin", Email: f.adminEmail, BusinessName: name,
-		Phone: "02112345678", Password: f.password, ConfirmPassword: f.password, PlanID: 1, Region: "CN",
+		Phone: "02112345678", Password: f.password, PlanID: 1, Region: "CN",
 	})
 	if err != nil {
 		return fmt.Errorf("sign up: %w", err)

@@ -90,8 +90,24 @@ func (s *Service) Login(ctx context.Context, in Login) (Session, error) {
 		return Session{}, err
 	}
 	at := loginAttempt{Login: in, email: e.Normalized, key: failureKey("login", in.TeamID, e.Normalized)}
+	for range staleTries {
+		sess, err := s.tryLogin(ctx, at)
+		if !errors.Is(err, errStale) {
+			return sess, err
+		}
+	}
+	return Session{}, errBadLogin
+}
+
+// staleTries bounds how often Login starts over because the password hash
+// changed between its check and its write; past it, the login is refused.
+const staleTries = 3
+
+// tryLogin checks the password outside any transaction, then records the
+// outcome; errStale if the hash changed in between.
+func (s *Service) tryLogin(ctx context.Context, at loginAttempt) (Session, error) {
 	var seen loginState
-	err = s.store.Read(ctx, func(tx storage.Tx) (err error) {
+	err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
 		seen, err = at.read(ctx, tx)
 		return err
 	})
@@ -102,8 +118,8 @@ func (s *Service) Login(ctx context.Context, in Login) (Session, error) {
 		return Session{}, err
 	}
 	ok := false // a missing hash costs a comparison too, so timing tells nothing
-	if len(in.Password) <= user.MaxPasswordLen {
-		if ok, err = s.hasher.Verify(ctx, seen.m.User.PasswordHash, in.Password); err != nil {
+	if len(at.Password) <= user.MaxPasswordLen {
+		if ok, err = s.hasher.Verify(ctx, seen.m.User.PasswordHash, at.Password); err != nil {
 			return Session{}, err
 		}
 	}
@@ -169,7 +185,7 @@ func canLogIn(t team.Team, m team.Member) error {
 // openSession records the outcome of a login whose password was checked
 // against seen, in one transaction that reads everything again: a failure
 // if ok is false, else a new session. If the password hash changed since
-// seen, the verdict is stale and the login is tried again.
+// seen, the verdict is stale: errStale, and nothing is written.
 func (s *Service) openSession(ctx context.Context, at loginAttempt, seen loginState, ok bool) (Session, error) {
 	var sess Session
 	refused := false
@@ -195,8 +211,6 @@ func (s *Service) openSession(ctx context.Context, at loginAttempt, seen loginSt
 		return err
 	})
 	switch {
-	case errors.Is(err, errStale):
-		return s.Login(ctx, at.Login)
 	case err != nil:
 		return Session{}, err
 	case refused:

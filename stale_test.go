@@ -61,3 +61,28 @@ func TestConcurrentPasswordChanges(t *testing.T) {
 		f.login("admin@x.com", "first-password", tm.ID)
 	})
 }
+
+// TestLoginGivesUpOnAChangingPassword checks that a login whose password
+// hash changes before each of its writes starts over a bounded number of
+// times, then is refused.
+func TestLoginGivesUpOnAChangingPassword(t *testing.T) {
+	storagetest.EachBackend(t, func(t *testing.T, s storage.Store) {
+		f, store, tm, a := interleaved(t, s)
+		passwords := []string{password, "second-password"}
+		changes := 0
+		var change func()
+		change = func() {
+			old, next := passwords[changes%2], passwords[(changes+1)%2]
+			_, err := f.svc.ChangePassword(f.ctx, a, old, next)
+			must(t, err)
+			changes++
+			store.between = change
+		}
+		store.between = change
+		_, err := f.svc.Login(f.ctx, identity.Login{Email: "admin@x.com", Password: password, TeamID: tm.ID})
+		wantErr(t, err, identity.CodeUnauthorized, "")
+		if changes != 3 {
+			t.Errorf("the password changed %d times during the login, want 3: one a try", changes)
+		}
+	})
+}

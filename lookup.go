@@ -30,7 +30,7 @@ func (s *Service) FindByMobile(ctx context.Context, c Client, text string) (team
 	// A pointer: what the closure captures goes to the heap, and a Member
 	// is most of a kilobyte.
 	var m *team.Member
-	err := s.store.Query(ctx, func(tx storage.Tx) (err error) {
+	err := s.store.Query(ctx, func(tx storage.Reads) (err error) {
 		tried := "" // the number looked up as written
 		if e164, ok := contact.International(text); ok {
 			if m, err = memberByMobile(ctx, tx, c.TeamID, e164); err != errNoMobile {
@@ -65,7 +65,7 @@ func (s *Service) FindByMobile(ctx context.Context, c Client, text string) (team
 var errNoMobile = errs.New(errs.NotFound, "mobile", "no member of this team has that mobile")
 
 // memberByMobile returns the member of a team whose mobile is e164.
-func memberByMobile(ctx context.Context, tx storage.Tx, teamID, e164 string) (*team.Member, error) {
+func memberByMobile(ctx context.Context, tx storage.Reads, teamID, e164 string) (*team.Member, error) {
 	found, err := tx.FindMembers(ctx, teamID, team.Criteria{Mobile: e164}, 1)
 	if err == nil && len(found) == 0 {
 		err = errNoMobile
@@ -104,7 +104,7 @@ func (s *Service) FindUsers(ctx context.Context, c Client, in Criteria) ([]team.
 		return nil, err
 	}
 	var found []team.Member
-	err = s.store.Query(ctx, func(tx storage.Tx) (err error) {
+	err = s.store.Query(ctx, func(tx storage.Reads) (err error) {
 		found, err = tx.FindMembers(ctx, c.TeamID, q, MaxFound)
 		return err
 	})
@@ -152,7 +152,7 @@ func (s *Service) ClientTeam(ctx context.Context, c Client) (team.Team, error) {
 		return team.Team{}, err
 	}
 	var t team.Team
-	err := s.store.Query(ctx, func(tx storage.Tx) (err error) {
+	err := s.store.Query(ctx, func(tx storage.Reads) (err error) {
 		t, err = s.clientTeam(ctx, tx, c.TeamID)
 		return err
 	})
@@ -160,7 +160,7 @@ func (s *Service) ClientTeam(ctx context.Context, c Client) (team.Team, error) {
 }
 
 // clientTeam returns a team from the team cache, or reads it into the cache.
-func (s *Service) clientTeam(ctx context.Context, tx storage.Tx, teamID string) (team.Team, error) {
+func (s *Service) clientTeam(ctx context.Context, tx storage.Reads, teamID string) (team.Team, error) {
 	now := s.clock()
 	t, gen, ok := s.teams.get(teamID, now)
 	if ok {

@@ -209,14 +209,14 @@ func testQuery(t *testing.T, s storage.Store) {
 	seedTeams(t, s, "a")
 	seedMember(t, s, "a", newUser("u", "Ann", "Lee"), team.RoleMember, team.MemberActive)
 	var got team.Member
-	err := s.Query(t.Context(), func(tx storage.Tx) (err error) {
+	err := s.Query(t.Context(), func(tx storage.Reads) (err error) {
 		got, err = tx.Member(t.Context(), "a", "u")
 		return err
 	})
 	if err != nil || got.User.FirstName != "Ann" {
 		t.Fatalf("Query: %v, %+v", err, got.User.FirstName)
 	}
-	err = s.Query(t.Context(), func(tx storage.Tx) error {
+	err = s.Query(t.Context(), func(tx storage.Reads) error {
 		_, err := tx.Member(t.Context(), "a", "missing")
 		return err
 	})

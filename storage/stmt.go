@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"reflect"
+	"sync"
 )
 
 // A stmt is one statement of the store, declared once, next to the table it
@@ -64,6 +65,9 @@ type prepared struct {
 	text string
 	scan scanner
 	st   *sql.Stmt // nil where it runs unprepared or per transaction
+	// rows holds zeroed rows to scan into, used again: a member's row is a
+	// kilobyte, and one per read kept the collector busy.
+	rows sync.Pool
 }
 
 // build writes the text of s for the store's dialect.
@@ -188,8 +192,9 @@ func (db *DB) closeStatements() error {
 	return errors.Join(all...)
 }
 
-// query runs s with args and returns its rows and their scanner.
-func (t *tx) query(ctx context.Context, s *stmt, args []any) (*sql.Rows, scanner, error) {
+// query runs s with args and returns its rows and the statement, which
+// scans them.
+func (t *tx) query(ctx context.Context, s *stmt, args []any) (*sql.Rows, *prepared, error) {
 	ctx, err := t.context(ctx, s)
 	if err != nil {
 		return nil, nil, err
@@ -205,7 +210,7 @@ func (t *tx) query(ctx context.Context, s *stmt, args []any) (*sql.Rows, scanner
 	} else {
 		rows, err = t.conn().QueryContext(ctx, p.text, args...)
 	}
-	return rows, p.scan, err
+	return rows, p, err
 }
 
 // exec runs s with args and returns how many rows it changed.
@@ -263,36 +268,48 @@ func (t *tx) fail(s *stmt, err error) error { return failure(t.db.d, s.op, err, 
 // one runs s and converts its first row; no row is NotFound.
 func one[R, T any](ctx context.Context, t *tx, s *stmt, conv func(*R) (T, error), args ...any) (T, error) {
 	var zero T
-	rows, scan, err := t.query(ctx, s, args)
-	if err == nil {
-		defer rows.Close()
-		if !rows.Next() {
-			if err = rows.Err(); err == nil {
-				err = sql.ErrNoRows
-			}
-		}
-	}
-	row := new(R)
-	if err == nil {
-		err = scan(ctx, rows, row)
-	}
+	rows, p, err := t.query(ctx, s, args)
 	if err != nil {
+		return zero, t.fail(s, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err = rows.Err(); err == nil {
+			err = sql.ErrNoRows
+		}
+		return zero, t.fail(s, err)
+	}
+	row := rowOf[R](p)
+	defer p.rows.Put(row)
+	if err := p.scan(ctx, rows, row); err != nil {
 		return zero, t.fail(s, err)
 	}
 	return conv(row)
 }
 
+// rowOf returns a zero row from p's pool. conv must keep nothing of a row
+// but copies of its values: the row is zeroed and used again.
+func rowOf[R any](p *prepared) *R {
+	if r, ok := p.rows.Get().(*R); ok {
+		*r = *new(R)
+		return r
+	}
+	return new(R)
+}
+
 // all runs s and converts every row.
 func all[R, T any](ctx context.Context, t *tx, s *stmt, conv func(*R) (T, error), args ...any) ([]T, error) {
-	rows, scan, err := t.query(ctx, s, args)
+	rows, p, err := t.query(ctx, s, args)
 	if err != nil {
 		return nil, t.fail(s, err)
 	}
 	defer rows.Close()
+	row := rowOf[R](p)
+	defer p.rows.Put(row)
 	out := []T{}
 	for rows.Next() {
-		row := new(R)
-		if err := scan(ctx, rows, row); err != nil {
+		*row = *new(R)
+		if err := p.scan(ctx, rows, row); err != nil {
 			return nil, t.fail(s, err)
 		}
 		v, err := conv(row)

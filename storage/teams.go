@@ -131,12 +131,12 @@ func (t *tx) UpdateTeam(ctx context.Context, tm team.Team) error {
 
 func (t *tx) TeamStats(ctx context.Context, teamID string) (team.Stats, error) {
 	var s team.Stats
-	rows, scan, err := t.query(ctx, teamStats, []any{int(team.MemberActive), teamID})
+	rows, p, err := t.query(ctx, teamStats, []any{int(team.MemberActive), teamID})
 	if err == nil {
 		defer rows.Close()
 		err = sql.ErrNoRows
 		if rows.Next() {
-			err = scan(ctx, rows, &s.Members, &s.Projects)
+			err = p.scan(ctx, rows, &s.Members, &s.Projects)
 		}
 	}
 	return s, t.fail(teamStats, err)

@@ -97,7 +97,7 @@ func (t *tx) fillListKeys(ctx context.Context, rows []*membershipRow) error {
 	keys := make(map[string]listKeys, len(rows))
 	for chunk := range slices.Chunk(ids, inListMax) {
 		size := inListSize(len(chunk))
-		s := &stmt{op: "read list keys", shape: inShape{"list keys", size}, text: fixed(listKeysFrom + "IN (" + placeholders(size) + ")")}
+		s := &stmt{op: "read list keys", planEach: true, shape: inShape{"list keys", size}, text: fixed(listKeysFrom + "IN (" + placeholders(size) + ")")}
 		us, err := all(ctx, t, s, value[listKeys], inListArgs(chunk)...)
 		if err != nil {
 			return err

@@ -124,7 +124,9 @@ func usersIn(ctx context.Context, t *tx, column string, values []string) ([]user
 		s := rowsOf[userRow]("get users", "", func(*DB) string {
 			return "FROM users AS u WHERE u." + column + " IN (" + placeholders(inListSize(len(chunk))) + ")"
 		})
-		s.shape = inShape{column, inListSize(len(chunk))}
+		// Planned for each list: a generic plan made while the table was
+		// small scans it whole once it has grown.
+		s.shape, s.planEach = inShape{column, inListSize(len(chunk))}, true
 		us, err := all(ctx, t, s, userOf, inListArgs(chunk)...)
 		if err != nil {
 			return nil, err

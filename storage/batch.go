@@ -96,9 +96,8 @@ func (t *tx) fillListKeys(ctx context.Context, rows []*membershipRow) error {
 	}
 	keys := make(map[string]listKeys, len(rows))
 	for chunk := range slices.Chunk(ids, inListMax) {
-		size := inListSize(len(chunk))
-		s := &stmt{op: "read list keys", planEach: true, shape: inShape{"list keys", size}, text: fixed(listKeysFrom + "IN (" + placeholders(size) + ")")}
-		us, err := all(ctx, t, s, value[listKeys], inListArgs(chunk)...)
+		s := &stmt{op: "read list keys", adhoc: true, text: fixed(listKeysFrom + "IN (" + placeholders(len(chunk)) + ")")}
+		us, err := all(ctx, t, s, value[listKeys], anys(chunk)...)
 		if err != nil {
 			return err
 		}

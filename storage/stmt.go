@@ -37,17 +37,11 @@ type stmt struct {
 	// to keep prepared than most of them save.
 	perTx bool
 	// adhoc marks a statement built for one run, neither kept nor prepared:
-	// the shorter tail of a batch.
+	// the shorter tail of a batch, an IN list.
 	adhoc bool
 	// shape identifies a statement of variable shape, built at run time,
 	// among those of its kind; nil for a declared one.
 	shape any
-}
-
-// rowsOf declares a read of the readable columns of rows of R, the select
-// list followed by what text returns (FROM ... WHERE ...).
-func rowsOf[R any](op, missing string, text func(db *DB) string) *stmt {
-	return &stmt{op: op, missing: missing, row: reflect.TypeFor[R](), text: text}
 }
 
 // fixed returns a text function of a text that no dialect changes.

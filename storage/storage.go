@@ -1,5 +1,19 @@
 // Package storage declares what the identity use cases need from a database
-// and implements it on bun for SQLite and Postgres.
+// and implements it for SQLite and Postgres.
+//
+// What a use case may ask is a few small interfaces named for what they hold
+// (Users, Teams, Members, Credentials, Applications, Lockout, Projects),
+// each with a read-only part (UserReads, ...): Tx embeds them all, Reads the
+// read-only parts. A file per interface declares it, its rows, its
+// statements and their implementation; storagetest holds their conformance
+// cases, a file per interface too.
+//
+// Every statement is declared once, as a stmt with ? placeholders, next to
+// its table (stmt.go); a store prepares it on first use and keeps it. A
+// dialect (dialect.go, one file per database) rebinds, locks, classifies
+// errors and scans rows. bun gives the tables' columns, the migrations and
+// the host's *bun.DB. Adding a single-row read is one stmt, one method and
+// its line in the interface, in that interface's file.
 //
 // Contract shared by every method:
 //   - A missing row is an *errs.Error with code NotFound.

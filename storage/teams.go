@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"reflect"
 	"time"
 
@@ -67,8 +66,8 @@ var (
 		return "SELECT t.id FROM teams AS t WHERE t.id = ?" + db.d.rowLock()
 	}}
 	teamStats = &stmt{op: "count team members and projects", missing: "team not found", text: fixed(
-		"SELECT (SELECT count(*) FROM memberships AS m WHERE m.team_id = t.id AND m.status = ?), " +
-			"(SELECT count(*) FROM projects AS p WHERE p.team_id = t.id) FROM teams AS t WHERE t.id = ?")}
+		"SELECT (SELECT count(*) FROM memberships AS m WHERE m.team_id = t.id AND m.status = ?) AS members, " +
+			"(SELECT count(*) FROM projects AS p WHERE p.team_id = t.id) AS projects FROM teams AS t WHERE t.id = ?")}
 )
 
 func teamRowOf(t *team.Team) *teamRow {
@@ -130,14 +129,5 @@ func (t *tx) UpdateTeam(ctx context.Context, tm team.Team) error {
 }
 
 func (t *tx) TeamStats(ctx context.Context, teamID string) (team.Stats, error) {
-	var s team.Stats
-	rows, p, err := t.query(ctx, teamStats, []any{int(team.MemberActive), teamID})
-	if err == nil {
-		defer rows.Close()
-		err = sql.ErrNoRows
-		if rows.Next() {
-			err = p.scan(ctx, rows, &s.Members, &s.Projects)
-		}
-	}
-	return s, t.fail(teamStats, err)
+	return one(ctx, t, teamStats, value[team.Stats], int(team.MemberActive), teamID)
 }

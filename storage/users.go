@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"reflect"
 	"slices"
 
 	"github.com/embedid/identity/user"
@@ -41,11 +42,12 @@ type Users interface {
 	UpdateUser(ctx context.Context, u user.User) error
 }
 
-// usersWhere declares a read of the users whose column equals the argument.
+// usersWhere declares a read of the user whose column equals the argument.
 func usersWhere(op, column string) *stmt {
-	s := rowsOf[userRow](op, "user not found", fixed("FROM users AS u WHERE u."+column+" = ?"))
-	s.byKey, s.locks = true, true
-	return s
+	return &stmt{
+		op: op, missing: "user not found", byKey: true, locks: true, row: reflect.TypeFor[userRow](),
+		text: fixed("FROM users AS u WHERE u." + column + " = ?"),
+	}
 }
 
 var (
@@ -117,17 +119,14 @@ func (t *tx) UpdateUser(ctx context.Context, u user.User) error {
 	return updateUser.exec(ctx, t, r)
 }
 
-// usersIn returns the users whose column holds one of values.
+// usersIn returns the users whose column holds one of values. Each list
+// is planned for its values: a generic plan made while the table was small
+// scans it whole once it has grown.
 func usersIn(ctx context.Context, t *tx, column string, values []string) ([]user.User, error) {
 	var found []user.User
 	for chunk := range slices.Chunk(values, inListMax) {
-		s := rowsOf[userRow]("get users", "", func(*DB) string {
-			return "FROM users AS u WHERE u." + column + " IN (" + placeholders(inListSize(len(chunk))) + ")"
-		})
-		// Planned for each list: a generic plan made while the table was
-		// small scans it whole once it has grown.
-		s.shape, s.planEach = inShape{column, inListSize(len(chunk))}, true
-		us, err := all(ctx, t, s, userOf, inListArgs(chunk)...)
+		s := &stmt{op: "get users", adhoc: true, row: reflect.TypeFor[userRow](), text: fixed("FROM users AS u WHERE u." + column + " IN (" + placeholders(len(chunk)) + ")")}
+		us, err := all(ctx, t, s, userOf, anys(chunk)...)
 		if err != nil {
 			return nil, err
 		}

@@ -18,7 +18,7 @@ type countingStore struct {
 	queries atomic.Int32
 }
 
-func (s *countingStore) Query(ctx context.Context, fn func(storage.Tx) error) error {
+func (s *countingStore) Query(ctx context.Context, fn func(storage.Reads) error) error {
 	s.queries.Add(1)
 	return s.Store.Query(ctx, fn)
 }

@@ -112,7 +112,7 @@ func (s *Service) Profile(ctx context.Context, c Client, userID string) (team.Me
 		return team.Member{}, err
 	}
 	var m team.Member
-	err := s.store.Query(ctx, func(tx storage.Tx) (err error) {
+	err := s.store.Query(ctx, func(tx storage.Reads) (err error) {
 		m, err = liveMember(ctx, tx, c.TeamID, userID, "user_id")
 		return err
 	})

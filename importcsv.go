@@ -86,7 +86,7 @@ func (s *Service) ImportCSV(ctx context.Context, a Actor, r io.Reader) (ImportRe
 		return ImportResult{}, err
 	}
 	var region string
-	if err := s.store.Query(ctx, func(tx storage.Tx) (err error) {
+	if err := s.store.Query(ctx, func(tx storage.Reads) (err error) {
 		region, err = tx.TeamRegion(ctx, a.TeamID)
 		return err
 	}); err != nil {

@@ -26,7 +26,7 @@ func (s *Service) FindByMobile(ctx context.Context, c Client, text string) (team
 		return team.Member{}, err
 	}
 	var found []team.Member // the one variable the closure shares, and so allocates
-	err := s.store.Query(ctx, func(tx storage.Tx) error {
+	err := s.store.Query(ctx, func(tx storage.Reads) error {
 		t, err := s.clientTeam(ctx, tx, c.TeamID)
 		if err != nil {
 			return err
@@ -78,7 +78,7 @@ func (s *Service) FindUsers(ctx context.Context, c Client, in Criteria) ([]team.
 		return nil, err
 	}
 	var found []team.Member
-	err = s.store.Query(ctx, func(tx storage.Tx) (err error) {
+	err = s.store.Query(ctx, func(tx storage.Reads) (err error) {
 		found, err = tx.FindMembers(ctx, c.TeamID, q, MaxFound)
 		return err
 	})
@@ -126,7 +126,7 @@ func (s *Service) ClientTeam(ctx context.Context, c Client) (team.Team, error) {
 		return team.Team{}, err
 	}
 	var t team.Team
-	err := s.store.Query(ctx, func(tx storage.Tx) (err error) {
+	err := s.store.Query(ctx, func(tx storage.Reads) (err error) {
 		t, err = s.clientTeam(ctx, tx, c.TeamID)
 		return err
 	})
@@ -134,7 +134,7 @@ func (s *Service) ClientTeam(ctx context.Context, c Client) (team.Team, error) {
 }
 
 // clientTeam returns a team from the team cache, or reads it into the cache.
-func (s *Service) clientTeam(ctx context.Context, tx storage.Tx, teamID string) (team.Team, error) {
+func (s *Service) clientTeam(ctx context.Context, tx storage.Reads, teamID string) (team.Team, error) {
 	now := s.clock()
 	t, gen, ok := s.teams.get(teamID, now)
 	if ok {

@@ -238,7 +238,7 @@ func setIf[T any](dst *T, v *T) {
 }
 
 // liveMember returns a member of the team who has not been removed.
-func liveMember(ctx context.Context, tx storage.Tx, teamID, userID, field string) (team.Member, error) {
+func liveMember(ctx context.Context, tx storage.Reads, teamID, userID, field string) (team.Member, error) {
 	if userID == "" {
 		return team.Member{}, errs.New(errs.Invalid, field, "is required")
 	}
@@ -380,7 +380,7 @@ func DefaultListQuery() team.ListQuery {
 // Member returns a member of the actor's team, in any member status.
 func (s *Service) Member(ctx context.Context, a Actor, userID string) (team.Member, error) {
 	var m team.Member
-	err := s.store.Query(ctx, func(tx storage.Tx) (err error) {
+	err := s.store.Query(ctx, func(tx storage.Reads) (err error) {
 		if userID == "" {
 			return errs.New(errs.Invalid, "user_id", "is required")
 		}

@@ -260,7 +260,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Actor, error)
 	now := s.clock()
 	var sess user.Session
 	var m team.Membership
-	err := s.store.Query(ctx, func(tx storage.Tx) error {
+	err := s.store.Query(ctx, func(tx storage.Reads) error {
 		var err error
 		if sess, err = tx.Session(ctx, hash); err != nil {
 			return err

@@ -236,7 +236,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (Client, 
 		return c, nil
 	}
 	var t team.Token
-	err := s.store.Query(ctx, func(tx storage.Tx) (err error) {
+	err := s.store.Query(ctx, func(tx storage.Reads) (err error) {
 		t, err = tx.Token(ctx, hash)
 		return err
 	})

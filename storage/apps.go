@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/embedid/identity/team"
 )
 
+// appRow is a row of applications.
 type appRow struct {
 	bun.BaseModel `bun:"table:applications,alias:a"`
 
@@ -22,8 +24,7 @@ type appRow struct {
 	CreatedAt   time.Time `bun:"created_at,nullzero"`
 }
 
-// tokenRow is a row of tokens, with its application (relation "App", alias
-// app) when a query joins it.
+// tokenRow is a row of tokens.
 type tokenRow struct {
 	bun.BaseModel `bun:"table:tokens,alias:tk"`
 
@@ -31,8 +32,6 @@ type tokenRow struct {
 	AppID     string    `bun:"app_id"`
 	CreatedAt time.Time `bun:"created_at,nullzero"`
 	ExpiresAt time.Time `bun:"expires_at,nullzero"`
-
-	App *appRow `bun:"rel:belongs-to,join:app_id=id"`
 }
 
 func appOf(r *appRow) team.Application {
@@ -70,6 +69,44 @@ func permissions(list string) team.Permissions {
 	return ps
 }
 
+// ApplicationReads read applications and their access tokens.
+type ApplicationReads interface {
+	// Application finds an application by its client ID.
+	Application(ctx context.Context, clientID string) (team.Application, error)
+	// Token finds an access token by its hash with its application's team,
+	// client ID and current permissions.
+	Token(ctx context.Context, hash []byte) (team.Token, error)
+}
+
+// Applications read and write applications and their access tokens.
+type Applications interface {
+	ApplicationReads
+	// InsertApplication adds a; Conflict (field "client_id") on a taken
+	// client ID.
+	InsertApplication(ctx context.Context, a team.Application) error
+	// InsertToken adds an access token; NotFound if its application is
+	// missing.
+	InsertToken(ctx context.Context, t team.Token) error
+}
+
+// appTokenRow is a token joined with its application, as getToken reads it.
+type appTokenRow struct {
+	bun.BaseModel `bun:"table:tokens,alias:tk"`
+
+	tokenRow
+	App appRow `bun:"embed:app__"`
+}
+
+var (
+	insertApplication = insertOf[appRow]("insert application", "team not found", 1, "")
+	insertToken       = insertOf[tokenRow]("insert token", "application not found", 1, "")
+	getApplication    = &stmt{op: "get application", missing: "application not found", byKey: true, row: reflect.TypeFor[appRow](), text: fixed("FROM applications AS a WHERE a.client_id = ?")}
+	getToken          = &stmt{
+		op: "get token", missing: "token not found", byKey: true, row: reflect.TypeFor[appTokenRow](),
+		text: fixed("FROM tokens AS tk LEFT JOIN applications AS app ON app.id = tk.app_id WHERE tk.hash = ?"),
+	}
+)
+
 func (t *tx) InsertApplication(ctx context.Context, a team.Application) error {
 	codes := make([]string, len(a.Permissions))
 	for i, p := range a.Permissions {
@@ -88,10 +125,6 @@ func (t *tx) InsertApplication(ctx context.Context, a team.Application) error {
 	return err
 }
 
-var insertApplication = insertOf[appRow]("insert application", "team not found", 1, "")
-
-var getApplication = register(&prepared[appRow]{op: "get application", missing: "application not found", byKey: true, build: from[appRow]("a.client_id = $1")})
-
 func (t *tx) Application(ctx context.Context, clientID string) (team.Application, error) {
 	return one(ctx, t, getApplication, infallible(appOf), clientID)
 }
@@ -101,21 +134,6 @@ func (t *tx) InsertToken(ctx context.Context, tk team.Token) error {
 	_, err := insertToken.exec(ctx, t, r)
 	return err
 }
-
-var insertToken = insertOf[tokenRow]("insert token", "application not found", 1, "")
-
-// appTokenRow is a token joined with its application, as getToken reads it.
-type appTokenRow struct {
-	tokenRow
-	App appRow `bun:"embed:app__"`
-}
-
-var getToken = register(&prepared[appTokenRow]{
-	op: "get token", missing: "token not found", byKey: true,
-	build: func(_ *dialect, db bun.IDB) *bun.SelectQuery {
-		return db.NewSelect().Model((*tokenRow)(nil)).Relation("App").Where("tk.hash = $1")
-	},
-})
 
 func (t *tx) Token(ctx context.Context, hash []byte) (team.Token, error) {
 	return one(ctx, t, getToken, infallible(tokenOf), hash)

@@ -4,69 +4,12 @@ import (
 	"context"
 	"slices"
 
-	"github.com/uptrace/bun"
+	"time"
 
 	"github.com/embedid/identity/internal/errs"
 	"github.com/embedid/identity/team"
 	"github.com/embedid/identity/user"
 )
-
-// BatchRows is how many rows one multi-row insert holds: few enough for
-// both dialects' limits on bound parameters with the widest table (users).
-// A transaction prepares that insert once; fewer rows make a statement that
-// is parsed anew each time, so a caller that writes many rows writes a
-// multiple of BatchRows at a time.
-const BatchRows = 200
-
-func (t *tx) UsersByEmails(ctx context.Context, normalized []string) ([]user.User, error) {
-	return t.usersWhereIn(ctx, "u.email_norm", normalized)
-}
-
-func (t *tx) UsersByMobiles(ctx context.Context, e164 []string) ([]user.User, error) {
-	return t.usersWhereIn(ctx, "u.mobile_e164", e164)
-}
-
-// usersWhereIn returns the users whose column holds one of values.
-func (t *tx) usersWhereIn(ctx context.Context, column string, values []string) ([]user.User, error) {
-	var all []user.User
-	for chunk := range slices.Chunk(values, BatchRows*4) {
-		us, err := selectAll(ctx, t, "get users", userOf, where(column+" IN (?)", bun.List(chunk)))
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, us...)
-	}
-	return all, nil
-}
-
-func (t *tx) InsertUsersIfAbsent(ctx context.Context, us []user.User) (map[string]bool, error) {
-	rows := make([]*userRow, len(us))
-	for i := range us {
-		r, err := userRowOf(&us[i])
-		if err != nil {
-			return nil, err
-		}
-		rows[i] = r
-	}
-	return keySet(insertUsers.returning(ctx, t, rows))
-}
-
-var (
-	insertUsers       = insertOf[userRow]("insert users", "", BatchRows, "ON CONFLICT DO NOTHING RETURNING id")
-	insertMemberships = insertOf[membershipRow]("insert memberships", "team or user not found", BatchRows, "ON CONFLICT DO NOTHING RETURNING user_id")
-)
-
-// keySet returns the keys as a set.
-func keySet(keys []string, err error) (map[string]bool, error) {
-	if err != nil {
-		return nil, err
-	}
-	set := make(map[string]bool, len(keys))
-	for _, k := range keys {
-		set[k] = true
-	}
-	return set, nil
-}
 
 func (t *tx) InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership, users []user.User) (map[string]bool, error) {
 	known := make(map[string]*user.User, len(users))
@@ -104,15 +47,26 @@ func (t *tx) InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership
 	return added, nil
 }
 
-// listKeyColumns are the columns of users whose values memberships copy.
-var listKeyColumns = []string{"id", "first_name_key", "last_name_key", "email_norm", "created_at"}
+// listKeys are the columns of a user that memberships copy.
+type listKeys struct {
+	ID           string    `bun:"id"`
+	FirstNameKey string    `bun:"first_name_key"`
+	LastNameKey  string    `bun:"last_name_key"`
+	EmailNorm    string    `bun:"email_norm"`
+	CreatedAt    time.Time `bun:"created_at"`
+}
 
-var getListKeys = register(&prepared[userRow]{op: "read list keys", missing: "user not found", byKey: true, build: func(_ *dialect, db bun.IDB) *bun.SelectQuery {
-	return db.NewSelect().Model((*userRow)(nil)).Column(listKeyColumns...).Where("u.id = $1")
-}})
+// listKeysFrom is the select of users' list keys.
+const listKeysFrom = "SELECT u.id, u.first_name_key, u.last_name_key, COALESCE(u.email_norm, '') AS email_norm, u.created_at FROM users AS u WHERE u.id "
 
-// copyListKeys sets the list keys of r from its user's row.
-func (r *membershipRow) copyListKeys(u *userRow) {
+var (
+	insertMemberships = insertOf[membershipRow]("insert memberships", "team or user not found", BatchRows, "ON CONFLICT DO NOTHING RETURNING user_id")
+	getListKeys       = &stmt{op: "read list keys", byKey: true, text: fixed(listKeysFrom + "= ?")}
+	addToListed       = &stmt{op: "count listed members", text: fixed("UPDATE teams SET listed_members = listed_members + ? WHERE id = ?")}
+)
+
+// copyListKeys sets the list keys of r from its user's.
+func (r *membershipRow) copyListKeys(u *listKeys) {
 	r.FirstNameKey, r.LastNameKey, r.EmailKey, r.SignupAt = u.FirstNameKey, u.LastNameKey, u.EmailNorm, u.CreatedAt
 }
 
@@ -126,16 +80,13 @@ func (r *membershipRow) copyUserKeys(u *user.User) {
 // whose user is missing keeps empty keys: its insert fails on the foreign
 // key.
 func (t *tx) fillListKeys(ctx context.Context, rows []*membershipRow) error {
-	switch len(rows) {
-	case 0:
-		return nil
-	case 1: // one membership, as most use cases add: a prepared read
-		u, err := one(ctx, t, getListKeys, func(u *userRow) (userRow, error) { return *u, nil }, rows[0].UserID)
-		if errs.CodeOf(err) == errs.NotFound {
-			return nil
-		}
+	if len(rows) == 1 { // one membership, as most use cases add: a prepared read
+		u, err := one(ctx, t, getListKeys, value[listKeys], rows[0].UserID)
 		if err == nil {
 			rows[0].copyListKeys(&u)
+		}
+		if errs.CodeOf(err) == errs.NotFound {
+			return nil
 		}
 		return err
 	}
@@ -143,13 +94,12 @@ func (t *tx) fillListKeys(ctx context.Context, rows []*membershipRow) error {
 	for i, r := range rows {
 		ids[i] = r.UserID
 	}
-	keys := make(map[string]*userRow, len(rows))
-	for chunk := range slices.Chunk(ids, BatchRows*4) {
-		var us []*userRow
-		err := t.db.NewSelect().Model(&us).Column(listKeyColumns...).
-			Where("u.id IN (?)", bun.List(chunk)).Scan(ctx)
+	keys := make(map[string]listKeys, len(rows))
+	for chunk := range slices.Chunk(ids, inListMax) {
+		s := &stmt{op: "read list keys", adhoc: true, text: fixed(listKeysFrom + "IN (" + placeholders(len(chunk)) + ")")}
+		us, err := all(ctx, t, s, value[listKeys], anys(chunk)...)
 		if err != nil {
-			return t.d.fail("read list keys", err, "")
+			return err
 		}
 		for _, u := range us {
 			keys[u.ID] = u
@@ -157,7 +107,7 @@ func (t *tx) fillListKeys(ctx context.Context, rows []*membershipRow) error {
 	}
 	for _, r := range rows {
 		if u, ok := keys[r.UserID]; ok {
-			r.copyListKeys(u)
+			r.copyListKeys(&u)
 		}
 	}
 	return nil
@@ -165,16 +115,6 @@ func (t *tx) fillListKeys(ctx context.Context, rows []*membershipRow) error {
 
 // addListed adds n to a team's count of listed members.
 func (t *tx) addListed(ctx context.Context, teamID string, n int) error {
-	return addToListed.exec(ctx, t, n, teamID)
-}
-
-var addToListed = register(&command{"count listed members", "UPDATE teams SET listed_members = listed_members + $1 WHERE id = $2"})
-
-func (t *tx) InsertCodes(ctx context.Context, cs []user.Code) error {
-	rows := make([]*codeRow, len(cs))
-	for i := range cs {
-		rows[i] = codeRowOf(&cs[i])
-	}
-	_, err := insertCodes.exec(ctx, t, rows...)
+	_, err := t.exec(ctx, addToListed, n, teamID)
 	return err
 }

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"reflect"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -9,6 +10,7 @@ import (
 	"github.com/embedid/identity/user"
 )
 
+// codeRow is a row of codes: an activation, invitation or reset code.
 type codeRow struct {
 	bun.BaseModel `bun:"table:codes,alias:c"`
 
@@ -42,23 +44,57 @@ func codeRowOf(c *user.Code) *codeRow {
 	}
 }
 
-func (t *tx) InsertCode(ctx context.Context, c user.Code) error {
-	_, err := insertCode.exec(ctx, t, codeRowOf(&c))
-	return err
+// CredentialReads read one-time codes and sessions.
+type CredentialReads interface {
+	// Code finds a code by its hash, expired or not.
+	Code(ctx context.Context, hash []byte) (user.Code, error)
+	// Session finds a session by its hash, expired or not.
+	Session(ctx context.Context, hash []byte) (user.Session, error)
+}
+
+// Credentials read and write one-time codes and sessions.
+type Credentials interface {
+	CredentialReads
+	// InsertCode adds c; Conflict (field "code") on a taken hash.
+	InsertCode(ctx context.Context, c user.Code) error
+	// InsertCodes adds codes in multi-row statements.
+	InsertCodes(ctx context.Context, cs []user.Code) error
+	// DeleteCodes removes every code of kind for the user in the team.
+	DeleteCodes(ctx context.Context, teamID, userID string, kind user.CodeKind) error
+	// InsertSession adds s; Conflict (field "session") on a taken hash.
+	InsertSession(ctx context.Context, s user.Session) error
+	// TouchSession sets the session's last use to at.
+	TouchSession(ctx context.Context, hash []byte, at time.Time) error
+	// DeleteSessions removes the sessions that match f.
+	DeleteSessions(ctx context.Context, f SessionFilter) error
 }
 
 var (
 	insertCode  = insertOf[codeRow]("insert code", "user or team not found", 1, "")
 	insertCodes = insertOf[codeRow]("insert codes", "user or team not found", BatchRows, "")
+	getCode     = &stmt{op: "get code", missing: "code not found", byKey: true, row: reflect.TypeFor[codeRow](), text: fixed("FROM codes AS c WHERE c.hash = ?")}
+	deleteCodes = &stmt{op: "delete codes", text: fixed("DELETE FROM codes WHERE team_id = ? AND user_id = ? AND kind = ?")}
 )
 
-var getCode = register(&prepared[codeRow]{op: "get code", missing: "code not found", byKey: true, build: from[codeRow]("c.hash = $1")})
+func (t *tx) InsertCode(ctx context.Context, c user.Code) error {
+	_, err := insertCode.exec(ctx, t, codeRowOf(&c))
+	return err
+}
+
+func (t *tx) InsertCodes(ctx context.Context, cs []user.Code) error {
+	rows := make([]*codeRow, len(cs))
+	for i := range cs {
+		rows[i] = codeRowOf(&cs[i])
+	}
+	_, err := insertCodes.exec(ctx, t, rows...)
+	return err
+}
 
 func (t *tx) Code(ctx context.Context, hash []byte) (user.Code, error) {
 	return one(ctx, t, getCode, infallible(codeOf), hash)
 }
 
 func (t *tx) DeleteCodes(ctx context.Context, teamID, userID string, kind user.CodeKind) error {
-	return t.deleteRows(ctx, "delete codes", t.db.NewDelete().Model((*codeRow)(nil)).
-		Where("team_id = ? AND user_id = ? AND kind = ?", teamID, userID, string(kind)))
+	_, err := t.exec(ctx, deleteCodes, teamID, userID, string(kind))
+	return err
 }

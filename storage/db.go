@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
-	"sync/atomic"
 
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
@@ -21,15 +20,9 @@ import (
 // through bun. It is safe for concurrent use.
 type DB struct {
 	bun   *bun.DB
-	d     *dialect
-	owned bool // Close closes bun
-	// writes queues this store's write transactions on SQLite, which takes
-	// one writer at a time: a waiting writer is woken when the lock is free
-	// instead of sleeping in SQLite's busy handler.
-	writes sync.Mutex
-
-	stmts     atomic.Pointer[statements] // see prepared
-	preparing sync.Mutex
+	d     dialect
+	owned bool     // Close closes bun
+	stmts sync.Map // of stmtKey to *prepared: the statements prepared so far (stmt.go)
 }
 
 var _ Store = (*DB)(nil)
@@ -40,20 +33,19 @@ var _ Store = (*DB)(nil)
 // A SQLite handle must have been opened with the parameters Open uses:
 // _pragma=foreign_keys(1), _pragma=busy_timeout(10000) and
 // _txlock=immediate, and a ":memory:" one with a single connection.
-// Migrate must have run before the store is used: its first Read, Query or
-// Write prepares the statements of the hot reads and of the inserts, which
-// bun's query hooks do not see.
-func New(db *bun.DB) (*DB, error) {
-	var d *dialect
+// Migrate must have run before the store is used: the store prepares each
+// statement on its first use, which bun's query hooks do not see.
+func New(db *bun.DB) (*DB, error) { return newDB(db, false) }
+
+// newDB returns a store on db, which Close closes if owned.
+func newDB(db *bun.DB, owned bool) (*DB, error) {
 	switch db.Dialect().Name() {
 	case bundialect.SQLite:
-		d = sqliteDialect
+		return &DB{bun: db, d: newSQLite(db), owned: owned}, nil
 	case bundialect.PG:
-		d = postgresDialect
-	default:
-		return nil, errs.New(errs.Invalid, "db", "bun dialect %s is not supported; use sqlitedialect or pgdialect", db.Dialect().Name())
+		return &DB{bun: db, d: newPostgres(db), owned: owned}, nil
 	}
-	return &DB{bun: db, d: d}, nil
+	return nil, errs.New(errs.Invalid, "db", "bun dialect %s is not supported; use sqlitedialect or pgdialect", db.Dialect().Name())
 }
 
 // FromSQL returns a store on a database/sql handle the host opened with the
@@ -80,10 +72,7 @@ func (db *DB) Ping(ctx context.Context) error {
 // Close closes the store's prepared statements, and the database if Open
 // opened it. A store used again prepares its statements again.
 func (db *DB) Close() error {
-	var err error
-	if s := db.stmts.Swap(nil); s != nil {
-		err = s.close()
-	}
+	err := db.closeStatements()
 	if db.owned {
 		err = errors.Join(err, db.bun.Close())
 	}
@@ -91,21 +80,17 @@ func (db *DB) Close() error {
 }
 
 // Read runs fn in a read-only transaction, so that its statements see one
-// snapshot of the database.
+// snapshot.
 func (db *DB) Read(ctx context.Context, fn func(Tx) error) error {
-	return db.inTx(ctx, db.d.read, false, fn)
+	return db.inTx(ctx, db.d.readOptions(), false, fn)
 }
 
-// Query runs fn on the database itself, outside any transaction. On
-// SQLite its reads of one row by a unique key are not cut short when the
-// context of the Tx method is cancelled; they take microseconds. A context
-// already done still fails them.
-func (db *DB) Query(ctx context.Context, fn func(Tx) error) error {
-	stmts, err := db.statements(ctx)
-	if err != nil {
-		return err
-	}
-	return fn(&tx{db: db.bun, bun: db.bun, d: db.d, stmts: stmts})
+// Query runs fn on the database itself, outside any transaction. Reads of
+// one row by a unique key run in the context the dialect gives them: on
+// SQLite they are not cut short when ctx is cancelled, as they take
+// microseconds. A context already done still fails them.
+func (db *DB) Query(ctx context.Context, fn func(Reads) error) error {
+	return fn(&tx{db: db})
 }
 
 // Write runs fn in a transaction, committed if fn returns nil. On SQLite the
@@ -115,25 +100,24 @@ func (db *DB) Query(ctx context.Context, fn func(Tx) error) error {
 // until it ends. On Postgres a failed statement aborts the transaction, so
 // fn must return the first error it gets.
 func (db *DB) Write(ctx context.Context, fn func(Tx) error) error {
-	if db.d == sqliteDialect {
-		db.writes.Lock()
-		defer db.writes.Unlock()
-	}
-	return db.inTx(ctx, nil, db.d.rowLocks, fn)
+	release := db.d.beginWrite()
+	defer release()
+	return db.inTx(ctx, nil, db.d.rowLock() != "", fn)
 }
 
+// inTx runs fn in a transaction with opts; its locking reads lock if lock.
 func (db *DB) inTx(ctx context.Context, opts *sql.TxOptions, lock bool, fn func(Tx) error) error {
-	stmts, err := db.statements(ctx)
-	if err != nil {
-		return err
-	}
-	btx, err := db.bun.BeginTx(ctx, opts)
+	sqltx, err := db.bun.DB.BeginTx(ctx, opts)
 	if err != nil {
 		return errs.Wrap("begin transaction", err)
 	}
-	defer btx.Rollback() // after Commit, a no-op returning sql.ErrTxDone
-	if err := fn(&tx{db: btx, sql: btx.Tx, bun: db.bun, d: db.d, stmts: stmts, lock: lock}); err != nil {
+	t := &tx{db: db, sql: sqltx, lock: lock}
+	defer func() {
+		sqltx.Rollback() // after Commit, a no-op returning sql.ErrTxDone
+		db.learn(ctx, t.learned)
+	}()
+	if err := fn(t); err != nil {
 		return err
 	}
-	return errs.Wrap("commit transaction", btx.Commit())
+	return errs.Wrap("commit transaction", sqltx.Commit())
 }

@@ -1,57 +1,53 @@
 package storage
 
 import (
+	"context"
 	"database/sql"
-	"errors"
-	"strconv"
+	"reflect"
 	"strings"
+	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
+
+	"github.com/embedid/identity/internal/errs"
 )
 
-// dialect holds what differs between SQLite and Postgres.
-type dialect struct {
-	name     string         // the directory of its migrations
-	read     *sql.TxOptions // a read-only transaction on one snapshot
-	collate  string         // appended to a text expression to sort it by bytes
-	rowLocks bool           // SELECT ... FOR NO KEY UPDATE works
-	timeText bool           // times are stored as the text bun writes
-	// numbered marks placeholders written $n. SQLite takes $n too, but
-	// looks each name up in a list: in an insert of thousands of values,
-	// binding them took longer than the insert. It gets ?, bound in order.
-	numbered  bool
-	packRows  bool // prepared reads of row structs get each row as one JSON array (packed.go)
-	violation func(error) (violation, bool)
+// A dialect is what differs between the databases a store runs on: one type
+// per database, in a file of its own (sqlite.go, postgres.go). A store has
+// its own dialect value, which may hold state of that store.
+type dialect interface {
+	// migrations names the directory of the dialect's migrations.
+	migrations() string
+	// beginWrite waits for this store's turn to write, if the database takes
+	// one writer at a time, and returns what ends the turn.
+	beginWrite() (release func())
+	// rowLock is what a select appends to lock the rows it reads until the
+	// transaction ends, "" where transactions need no row locks.
+	rowLock() string
+	// readOptions are those of a read-only transaction on one snapshot.
+	readOptions() *sql.TxOptions
+	// collate is appended to a text expression to sort it by bytes.
+	collate() string
+	// violation classifies err as a broken constraint, if it is one.
+	violation(err error) (violation, bool)
+	// bindTime returns t as a statement argument, as bun would write it.
+	bindTime(t time.Time) any
+	// keyRead returns the context of a read by a unique key outside a
+	// transaction, or ctx's error if it is done.
+	keyRead(ctx context.Context) (context.Context, error)
+	// statement returns the text to prepare for text, written with ?
+	// placeholders, and how to scan its rows: into rows of table, whose
+	// columns it selects by name in order, if table is not nil.
+	statement(text string, table *schema.Table, columns []string) (string, scanner)
 }
 
-var (
-	sqliteDialect = &dialect{
-		name:      "sqlite",
-		read:      &sql.TxOptions{ReadOnly: true}, // SQLite transactions are serializable
-		timeText:  true,
-		packRows:  true,
-		violation: sqliteViolation,
-	}
-	postgresDialect = &dialect{
-		name:      "postgres",
-		read:      &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},
-		collate:   ` COLLATE "C"`,
-		rowLocks:  true,
-		numbered:  true,
-		violation: postgresViolation,
-	}
-)
+// A scanner reads the current row of rows into dst.
+type scanner func(ctx context.Context, rows *sql.Rows, dst ...any) error
 
-// placeholder writes the placeholder of the nth argument.
-func (d *dialect) placeholder(b *strings.Builder, n int) {
-	if !d.numbered {
-		b.WriteByte('?')
-		return
-	}
-	b.WriteByte('$')
-	b.WriteString(strconv.Itoa(n))
+// bunScanner scans rows with bun's scanners, as the fields' bun tags say.
+func bunScanner(db *bun.DB) scanner {
+	return func(ctx context.Context, rows *sql.Rows, dst ...any) error { return db.ScanRow(ctx, rows, dst...) }
 }
 
 // violation is a constraint that a write broke.
@@ -60,51 +56,34 @@ type violation struct {
 	constraint string // a unique constraint's name, as Postgres names it
 }
 
-// postgresViolation classifies a pgx error.
-func postgresViolation(err error) (violation, bool) {
-	var e *pgconn.PgError
-	if !errors.As(err, &e) {
-		return violation{}, false
+// bindArgs returns args with their times as the dialect binds them.
+func bindArgs(d dialect, args []any) []any {
+	for i, a := range args {
+		if t, ok := a.(time.Time); ok {
+			args[i] = d.bindTime(t)
+		}
 	}
-	switch e.Code {
-	case "23505": // unique_violation
-		return violation{constraint: e.ConstraintName}, true
-	case "23503": // foreign_key_violation
-		return violation{foreignKey: true}, true
-	}
-	return violation{}, false
+	return args
 }
 
-// sqliteViolation classifies a modernc.org/sqlite error. SQLite names the
-// columns of a broken unique constraint, not the constraint, so the name is
-// rebuilt the way Postgres and the migrations spell it: "users_pkey",
-// "users_email_norm_key".
-func sqliteViolation(err error) (violation, bool) {
-	var e *sqlite.Error
-	if !errors.As(err, &e) {
-		return violation{}, false
+// bindField returns field f of strct as a statement argument, as bun would
+// have written it: a zero nullzero field as NULL, a time as the dialect
+// binds it. Text with a NUL byte, which neither database stores, is
+// invalid.
+func bindField(d dialect, f *schema.Field, strct reflect.Value) (any, error) {
+	v := f.Value(strct)
+	if f.NullZero && v.IsZero() {
+		return nil, nil
 	}
-	switch e.Code() {
-	case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-		table, _ := sqliteUniqueColumns(e.Error())
-		return violation{constraint: table + "_pkey"}, true
-	case sqlite3.SQLITE_CONSTRAINT_UNIQUE:
-		table, columns := sqliteUniqueColumns(e.Error())
-		return violation{constraint: table + "_" + strings.Join(columns, "_") + "_key"}, true
-	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-		return violation{foreignKey: true}, true
+	switch x := v.Interface().(type) {
+	case time.Time:
+		return d.bindTime(x), nil
+	case string:
+		if strings.IndexByte(x, 0) >= 0 {
+			return nil, errs.New(errs.Invalid, f.Name, "must not contain a NUL byte")
+		}
+		return x, nil
+	default:
+		return x, nil
 	}
-	return violation{}, false
-}
-
-// sqliteUniqueColumns reads the table and columns from a message such as
-// "UNIQUE constraint failed: memberships.team_id, memberships.user_id (1555)".
-func sqliteUniqueColumns(msg string) (table string, columns []string) {
-	_, list, _ := strings.Cut(msg, "UNIQUE constraint failed: ")
-	list, _, _ = strings.Cut(list, " (")
-	for qualified := range strings.SplitSeq(list, ", ") {
-		t, column, _ := strings.Cut(qualified, ".")
-		table, columns = t, append(columns, column)
-	}
-	return table, columns
 }

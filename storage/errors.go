@@ -29,7 +29,7 @@ var conflicts = map[string]struct{ field, message string }{
 // missing for a missing row or a broken foreign key, Conflict for a broken
 // unique constraint, and an internal error for anything else. missing is ""
 // where neither can happen.
-func (d *dialect) fail(op string, err error, missing string) error {
+func failure(d dialect, op string, err error, missing string) error {
 	if err == nil {
 		return nil
 	}

@@ -18,7 +18,7 @@ func InsertWithBun(ctx context.Context, db *DB, u user.User, m team.Membership) 
 		return err
 	}
 	mr := membershipRowOf(&m)
-	mr.copyListKeys(r)
+	mr.copyListKeys(&listKeys{FirstNameKey: r.FirstNameKey, LastNameKey: r.LastNameKey, EmailNorm: r.EmailNorm, CreatedAt: r.CreatedAt})
 	_, err = db.bun.NewInsert().Model(mr).Exec(ctx)
 	return err
 }

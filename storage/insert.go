@@ -2,137 +2,50 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"reflect"
 	"slices"
-	"strings"
-	"time"
 
-	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/schema"
-
-	"github.com/embedid/identity/internal/errs"
 )
 
-// An insertion is an INSERT of rows of R, run as a prepared statement with
-// the rows' values bound, so that SQLite does not parse a new statement for
-// every row it writes. Values are bound as bun would have written them:
-// zero nullzero fields as NULL, and on SQLite times as the text bun's
-// dialect writes, so that stored times keep sorting and comparing as text.
-//
-// A one-row insertion is prepared with the store's other statements. A
-// batch, of rows rows a statement, is prepared by the transaction that
-// first writes several batches, and kept for the rest of it: preparing
-// every batch statement on every store would cost more than most stores
-// save.
+// BatchRows is how many rows one multi-row insert holds: few enough for
+// both dialects' limits on bound parameters with the widest table (users).
+// A transaction prepares that insert once; fewer rows make a statement that
+// is parsed anew each time, so a caller that writes many rows writes a
+// multiple of BatchRows at a time.
+const BatchRows = 200
+
+// An insertion is an INSERT of rows of R, with their values bound as bun
+// would have written them (see bindField).
 type insertion[R any] struct {
-	op, missing string // what it does, and the NotFound message for a broken foreign key
-	rows        int    // rows each statement writes; a shorter tail has its own
-	suffix      string // what follows the values: ON CONFLICT DO NOTHING, RETURNING
+	full *stmt // of rows rows, or one
+	rows int
+	// tail is the INSERT of fewer rows than a full one, built for each run.
+	tail func(n int) *stmt
 }
 
-// insertOf registers an insertion of up to rows rows a statement.
+// insertOf declares an insertion of up to rows rows a statement, followed
+// by suffix (ON CONFLICT DO NOTHING, RETURNING ...). missing is the
+// NotFound message for a broken foreign key.
 func insertOf[R any](op, missing string, rows int, suffix string) *insertion[R] {
-	return register(&insertion[R]{op: op, missing: missing, rows: rows, suffix: suffix})
-}
-
-func (q *insertion[R]) text(d *dialect, db bun.IDB, _ bool) string { return q.textOf(d, db, q.rows) }
-func (q *insertion[R]) lockable() bool                             { return false }
-func (q *insertion[R]) prepares() bool                             { return q.rows == 1 }
-
-// table returns the bun table of R.
-func (q *insertion[R]) table(db bun.IDB) *schema.Table {
-	return db.Dialect().Tables().Get(reflect.TypeFor[R]())
-}
-
-// textOf writes the statement for n rows, with the dialect's placeholders
-// for the values.
-func (q *insertion[R]) textOf(d *dialect, db bun.IDB, n int) string {
-	table := q.table(db)
-	var b strings.Builder
-	b.WriteString("INSERT INTO ")
-	b.WriteString(string(table.SQLName))
-	b.WriteString(" (")
-	for i, f := range table.Fields {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(string(f.SQLName))
+	of := func(n int) *stmt {
+		return &stmt{op: op, missing: missing, perTx: rows > 1, text: func(db *DB) string {
+			return insertText(tableOf[R](db), n, suffix)
+		}}
 	}
-	b.WriteString(") VALUES ")
-	arg := 0
-	for r := range n {
-		if r > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteByte('(')
-		for i := range table.Fields {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			arg++
-			d.placeholder(&b, arg)
-		}
-		b.WriteByte(')')
-	}
-	if q.suffix != "" {
-		b.WriteByte(' ')
-		b.WriteString(q.suffix)
-	}
-	return b.String()
-}
-
-// args returns the values of rows, column by column, as the dialect binds
-// them.
-func (q *insertion[R]) args(t *tx, rows []*R) ([]any, error) {
-	table := q.table(t.bun)
-	args := make([]any, 0, len(rows)*len(table.Fields))
-	for _, r := range rows {
-		strct := reflect.ValueOf(r).Elem()
-		for _, f := range table.Fields {
-			v, err := t.d.bind(t.bun, f, strct)
-			if err != nil {
-				return nil, err
-			}
-			args = append(args, v)
-		}
-	}
-	return args, nil
-}
-
-// bind returns the value of field f of strct as a statement argument.
-func (d *dialect) bind(db *bun.DB, f *schema.Field, strct reflect.Value) (any, error) {
-	v := f.Value(strct)
-	if f.NullZero && v.IsZero() {
-		return nil, nil
-	}
-	switch x := v.Interface().(type) {
-	case time.Time:
-		if !d.timeText {
-			return x, nil
-		}
-		b := db.Dialect().AppendTime(nil, x)
-		return string(b[1 : len(b)-1]), nil // without the quotes
-	case string:
-		if strings.IndexByte(x, 0) >= 0 {
-			return nil, errs.New(errs.Invalid, f.Name, "must not contain a NUL byte")
-		}
-		return x, nil
-	default:
-		return x, nil
-	}
+	return &insertion[R]{full: of(rows), rows: rows, tail: func(n int) *stmt {
+		s := of(n)
+		s.adhoc = true
+		return s
+	}}
 }
 
 // exec inserts rows and returns how many the database wrote.
 func (q *insertion[R]) exec(ctx context.Context, t *tx, rows ...*R) (int64, error) {
 	var written int64
-	err := q.each(ctx, t, rows, func(r runner, args []any) error {
-		res, err := r.exec(ctx, args)
-		if err == nil {
-			var n int64
-			n, err = res.RowsAffected()
-			written += n
-		}
+	err := q.each(t, rows, func(s *stmt, args []any) error {
+		n, err := t.exec(ctx, s, args...)
+		written += n
 		return err
 	})
 	return written, err
@@ -142,62 +55,82 @@ func (q *insertion[R]) exec(ctx context.Context, t *tx, rows ...*R) (int64, erro
 // holds for each row the database wrote.
 func (q *insertion[R]) returning(ctx context.Context, t *tx, rows []*R) ([]string, error) {
 	var keys []string
-	err := q.each(ctx, t, rows, func(r runner, args []any) error {
-		rs, err := r.query(ctx, args)
-		if err != nil {
-			return err
-		}
-		defer rs.Close()
-		for rs.Next() {
-			var k string
-			if err := rs.Scan(&k); err != nil {
-				return err
-			}
-			keys = append(keys, k)
-		}
-		return rs.Err()
+	err := q.each(t, rows, func(s *stmt, args []any) error {
+		ks, err := all(ctx, t, s, value[string], args...)
+		keys = append(keys, ks...)
+		return err
 	})
 	return keys, err
 }
 
-// each runs the statement for every q.rows rows with their values: the
-// prepared one, or, for a single batch or a shorter tail, its text.
-func (q *insertion[R]) each(ctx context.Context, t *tx, rows []*R, run func(r runner, args []any) error) error {
-	st, err := q.statement(ctx, t, len(rows)/q.rows)
-	if err != nil {
-		return t.d.fail(q.op, err, q.missing)
-	}
+// each runs, for every q.rows rows, the statement that inserts them with
+// their values.
+func (q *insertion[R]) each(t *tx, rows []*R, run func(s *stmt, args []any) error) error {
+	table := tableOf[R](t.db)
 	for chunk := range slices.Chunk(rows, q.rows) {
-		args, err := q.args(t, chunk)
+		args, err := rowArgs(t.db.d, table.Fields, chunk)
 		if err != nil {
 			return err
 		}
-		r := runner{st: st, t: t}
-		if st == nil || len(chunk) < q.rows {
-			r = runner{text: q.textOf(t.d, t.bun, len(chunk)), t: t}
+		s := q.full
+		if len(chunk) < q.rows {
+			s = q.tail(len(chunk))
 		}
-		if err := run(r, args); err != nil {
-			return t.d.fail(q.op, err, q.missing)
+		if err := run(s, args); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// statement returns the prepared statement for full statements of q.rows
-// rows, or nil where they run as text: outside a transaction, and in one
-// that has not prepared it yet for fewer than two. A transaction prepares it
-// once, as it keeps every statement it prepares until it ends.
-func (q *insertion[R]) statement(ctx context.Context, t *tx, full int) (*sql.Stmt, error) {
-	if q.rows == 1 {
-		return t.prepared(ctx, t.stmts[stmtKey{q: q}].stmt), nil
+// rowArgs returns the values of fields of rows, row by row, as statement
+// arguments.
+func rowArgs[R any](d dialect, fields []*schema.Field, rows []*R) ([]any, error) {
+	args := make([]any, 0, len(rows)*len(fields))
+	for _, r := range rows {
+		strct := reflect.ValueOf(r).Elem()
+		for _, f := range fields {
+			v, err := bindField(d, f, strct)
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, v)
+		}
 	}
-	if st, ok := t.bound[q]; ok || t.sql == nil || full < 2 {
-		return st, nil
+	return args, nil
+}
+
+// An update writes some columns of one row of R, found by its primary key.
+type update[R any] struct {
+	s    *stmt
+	keep func(column string) bool // the columns it writes
+}
+
+// updateOf declares an update of the columns of R that keep says to write;
+// missing is the NotFound message when no row has the key.
+func updateOf[R any](op, missing string, keep func(column string) bool) *update[R] {
+	return &update[R]{keep: keep, s: &stmt{op: op, missing: missing, text: func(db *DB) string {
+		return updateText(tableOf[R](db), setFields(tableOf[R](db), keep))
+	}}}
+}
+
+// setFields returns the fields of table that keep says to write.
+func setFields(table *schema.Table, keep func(column string) bool) []*schema.Field {
+	var set []*schema.Field
+	for _, f := range table.Fields {
+		if keep(f.Name) {
+			set = append(set, f)
+		}
 	}
-	st, err := t.sql.PrepareContext(ctx, q.textOf(t.d, t.bun, q.rows))
+	return set
+}
+
+// exec writes r, which must be found.
+func (u *update[R]) exec(ctx context.Context, t *tx, r *R) error {
+	table := tableOf[R](t.db)
+	args, err := rowArgs(t.db.d, append(setFields(table, u.keep), table.PKs...), []*R{r})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	t.keep(q, st)
-	return st, nil
+	return t.change(ctx, u.s, args...)
 }

@@ -2,7 +2,8 @@ package storage
 
 import (
 	"context"
-	"fmt"
+	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -14,6 +15,8 @@ import (
 // memberRow is a membership joined with its user, as the member queries
 // read it.
 type memberRow struct {
+	bun.BaseModel `bun:"table:memberships,alias:m"`
+
 	membershipRow
 	U userRow `bun:"embed:u__"`
 }
@@ -26,93 +29,93 @@ func memberOf(m *membershipRow, u *userRow) (team.Member, error) {
 
 func memberOfRow(r *memberRow) (team.Member, error) { return memberOf(&r.membershipRow, &r.U) }
 
-// members returns a builder of a select of the memberships of team $1,
-// joined with their users, that meet cond (bun formats args into it).
-func members(cond string, args ...any) func(*dialect, bun.IDB) *bun.SelectQuery {
-	return func(_ *dialect, db bun.IDB) *bun.SelectQuery {
-		return readable[membershipRow](db.NewSelect().Model((*membershipRow)(nil))).
-			Relation("U", readable[userRow]).Where("m.team_id = $1").Where(cond, args...)
+// membersFrom is the FROM clause of the member reads: memberships joined
+// with their users.
+const membersFrom = "FROM memberships AS m LEFT JOIN users AS u ON u.id = m.user_id "
+
+var (
+	getMember = &stmt{
+		op: "get member", missing: "member not found", byKey: true, row: reflect.TypeFor[memberRow](),
+		text: fixed(membersFrom + "WHERE m.team_id = ? AND m.user_id = ?"),
 	}
-}
+	// lockMember locks a membership and its user. Member reads them through
+	// an outer join, which Postgres cannot lock, so this takes the lock with
+	// an inner join first.
+	lockMember = &stmt{
+		op: "lock member", missing: "member not found", locks: true,
+		text: fixed("SELECT 1 FROM memberships AS m JOIN users AS u ON u.id = m.user_id WHERE m.team_id = ? AND m.user_id = ?"),
+	}
+	// countListed is the count of listed members a team keeps (see the
+	// list_keys migration).
+	countListed = &stmt{op: "count members", missing: "team not found", byKey: true, text: fixed("SELECT t.listed_members FROM teams AS t WHERE t.id = ?")}
+	// countFound counts the listed members of a team matching a LIKE
+	// pattern.
+	countFound = &stmt{op: "count members", planEach: true, text: fixed(
+		"SELECT count(*) FROM memberships AS m JOIN users AS u ON u.id = m.user_id " +
+			"WHERE m.team_id = ? AND " + listed() + ` AND u.search_text LIKE ? ESCAPE '\'`)}
+)
 
-// notRemoved is the condition on the members that lists and searches show.
-const notRemoved = "m.status <> ?"
-
-var getMember = register(&prepared[memberRow]{op: "get member", missing: "member not found", byKey: true, build: members("m.user_id = $2")})
+// listed is the condition on the members that lists and searches show,
+// written out so that the list indexes, which leave removed members out,
+// serve it.
+func listed() string { return "m.status <> " + strconv.Itoa(int(team.MemberRemoved)) }
 
 func (t *tx) Member(ctx context.Context, teamID, userID string) (team.Member, error) {
-	if err := t.lockMember(ctx, teamID, userID); err != nil {
-		return team.Member{}, err
+	if t.lock {
+		if _, err := one(ctx, t, lockMember, value[int], teamID, userID); err != nil {
+			return team.Member{}, err
+		}
 	}
 	return one(ctx, t, getMember, memberOfRow, teamID, userID)
 }
 
-// lockMember locks a membership and its user when t locks rows. Member reads
-// them through an outer join, which Postgres cannot lock, so this takes the
-// lock with an inner join first.
-func (t *tx) lockMember(ctx context.Context, teamID, userID string) error {
-	if !t.lock {
-		return nil
-	}
-	var n int
-	err := t.db.NewSelect().Model((*membershipRow)(nil)).ColumnExpr("1").
-		Join("JOIN users AS u ON u.id = m.user_id").
-		Where("m.team_id = ? AND m.user_id = ?", teamID, userID).For("NO KEY UPDATE").Scan(ctx, &n)
-	return t.d.fail("lock member", err, "member not found")
-}
-
 // criteria are the conditions FindMembers adds for the criteria given, with
-// the join each needs: %[1]d stands for the number of the condition's
-// placeholder. A unique criterion matches one user at most.
+// the join each needs. A unique criterion matches one user at most.
 var criteria = [...]struct {
 	cond, join string
+	uses       int // placeholders in cond, each bound to the criterion's value
 	unique     bool
 	value      func(team.Criteria) string
 }{
-	{"u.email_norm = $%[1]d", "", true, func(c team.Criteria) string { return c.Email }},
-	{"u.mobile_e164 = $%[1]d", "", true, func(c team.Criteria) string { return c.Mobile }},
-	{"(u.user_name = $%[1]d OR (u.user_name = '' AND u.full_name = $%[1]d))", "", false, func(c team.Criteria) string { return c.Name }},
-	{"t.domain = $%[1]d", "JOIN teams AS t ON t.id = m.team_id", false, func(c team.Criteria) string { return c.Domain }},
+	{"u.email_norm = ?", "", 1, true, func(c team.Criteria) string { return c.Email }},
+	{"u.mobile_e164 = ?", "", 1, true, func(c team.Criteria) string { return c.Mobile }},
+	{"(u.user_name = ? OR (u.user_name = '' AND u.full_name = ?))", "", 2, false, func(c team.Criteria) string { return c.Name }},
+	{"t.domain = ?", "JOIN teams AS t ON t.id = m.team_id ", 1, false, func(c team.Criteria) string { return c.Domain }},
 }
 
-// findMembers holds a query for each set of criteria given, by the bits of
-// the criteria it has. Its arguments are the team, the values of the
-// criteria in their order, and the limit, which a set with a unique
-// criterion neither takes nor needs: its one row at most needs no sorting,
-// which SQLite would otherwise do in a temporary B-tree.
-var findMembers = func() (qs [1 << len(criteria)]*prepared[memberRow]) {
-	for set := range qs {
-		qs[set] = register(&prepared[memberRow]{op: "find members", byKey: uniqueIn(set), build: func(d *dialect, db bun.IDB) *bun.SelectQuery {
-			q := members(notRemoved, int(team.MemberRemoved))(d, db)
-			n := 1
-			for i, c := range criteria {
-				if set&(1<<i) == 0 {
-					continue
-				}
-				n++
-				if c.join != "" {
-					q = q.Join(c.join)
-				}
-				q = q.Where(fmt.Sprintf(c.cond, n))
-			}
-			if uniqueIn(set) {
-				return q
-			}
-			// bun takes no placeholder for LIMIT; the clause follows ORDER BY.
-			return q.OrderExpr(fmt.Sprintf("m.user_id%s ASC LIMIT $%d", d.collate, n+1))
-		}})
-	}
-	return qs
-}()
+// findShape is the set of criteria a find has, by their bits.
+type findShape int
 
-// uniqueIn reports whether a set of criteria has a unique one.
-func uniqueIn(set int) bool {
+// unique reports whether a set of criteria has a unique one, which matches
+// one row at most: it needs no sorting, which SQLite would otherwise do in
+// a temporary B-tree, and no limit.
+func (set findShape) unique() bool {
 	for i, c := range criteria {
 		if c.unique && set&(1<<i) != 0 {
 			return true
 		}
 	}
 	return false
+}
+
+// find declares the find of members by the set of criteria. Its arguments
+// are the team, the values of the criteria in their order, and the limit
+// unless the set is unique.
+func (set findShape) find() *stmt {
+	return &stmt{op: "find members", byKey: set.unique(), row: reflect.TypeFor[memberRow](), shape: set, text: func(db *DB) string {
+		var join, where strings.Builder
+		for i, c := range criteria {
+			if set&(1<<i) != 0 {
+				join.WriteString(c.join)
+				where.WriteString(" AND " + c.cond)
+			}
+		}
+		text := membersFrom + join.String() + "WHERE m.team_id = ? AND " + listed() + where.String()
+		if set.unique() {
+			return text
+		}
+		return text + " ORDER BY m.user_id" + db.d.collate() + " ASC LIMIT ?"
+	}}
 }
 
 func (t *tx) FindMembers(ctx context.Context, teamID string, c team.Criteria, limit int) ([]team.Member, error) {
@@ -122,74 +125,61 @@ func (t *tx) FindMembers(ctx context.Context, teamID string, c team.Criteria, li
 	if limit < 1 {
 		return nil, errs.New(errs.Invalid, "limit", "must be at least 1, got %d", limit)
 	}
-	set, args := 0, []any{teamID}
+	set, args := findShape(0), []any{teamID}
 	for i, cr := range criteria {
 		if v := cr.value(c); v != "" {
 			set |= 1 << i
-			args = append(args, v)
+			for range cr.uses {
+				args = append(args, v)
+			}
 		}
 	}
-	if !uniqueIn(set) {
+	if !set.unique() {
 		args = append(args, limit)
 	}
-	return all(ctx, t, findMembers[set], memberOfRow, args...)
+	return all(ctx, t, set.find(), memberOfRow, args...)
 }
 
-// listMembers[search][key-1] reads a page of the members of team $1 sorted
-// by key, matching the LIKE pattern $2 if search is 1. Its last two
-// arguments are the limit and the offset. The page is chosen from the list
+// listShape is the shape of a list: its sort key, and whether it searches.
+type listShape struct {
+	key    team.SortKey
+	search bool
+}
+
+// list declares the read of a page of a team's members sorted by the key,
+// matching a LIKE pattern if it searches. Its arguments are the team, the
+// pattern if any, the limit and the offset. The page is chosen from the list
 // index alone, joining users only to search; then its ten or so rows are
 // read whole, so OFFSET skips index entries, not joined rows.
-var listMembers = func() (qs [2][len(sortColumns) * 2]*prepared[memberRow]) {
-	for search := range qs {
-		for k := range qs[search] {
-			key := team.SortKey(k + 1)
-			qs[search][k] = register(&prepared[memberRow]{op: "list members", planEach: search == 1, build: func(d *dialect, db bun.IDB) *bun.SelectQuery {
-				page := db.NewSelect().Model((*membershipRow)(nil)).Column("m.user_id").
-					Where("m.team_id = $1").Where(notRemoved, int(team.MemberRemoved))
-				n := 1
-				if search == 1 {
-					n++
-					page = page.Join("JOIN users AS u ON u.id = m.user_id").Where(fmt.Sprintf(`u.search_text LIKE $%d ESCAPE '\'`, n))
-				}
-				// bun takes no placeholders for LIMIT and OFFSET; they follow ORDER BY.
-				page = page.OrderExpr(fmt.Sprintf("%s LIMIT $%d OFFSET $%d", d.orderBy(key), n+1, n+2))
-				return members("m.user_id IN (?)", page)(d, db).OrderExpr(d.orderBy(key))
-			}})
+func (l listShape) list() *stmt {
+	return &stmt{op: "list members", planEach: l.search, row: reflect.TypeFor[memberRow](), shape: l, text: func(db *DB) string {
+		page := "SELECT m.user_id FROM memberships AS m "
+		if l.search {
+			page += "JOIN users AS u ON u.id = m.user_id "
 		}
-	}
-	return qs
-}()
-
-var (
-	// countListed is the count of listed members a team keeps (see the
-	// list_keys migration).
-	countListed = register(&prepared[int64]{op: "count members", missing: "team not found", byKey: true, build: func(_ *dialect, db bun.IDB) *bun.SelectQuery {
-		return db.NewSelect().Model((*teamRow)(nil)).Column("listed_members").Where("t.id = $1")
-	}})
-	// countFound counts the listed members of team $1 matching the LIKE
-	// pattern $2.
-	countFound = register(&prepared[int64]{op: "count members", planEach: true, build: func(_ *dialect, db bun.IDB) *bun.SelectQuery {
-		return db.NewSelect().Model((*membershipRow)(nil)).ColumnExpr("count(*)").
-			Join("JOIN users AS u ON u.id = m.user_id").
-			Where("m.team_id = $1").Where(notRemoved, int(team.MemberRemoved)).
-			Where(`u.search_text LIKE $2 ESCAPE '\'`)
-	}})
-)
+		page += "WHERE m.team_id = ? AND " + listed()
+		if l.search {
+			page += ` AND u.search_text LIKE ? ESCAPE '\'`
+		}
+		page += " ORDER BY " + orderBy(db.d, l.key) + " LIMIT ? OFFSET ?"
+		return membersFrom + "WHERE m.user_id IN (" + page + ") AND m.team_id = ? ORDER BY " + orderBy(db.d, l.key)
+	}}
+}
 
 func (t *tx) ListMembers(ctx context.Context, teamID string, lq team.ListQuery) ([]team.Member, int, error) {
 	if err := lq.Validate(); err != nil {
 		return nil, 0, err
 	}
-	page, count, args := listMembers[0][lq.Sort-1], countListed, []any{teamID}
+	count, args := countListed, []any{teamID}
 	if lq.Search != "" {
-		page, count, args = listMembers[1][lq.Sort-1], countFound, append(args, containing(lq.Search))
+		count, args = countFound, append(args, containing(lq.Search))
 	}
-	ms, err := all(ctx, t, page, memberOfRow, append(args, lq.Size, lq.Page*lq.Size)...)
+	page := listShape{key: lq.Sort, search: lq.Search != ""}.list()
+	ms, err := all(ctx, t, page, memberOfRow, append(args, lq.Size, lq.Page*lq.Size, teamID)...)
 	if err != nil {
 		return nil, 0, err
 	}
-	total, err := one(ctx, t, count, func(n *int64) (int, error) { return int(*n), nil }, args...)
+	total, err := one(ctx, t, count, value[int], args...)
 	if errs.CodeOf(err) == errs.NotFound {
 		return ms, 0, nil // no such team, so no members
 	}
@@ -214,7 +204,7 @@ var sortColumns = [...]string{"m.first_name_key", "m.last_name_key", "m.email_ke
 // the user ID, both in the key's direction, so that an index serves it.
 // Text keys sort by bytes on both dialects (their Postgres columns are
 // COLLATE "C").
-func (d *dialect) orderBy(k team.SortKey) string {
+func orderBy(d dialect, k team.SortKey) string {
 	dir := " ASC"
 	if k%2 == 0 {
 		dir = " DESC"

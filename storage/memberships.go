@@ -2,15 +2,16 @@ package storage
 
 import (
 	"context"
+	"reflect"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/embedid/identity/team"
+	"github.com/embedid/identity/user"
 )
 
-// membershipRow is a row of memberships, with its user (relation "U", alias
-// u) and team (relation "T", alias t) when a query joins them.
+// membershipRow is a row of memberships.
 type membershipRow struct {
 	bun.BaseModel `bun:"table:memberships,alias:m"`
 
@@ -28,15 +29,77 @@ type membershipRow struct {
 	LastNameKey  string    `bun:"last_name_key"`
 	EmailKey     string    `bun:"email_key"`
 	SignupAt     time.Time `bun:"signup_at,nullzero"`
-
-	U *userRow `bun:"rel:belongs-to,join:user_id=id"`
-	T *teamRow `bun:"rel:belongs-to,join:team_id=id"`
 }
 
-// derived names the list keys, which are copies of the user's.
-func (*membershipRow) derived() []string {
-	return []string{"first_name_key", "last_name_key", "email_key", "signup_at"}
+// teamedRow is a membership joined with its team.
+type teamedRow struct {
+	bun.BaseModel `bun:"table:memberships,alias:m"`
+
+	membershipRow
+	T teamRow `bun:"embed:t__"`
 }
+
+// MemberReads read memberships, members (memberships with their users) and
+// owners, each scoped to its team.
+type MemberReads interface {
+	// Membership returns the membership of userID in the team.
+	Membership(ctx context.Context, teamID, userID string) (team.Membership, error)
+	// CountActiveAdmins counts the team's active members with the admin role.
+	CountActiveAdmins(ctx context.Context, teamID string) (int, error)
+	// Teams lists every team userID belongs to with its membership, oldest
+	// membership first.
+	Teams(ctx context.Context, userID string) ([]team.Teamed, error)
+	// Member returns a member of the team in any member status.
+	Member(ctx context.Context, teamID, userID string) (team.Member, error)
+	// FindMembers returns the team's members that are not removed and match
+	// every criterion given, ordered by user ID, at most limit of them.
+	FindMembers(ctx context.Context, teamID string, c team.Criteria, limit int) ([]team.Member, error)
+	// ListMembers returns one page of the team's members that are not
+	// removed, and the number of all that match. q is already validated.
+	ListMembers(ctx context.Context, teamID string, q team.ListQuery) ([]team.Member, int, error)
+	// Owners lists the owners of userID in the team in the order added.
+	Owners(ctx context.Context, teamID, userID string) ([]string, error)
+}
+
+// Members read and write memberships, members and owners.
+type Members interface {
+	MemberReads
+	// InsertMembership adds m; Conflict (field "user_id") if the user is
+	// already in the team.
+	InsertMembership(ctx context.Context, m team.Membership) error
+	// InsertMembershipIfAbsent adds m unless the user is already in the
+	// team, and reports whether it did.
+	InsertMembershipIfAbsent(ctx context.Context, m team.Membership) (bool, error)
+	// InsertMembershipsIfAbsent adds, in multi-row statements, every
+	// membership whose user is not yet in its team, and returns the user IDs
+	// of those it added. users may hold users of ms as this transaction has
+	// just inserted them: their sort keys, which memberships copy, are taken
+	// from there rather than read back.
+	InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership, users []user.User) (map[string]bool, error)
+	// UpdateMembership writes Role, Status, Pool and UpdatedAt of m.
+	UpdateMembership(ctx context.Context, m team.Membership) error
+	// AddOwner makes ownerID an owner of userID in the team; adding an
+	// existing owner does nothing.
+	AddOwner(ctx context.Context, teamID, userID, ownerID string, at time.Time) error
+	// RemoveOwner removes the owner; removing a missing one does nothing.
+	RemoveOwner(ctx context.Context, teamID, userID, ownerID string) error
+}
+
+var (
+	insertMembership         = insertOf[membershipRow]("insert membership", "team or user not found", 1, "")
+	insertMembershipIfAbsent = insertOf[membershipRow]("insert membership", "team or user not found", 1, "ON CONFLICT DO NOTHING")
+	updateMembership         = updateOf[membershipRow]("update membership", "membership not found", func(c string) bool {
+		return c == "role" || c == "status" || c == "pool" || c == "updated_at"
+	})
+	getMembership = &stmt{
+		op: "get membership", missing: "membership not found", byKey: true, locks: true, row: reflect.TypeFor[membershipRow](),
+		text: fixed("FROM memberships AS m WHERE m.team_id = ? AND m.user_id = ?"),
+	}
+	countActiveAdmins = &stmt{op: "count active admins", text: fixed("SELECT count(*) FROM memberships AS m WHERE m.team_id = ? AND m.role = ? AND m.status = ?")}
+	teamsOfUser       = &stmt{op: "list teams of user", row: reflect.TypeFor[teamedRow](), text: func(db *DB) string {
+		return "FROM memberships AS m JOIN teams AS t ON t.id = m.team_id WHERE m.user_id = ? ORDER BY m.created_at ASC, m.team_id" + db.d.collate() + " ASC"
+	}}
+)
 
 func membershipRowOf(m *team.Membership) *membershipRow {
 	return &membershipRow{
@@ -63,8 +126,8 @@ func membershipOf(r *membershipRow) team.Membership {
 }
 
 // teamedOf reads a membership joined with its team.
-func teamedOf(r *membershipRow) team.Teamed {
-	return team.Teamed{Team: teamOf(r.T), Membership: membershipOf(r)}
+func teamedOf(r *teamedRow) team.Teamed {
+	return team.Teamed{Team: teamOf(&r.T), Membership: membershipOf(&r.membershipRow)}
 }
 
 func (t *tx) InsertMembership(ctx context.Context, m team.Membership) error {
@@ -74,11 +137,6 @@ func (t *tx) InsertMembership(ctx context.Context, m team.Membership) error {
 	})
 	return err
 }
-
-var (
-	insertMembership         = insertOf[membershipRow]("insert membership", "team or user not found", 1, "")
-	insertMembershipIfAbsent = insertOf[membershipRow]("insert membership", "team or user not found", 1, "ON CONFLICT DO NOTHING")
-)
 
 func (t *tx) InsertMembershipIfAbsent(ctx context.Context, m team.Membership) (bool, error) {
 	return t.insertMembership(ctx, m, func(r *membershipRow) (bool, error) {
@@ -101,30 +159,18 @@ func (t *tx) insertMembership(ctx context.Context, m team.Membership, insert fun
 	return true, t.addListed(ctx, m.TeamID, 1)
 }
 
-var getMembership = register(&prepared[membershipRow]{
-	op: "get membership", missing: "membership not found", byKey: true, locks: true,
-	build: from[membershipRow]("m.team_id = $1 AND m.user_id = $2"),
-})
-
 func (t *tx) Membership(ctx context.Context, teamID, userID string) (team.Membership, error) {
 	return one(ctx, t, getMembership, infallible(membershipOf), teamID, userID)
 }
 
 func (t *tx) UpdateMembership(ctx context.Context, m team.Membership) error {
-	q := t.db.NewUpdate().Model(membershipRowOf(&m)).Column("role", "status", "pool", "updated_at").WherePK()
-	return t.update(ctx, "update membership", "membership not found", q)
+	return updateMembership.exec(ctx, t, membershipRowOf(&m))
 }
 
 func (t *tx) CountActiveAdmins(ctx context.Context, teamID string) (int, error) {
-	n, err := t.db.NewSelect().Model((*membershipRow)(nil)).
-		Where("m.team_id = ? AND m.role = ? AND m.status = ?", teamID, int(team.RoleAdmin), int(team.MemberActive)).
-		Count(ctx)
-	return int(n), t.d.fail("count active admins", err, "")
+	return one(ctx, t, countActiveAdmins, value[int], teamID, int(team.RoleAdmin), int(team.MemberActive))
 }
 
 func (t *tx) Teams(ctx context.Context, userID string) ([]team.Teamed, error) {
-	return selectAll(ctx, t, "list teams of user", infallible(teamedOf), func(q *bun.SelectQuery) *bun.SelectQuery {
-		return q.Relation("T").Where("m.user_id = ?", userID).
-			OrderExpr("m.created_at ASC").OrderExpr("m.team_id" + t.d.collate + " ASC")
-	})
+	return all(ctx, t, teamsOfUser, infallible(teamedOf), userID)
 }

@@ -51,7 +51,7 @@ func (db *DB) Migrate(ctx context.Context) (err error) {
 }
 
 func (db *DB) migrator() (*migrate.Migrator, error) {
-	dir, err := fs.Sub(migrations, "migrations/"+db.d.name)
+	dir, err := fs.Sub(migrations, "migrations/"+db.d.migrations())
 	if err != nil {
 		return nil, errs.Wrap("read migrations", err)
 	}

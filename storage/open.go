@@ -112,7 +112,7 @@ func openDSN(dsn string) (*DB, error) {
 		conns := max(8, 4*runtime.GOMAXPROCS(0))
 		sqldb.SetMaxOpenConns(conns)
 		sqldb.SetMaxIdleConns(conns)
-		return &DB{bun: bun.NewDB(sqldb, pgdialect.New()), d: postgresDialect, owned: true}, nil
+		return newDB(bun.NewDB(sqldb, pgdialect.New()), true)
 	}
 	return nil, errs.New(errs.Invalid, "db", "must be sqlite:PATH, sqlite::memory: or a postgres:// URL")
 }
@@ -126,5 +126,5 @@ func openSQLite(dsn string, conns int) (*DB, error) {
 	}
 	sqldb.SetMaxOpenConns(conns)
 	sqldb.SetMaxIdleConns(conns)
-	return &DB{bun: bun.NewDB(sqldb, sqlitedialect.New()), d: sqliteDialect, owned: true}, nil
+	return newDB(bun.NewDB(sqldb, sqlitedialect.New()), true)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 )
 
+// ownerRow is a row of member_owners: one owner of a member.
 type ownerRow struct {
 	bun.BaseModel `bun:"table:member_owners,alias:o"`
 
@@ -16,25 +17,27 @@ type ownerRow struct {
 	CreatedAt time.Time `bun:"created_at,nullzero"`
 }
 
+var (
+	addOwner    = insertOf[ownerRow]("add owner", "user or owner is not a member of the team", 1, "ON CONFLICT DO NOTHING")
+	removeOwner = &stmt{op: "remove owner", text: fixed("DELETE FROM member_owners WHERE team_id = ? AND user_id = ? AND owner_id = ?")}
+	// listOwners lists the owners oldest first, those added at the same
+	// time by ID.
+	listOwners = &stmt{op: "list owners", text: func(db *DB) string {
+		return "SELECT o.owner_id FROM member_owners AS o WHERE o.team_id = ? AND o.user_id = ? ORDER BY o.created_at ASC, o.owner_id" + db.d.collate() + " ASC"
+	}}
+)
+
 func (t *tx) AddOwner(ctx context.Context, teamID, userID, ownerID string, at time.Time) error {
 	r := &ownerRow{TeamID: teamID, UserID: userID, OwnerID: ownerID, CreatedAt: dbTime(at)}
 	_, err := addOwner.exec(ctx, t, r)
 	return err
 }
 
-var addOwner = insertOf[ownerRow]("add owner", "user or owner is not a member of the team", 1, "ON CONFLICT DO NOTHING")
-
 func (t *tx) RemoveOwner(ctx context.Context, teamID, userID, ownerID string) error {
-	return t.deleteRows(ctx, "remove owner", t.db.NewDelete().Model((*ownerRow)(nil)).
-		Where("team_id = ? AND user_id = ? AND owner_id = ?", teamID, userID, ownerID))
+	_, err := t.exec(ctx, removeOwner, teamID, userID, ownerID)
+	return err
 }
 
-// Owners lists the owners oldest first, those added at the same time by ID.
 func (t *tx) Owners(ctx context.Context, teamID, userID string) ([]string, error) {
-	ids := []string{}
-	err := t.db.NewSelect().Model((*ownerRow)(nil)).Column("owner_id").
-		Where("o.team_id = ? AND o.user_id = ?", teamID, userID).
-		OrderExpr("o.created_at ASC").OrderExpr("o.owner_id"+t.d.collate+" ASC").
-		Scan(ctx, &ids)
-	return ids, t.d.fail("list owners", err, "")
+	return all(ctx, t, listOwners, value[string], teamID, userID)
 }

@@ -2,7 +2,7 @@ package storage
 
 import (
 	"context"
-	"database/sql"
+	"reflect"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -10,6 +10,7 @@ import (
 	"github.com/embedid/identity/team"
 )
 
+// projectRow is a row of projects.
 type projectRow struct {
 	bun.BaseModel `bun:"table:projects,alias:p"`
 
@@ -19,9 +20,7 @@ type projectRow struct {
 	CreatedAt time.Time `bun:"created_at,nullzero"`
 }
 
-// projectMemberRow is a row of project_members, with its membership
-// (relation "M", alias m) and the membership's user (alias m__u) when a
-// query joins them.
+// projectMemberRow is a row of project_members.
 type projectMemberRow struct {
 	bun.BaseModel `bun:"table:project_members,alias:pm"`
 
@@ -30,31 +29,69 @@ type projectMemberRow struct {
 	UserID    string    `bun:"user_id,pk"`
 	Role      int       `bun:"role"`
 	CreatedAt time.Time `bun:"created_at,nullzero"`
+}
 
-	M *membershipRow `bun:"rel:belongs-to,join:team_id=team_id,join:user_id=user_id"`
+// projectMemberJoin is a member of a project with its membership and user,
+// as ProjectMembers reads it.
+type projectMemberJoin struct {
+	bun.BaseModel `bun:"table:memberships,alias:m"`
+
+	memberRow
+	PM projectMemberRow `bun:"embed:pm__"`
 }
 
 func projectOf(r *projectRow) team.Project {
 	return team.Project{ID: r.ID, TeamID: r.TeamID, Name: r.Name, CreatedAt: r.CreatedAt.UTC()}
 }
 
-func projectMemberOf(r *projectMemberRow) (team.ProjectMember, error) {
-	m, err := memberOf(r.M, r.M.U)
-	return team.ProjectMember{Member: m, ProjectRole: r.Role, AddedAt: r.CreatedAt.UTC()}, err
+func projectMemberOf(r *projectMemberJoin) (team.ProjectMember, error) {
+	m, err := memberOfRow(&r.memberRow)
+	return team.ProjectMember{Member: m, ProjectRole: r.PM.Role, AddedAt: r.PM.CreatedAt.UTC()}, err
 }
+
+// ProjectReads read a team's projects and their members.
+type ProjectReads interface {
+	// Project returns the team's project with the ID.
+	Project(ctx context.Context, teamID, projectID string) (team.Project, error)
+	// ProjectByID finds a project in any team, for operators only.
+	ProjectByID(ctx context.Context, projectID string) (team.Project, error)
+	// ProjectMembers lists the project's members that are not removed from
+	// the team, oldest first, those added at the same time by user ID.
+	ProjectMembers(ctx context.Context, teamID, projectID string) ([]team.ProjectMember, error)
+}
+
+// Projects read and write a team's projects and their members.
+type Projects interface {
+	ProjectReads
+	// InsertProject adds p; NotFound if its team is missing.
+	InsertProject(ctx context.Context, p team.Project) error
+	// AddProjectMember adds a member to a project of the team, or changes the
+	// project role of one already in it.
+	AddProjectMember(ctx context.Context, teamID, projectID, userID string, role int, at time.Time) error
+}
+
+var (
+	insertProject  = insertOf[projectRow]("insert project", "team not found", 1, "")
+	getProject     = &stmt{op: "get project", missing: "project not found", byKey: true, row: reflect.TypeFor[projectRow](), text: fixed("FROM projects AS p WHERE p.team_id = ? AND p.id = ?")}
+	getProjectByID = &stmt{op: "get project", missing: "project not found", byKey: true, row: reflect.TypeFor[projectRow](), text: fixed("FROM projects AS p WHERE p.id = ?")}
+	// findProject checks that the team has the project, before a write that
+	// would otherwise fail on a foreign key that SQLite does not name.
+	findProject      = &stmt{op: "find project", missing: "project not found", text: fixed("SELECT 1 FROM projects AS p WHERE p.team_id = ? AND p.id = ?")}
+	addProjectMember = &stmt{op: "add project member", missing: "user is not a member of the team", text: fixed(
+		"INSERT INTO project_members (project_id, team_id, user_id, role, created_at) VALUES (?, ?, ?, ?, ?) " +
+			"ON CONFLICT (project_id, user_id) DO UPDATE SET role = EXCLUDED.role")}
+	listProjectMembers = &stmt{op: "list project members", row: reflect.TypeFor[projectMemberJoin](), text: func(db *DB) string {
+		return "FROM project_members AS pm JOIN memberships AS m ON m.team_id = pm.team_id AND m.user_id = pm.user_id " +
+			"JOIN users AS u ON u.id = m.user_id WHERE pm.team_id = ? AND pm.project_id = ? AND m.status <> ? " +
+			"ORDER BY pm.created_at ASC, pm.user_id" + db.d.collate() + " ASC"
+	}}
+)
 
 func (t *tx) InsertProject(ctx context.Context, p team.Project) error {
 	r := &projectRow{ID: p.ID, TeamID: p.TeamID, Name: p.Name, CreatedAt: dbTime(p.CreatedAt)}
 	_, err := insertProject.exec(ctx, t, r)
 	return err
 }
-
-var insertProject = insertOf[projectRow]("insert project", "team not found", 1, "")
-
-var (
-	getProject     = register(&prepared[projectRow]{op: "get project", missing: "project not found", byKey: true, build: from[projectRow]("p.team_id = $1 AND p.id = $2")})
-	getProjectByID = register(&prepared[projectRow]{op: "get project", missing: "project not found", byKey: true, build: from[projectRow]("p.id = $1")})
-)
 
 func (t *tx) Project(ctx context.Context, teamID, projectID string) (team.Project, error) {
 	return one(ctx, t, getProject, infallible(projectOf), teamID, projectID)
@@ -65,34 +102,16 @@ func (t *tx) ProjectByID(ctx context.Context, projectID string) (team.Project, e
 }
 
 func (t *tx) AddProjectMember(ctx context.Context, teamID, projectID, userID string, role int, at time.Time) error {
-	if err := t.projectExists(ctx, teamID, projectID); err != nil {
+	if _, err := one(ctx, t, findProject, value[int], teamID, projectID); err != nil {
 		return err
 	}
-	r := &projectMemberRow{ProjectID: projectID, TeamID: teamID, UserID: userID, Role: role, CreatedAt: dbTime(at)}
-	_, err := t.db.NewInsert().Model(r).On("CONFLICT (project_id, user_id) DO UPDATE").Set("role = EXCLUDED.role").Exec(ctx)
-	return t.d.fail("add project member", err, "user is not a member of the team")
+	_, err := t.exec(ctx, addProjectMember, projectID, teamID, userID, role, dbTime(at))
+	return err
 }
 
-// ProjectMembers lists the members oldest first, those added at the same time
-// by user ID.
 func (t *tx) ProjectMembers(ctx context.Context, teamID, projectID string) ([]team.ProjectMember, error) {
-	if err := t.projectExists(ctx, teamID, projectID); err != nil {
+	if _, err := one(ctx, t, findProject, value[int], teamID, projectID); err != nil {
 		return nil, err
 	}
-	return selectAll(ctx, t, "list project members", projectMemberOf, func(q *bun.SelectQuery) *bun.SelectQuery {
-		return q.Relation("M").Relation("M.U").
-			Where("pm.team_id = ? AND pm.project_id = ?", teamID, projectID).
-			Where("m.status <> ?", int(team.MemberRemoved)).
-			OrderExpr("pm.created_at ASC").OrderExpr("pm.user_id" + t.d.collate + " ASC")
-	})
-}
-
-// projectExists checks that the team has the project, before a write that
-// would otherwise fail on a foreign key that SQLite does not name.
-func (t *tx) projectExists(ctx context.Context, teamID, projectID string) error {
-	ok, err := t.db.NewSelect().Model((*projectRow)(nil)).Where("p.team_id = ? AND p.id = ?", teamID, projectID).Exists(ctx)
-	if err == nil && !ok {
-		err = sql.ErrNoRows
-	}
-	return t.d.fail("find project", err, "project not found")
+	return all(ctx, t, listProjectMembers, projectMemberOf, teamID, projectID, int(team.MemberRemoved))
 }

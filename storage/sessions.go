@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -10,6 +12,15 @@ import (
 	"github.com/embedid/identity/user"
 )
 
+// SessionFilter selects sessions to delete. UserID or Hash is required.
+type SessionFilter struct {
+	Hash   []byte // one session
+	UserID string // every session of the user...
+	TeamID string // ...in this team only, if set
+	Except []byte // ...but this one
+}
+
+// sessionRow is a row of sessions.
 type sessionRow struct {
 	bun.BaseModel `bun:"table:sessions,alias:s"`
 
@@ -32,6 +43,12 @@ func sessionOf(r *sessionRow) user.Session {
 	}
 }
 
+var (
+	insertSession = insertOf[sessionRow]("insert session", "user or team not found", 1, "")
+	getSession    = &stmt{op: "get session", missing: "session not found", byKey: true, row: reflect.TypeFor[sessionRow](), text: fixed("FROM sessions AS s WHERE s.hash = ?")}
+	touchSession  = &stmt{op: "touch session", missing: "session not found", text: fixed("UPDATE sessions SET last_seen_at = ? WHERE hash = ?")}
+)
+
 func (t *tx) InsertSession(ctx context.Context, s user.Session) error {
 	r := &sessionRow{
 		Hash:        s.Hash,
@@ -45,35 +62,47 @@ func (t *tx) InsertSession(ctx context.Context, s user.Session) error {
 	return err
 }
 
-var insertSession = insertOf[sessionRow]("insert session", "user or team not found", 1, "")
-
-var getSession = register(&prepared[sessionRow]{op: "get session", missing: "session not found", byKey: true, build: from[sessionRow]("s.hash = $1")})
-
 func (t *tx) Session(ctx context.Context, hash []byte) (user.Session, error) {
 	return one(ctx, t, getSession, infallible(sessionOf), hash)
 }
 
 func (t *tx) TouchSession(ctx context.Context, hash []byte, at time.Time) error {
-	q := t.db.NewUpdate().Model((*sessionRow)(nil)).Set("last_seen_at = ?", dbTime(at)).Where("hash = ?", hash)
-	return t.update(ctx, "touch session", "session not found", q)
+	return t.change(ctx, touchSession, dbTime(at), hash)
+}
+
+// sessionsShape is the set of conditions of a delete of sessions, by the
+// bits of sessionConds.
+type sessionsShape int
+
+// sessionConds are the conditions of the fields of a SessionFilter, in the
+// order of their bits.
+var sessionConds = [...]string{"hash = ?", "user_id = ?", "team_id = ?", "hash <> ?"}
+
+// delete declares the delete of the sessions that meet the conditions.
+func (set sessionsShape) delete() *stmt {
+	return &stmt{op: "delete sessions", shape: set, text: func(*DB) string {
+		var conds []string
+		for i, c := range sessionConds {
+			if set&(1<<i) != 0 {
+				conds = append(conds, c)
+			}
+		}
+		return "DELETE FROM sessions WHERE " + strings.Join(conds, " AND ")
+	}}
 }
 
 func (t *tx) DeleteSessions(ctx context.Context, f SessionFilter) error {
 	if len(f.Hash) == 0 && f.UserID == "" {
 		return errs.New(errs.Invalid, "", "a session filter needs a hash or a user ID")
 	}
-	q := t.db.NewDelete().Model((*sessionRow)(nil))
-	if len(f.Hash) > 0 {
-		q = q.Where("hash = ?", f.Hash)
+	var set sessionsShape
+	var args []any
+	for i, v := range []any{f.Hash, f.UserID, f.TeamID, f.Except} {
+		if b, ok := v.([]byte); (ok && len(b) > 0) || (!ok && v != "") {
+			set |= 1 << i
+			args = append(args, v)
+		}
 	}
-	if f.UserID != "" {
-		q = q.Where("user_id = ?", f.UserID)
-	}
-	if f.TeamID != "" {
-		q = q.Where("team_id = ?", f.TeamID)
-	}
-	if len(f.Except) > 0 {
-		q = q.Where("hash <> ?", f.Except)
-	}
-	return t.deleteRows(ctx, "delete sessions", q)
+	_, err := t.exec(ctx, set.delete(), args...)
+	return err
 }

@@ -197,7 +197,7 @@ func TestStatementsPreparedOnFirstUse(t *testing.T) {
 			}
 			defer db.Close()
 			readTeam := func(s storage.Store) error {
-				return s.Query(ctx, func(tx storage.Tx) error { _, err := tx.Team(ctx, "missing"); return err })
+				return s.Query(ctx, func(tx storage.Reads) error { _, err := tx.Team(ctx, "missing"); return err })
 			}
 			if err := readTeam(db); errs.CodeOf(err) != errs.Internal {
 				t.Fatalf("a read before Migrate: %v, want an internal error", err)
@@ -242,13 +242,13 @@ func TestReadsByKeyUnwatchedOnSQLite(t *testing.T) {
 	storagetest.EachBackend(t, func(t *testing.T, s storage.Store) {
 		// read runs fn on s with ctx, watched, and returns how often fn's
 		// statements watched it.
-		read := func(ctx context.Context, fn func(context.Context, storage.Tx) error) (int32, error) {
+		read := func(ctx context.Context, fn func(context.Context, storage.Reads) error) (int32, error) {
 			w := &watched{Context: ctx}
-			err := s.Query(w, func(tx storage.Tx) error { return fn(w, tx) })
+			err := s.Query(w, func(tx storage.Reads) error { return fn(w, tx) })
 			return w.dones.Load(), err
 		}
-		byKey := func(ctx context.Context, tx storage.Tx) error { _, err := tx.Team(ctx, "missing"); return err }
-		list := func(ctx context.Context, tx storage.Tx) error {
+		byKey := func(ctx context.Context, tx storage.Reads) error { _, err := tx.Team(ctx, "missing"); return err }
+		list := func(ctx context.Context, tx storage.Reads) error {
 			_, _, err := tx.ListMembers(ctx, "missing", team.ListQuery{Sort: team.SortEmailDesc, Size: 10})
 			return err
 		}

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"reflect"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -26,6 +27,48 @@ type teamRow struct {
 	CreatedAt    time.Time `bun:"created_at,nullzero"`
 	UpdatedAt    time.Time `bun:"updated_at,nullzero"`
 }
+
+// TeamReads read teams.
+type TeamReads interface {
+	// Team returns the team with the ID.
+	Team(ctx context.Context, teamID string) (team.Team, error)
+	// TeamRegion returns the team's region, "" if it has none: what reading
+	// a national phone number needs, without the rest of the team.
+	TeamRegion(ctx context.Context, teamID string) (string, error)
+	// TeamStats counts the team's active members and its projects.
+	TeamStats(ctx context.Context, teamID string) (team.Stats, error)
+}
+
+// Teams read and write teams.
+type Teams interface {
+	TeamReads
+	// LockTeam serializes writers of one team's memberships until the
+	// transaction ends (SELECT ... FOR NO KEY UPDATE on Postgres; SQLite's
+	// write lock already does). NotFound if the team does not exist.
+	LockTeam(ctx context.Context, teamID string) error
+	// InsertTeam adds t; Conflict (field "team_id") on a taken ID.
+	InsertTeam(ctx context.Context, t team.Team) error
+	// UpdateTeam writes every mutable column of t (all but ID and CreatedAt).
+	UpdateTeam(ctx context.Context, t team.Team) error
+}
+
+var (
+	insertTeam = insertOf[teamRow]("insert team", "", 1, "")
+	updateTeam = updateOf[teamRow]("update team", "team not found", func(c string) bool { return c != "id" && c != "created_at" })
+	getTeam    = &stmt{
+		op: "get team", missing: "team not found", byKey: true, locks: true, row: reflect.TypeFor[teamRow](),
+		text: fixed("FROM teams AS t WHERE t.id = ?"),
+	}
+	getTeamRegion = &stmt{op: "get team region", missing: "team not found", byKey: true, text: fixed("SELECT t.region FROM teams AS t WHERE t.id = ?")}
+	// lockTeam locks in Read too, where Postgres refuses it: LockTeam is
+	// for writers.
+	lockTeam = &stmt{op: "lock team", missing: "team not found", text: func(db *DB) string {
+		return "SELECT t.id FROM teams AS t WHERE t.id = ?" + db.d.rowLock()
+	}}
+	teamStats = &stmt{op: "count team members and projects", missing: "team not found", text: fixed(
+		"SELECT (SELECT count(*) FROM memberships AS m WHERE m.team_id = t.id AND m.status = ?) AS members, " +
+			"(SELECT count(*) FROM projects AS p WHERE p.team_id = t.id) AS projects FROM teams AS t WHERE t.id = ?")}
+)
 
 func teamRowOf(t *team.Team) *teamRow {
 	return &teamRow{
@@ -64,12 +107,8 @@ func teamOf(r *teamRow) team.Team {
 }
 
 func (t *tx) LockTeam(ctx context.Context, teamID string) error {
-	q := t.db.NewSelect().Model((*teamRow)(nil)).Column("id").Where("t.id = ?", teamID)
-	if t.d.rowLocks { // also in Read, where Postgres refuses it: LockTeam is for writers
-		q = q.For("NO KEY UPDATE")
-	}
-	var id string
-	return t.d.fail("lock team", q.Scan(ctx, &id), "team not found")
+	_, err := one(ctx, t, lockTeam, value[string], teamID)
+	return err
 }
 
 func (t *tx) InsertTeam(ctx context.Context, tm team.Team) error {
@@ -77,33 +116,18 @@ func (t *tx) InsertTeam(ctx context.Context, tm team.Team) error {
 	return err
 }
 
-var insertTeam = insertOf[teamRow]("insert team", "", 1, "")
-
-var getTeam = register(&prepared[teamRow]{op: "get team", missing: "team not found", byKey: true, locks: true, build: from[teamRow]("t.id = $1")})
-
 func (t *tx) Team(ctx context.Context, teamID string) (team.Team, error) {
 	return one(ctx, t, getTeam, infallible(teamOf), teamID)
 }
 
-var getTeamRegion = register(&prepared[teamRow]{op: "get team region", missing: "team not found", byKey: true, build: func(_ *dialect, db bun.IDB) *bun.SelectQuery {
-	return db.NewSelect().Model((*teamRow)(nil)).Column("region").Where("t.id = $1")
-}})
-
 func (t *tx) TeamRegion(ctx context.Context, teamID string) (string, error) {
-	return one(ctx, t, getTeamRegion, func(r *teamRow) (string, error) { return r.Region, nil }, teamID)
+	return one(ctx, t, getTeamRegion, value[string], teamID)
 }
 
 func (t *tx) UpdateTeam(ctx context.Context, tm team.Team) error {
-	q := t.db.NewUpdate().Model(teamRowOf(&tm)).ExcludeColumn("id", "created_at").WherePK()
-	return t.update(ctx, "update team", "team not found", q)
+	return updateTeam.exec(ctx, t, teamRowOf(&tm))
 }
 
 func (t *tx) TeamStats(ctx context.Context, teamID string) (team.Stats, error) {
-	var s team.Stats
-	err := t.db.NewSelect().Model((*teamRow)(nil)).
-		ColumnExpr("(SELECT count(*) FROM memberships AS m WHERE m.team_id = t.id AND m.status = ?)", int(team.MemberActive)).
-		ColumnExpr("(SELECT count(*) FROM projects AS p WHERE p.team_id = t.id)").
-		Where("t.id = ?", teamID).
-		Scan(ctx, &s.Members, &s.Projects)
-	return s, t.d.fail("count team members and projects", err, "team not found")
+	return one(ctx, t, teamStats, value[team.Stats], int(team.MemberActive), teamID)
 }

@@ -84,12 +84,6 @@ type userRow struct {
 	Extension string `bun:"extension"` // a JSON object
 }
 
-// derived names the columns userRowOf computes: the full name, the sort
-// keys and search_text.
-func (*userRow) derived() []string {
-	return []string{"full_name", "first_name_key", "last_name_key", "search_text"}
-}
-
 // nameKey is the sort key of a name: the name in lower case.
 func nameKey(name string) string { return strings.ToLower(name) }
 

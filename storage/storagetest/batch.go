@@ -1,5 +1,7 @@
 package storagetest
 
+// The cases of the multi-row writes of storage.Users, storage.Members and storage.Credentials.
+
 import (
 	"fmt"
 	"slices"

@@ -1,5 +1,7 @@
 package storagetest
 
+// The cases of storage.Members: memberships, members and owners.
+
 import (
 	"testing"
 	"time"
@@ -9,6 +11,114 @@ import (
 	"github.com/embedid/identity/team"
 	"github.com/embedid/identity/user"
 )
+
+func testOwners(t *testing.T, s storage.Store) {
+	seedTeams(t, s, "a")
+	for _, id := range []string{"u1", "o1", "o2", "o3"} {
+		seedMember(t, s, "a", newUser(id, id, id), team.RoleMember, team.MemberActive)
+	}
+	owners := func() []string {
+		return read(t, s, func(tx storage.Tx) ([]string, error) { return tx.Owners(t.Context(), "a", "u1") })
+	}
+	same(t, "Owners of nobody", owners(), []string{})
+	write(t, s, func(tx storage.Tx) error {
+		return firstError(
+			tx.AddOwner(t.Context(), "a", "u1", "o3", at(2)),
+			tx.AddOwner(t.Context(), "a", "u1", "o2", at(1)),
+			tx.AddOwner(t.Context(), "a", "u1", "o1", at(2)),
+			tx.AddOwner(t.Context(), "a", "u1", "o2", at(9)), // again: nothing changes
+		)
+	})
+	same(t, "Owners", owners(), []string{"o2", "o1", "o3"})
+	write(t, s, func(tx storage.Tx) error {
+		return firstError(
+			tx.RemoveOwner(t.Context(), "a", "u1", "o1"),
+			tx.RemoveOwner(t.Context(), "a", "u1", "o1"),
+			tx.RemoveOwner(t.Context(), "a", "u1", "nobody"),
+		)
+	})
+	same(t, "Owners after RemoveOwner", owners(), []string{"o2", "o3"})
+	fails(t, s, errs.NotFound, "", func(tx storage.Tx) error { return tx.AddOwner(t.Context(), "a", "u1", "nobody", at(3)) })
+}
+
+func testMemberships(t *testing.T, s storage.Store) {
+	seedTeams(t, s, "a")
+	u := newUser("u1", "Ann", "Lee")
+	write(t, s, func(tx storage.Tx) error { return tx.InsertUser(t.Context(), u) })
+	m := membership("a", "u1", team.RoleManager, team.MemberPending, at(1))
+	write(t, s, func(tx storage.Tx) error { return tx.InsertMembership(t.Context(), m) })
+	fails(t, s, errs.Conflict, "user_id", func(tx storage.Tx) error { return tx.InsertMembership(t.Context(), m) })
+	for _, stranger := range []team.Membership{membership("a", "nobody", team.RoleMember, team.MemberActive, at(1)),
+		membership("nowhere", "u1", team.RoleMember, team.MemberActive, at(1))} {
+		fails(t, s, errs.NotFound, "", func(tx storage.Tx) error { return tx.InsertMembership(t.Context(), stranger) })
+	}
+
+	again := membership("a", "u1", team.RoleAdmin, team.MemberActive, at(5))
+	added := writeResult(t, s, func(tx storage.Tx) (bool, error) { return tx.InsertMembershipIfAbsent(t.Context(), again) })
+	if added {
+		t.Error("InsertMembershipIfAbsent added a second membership")
+	}
+	got := read(t, s, func(tx storage.Tx) (team.Membership, error) { return tx.Membership(t.Context(), "a", "u1") })
+	same(t, "Membership", got, m)
+
+	want := membership("a", "u1", team.RoleAdmin, team.MemberRemoved, m.CreatedAt)
+	want.Pool, want.UpdatedAt = team.PoolDead, at(8)
+	changed := want
+	changed.CreatedAt = at(99) // not mutable
+	write(t, s, func(tx storage.Tx) error { return tx.UpdateMembership(t.Context(), changed) })
+	got = read(t, s, func(tx storage.Tx) (team.Membership, error) { return tx.Membership(t.Context(), "a", "u1") })
+	same(t, "Membership after UpdateMembership", got, want)
+
+	seedTeams(t, s, "b")
+	fresh := membership("b", "u1", team.RoleMember, team.MemberActive, at(2))
+	if !writeResult(t, s, func(tx storage.Tx) (bool, error) { return tx.InsertMembershipIfAbsent(t.Context(), fresh) }) {
+		t.Error("InsertMembershipIfAbsent did not add a new membership")
+	}
+}
+
+func testCountActiveAdmins(t *testing.T, s storage.Store) {
+	seedTeams(t, s, "a", "b")
+	seedMember(t, s, "a", newUser("u1", "A", "A"), team.RoleAdmin, team.MemberActive)
+	seedMember(t, s, "a", newUser("u2", "B", "B"), team.RoleAdmin, team.MemberActive)
+	seedMember(t, s, "a", newUser("u3", "C", "C"), team.RoleAdmin, team.MemberPending)
+	seedMember(t, s, "a", newUser("u4", "D", "D"), team.RoleAdmin, team.MemberRemoved)
+	seedMember(t, s, "a", newUser("u5", "E", "E"), team.RoleManager, team.MemberActive)
+	seedMember(t, s, "b", newUser("u6", "F", "F"), team.RoleAdmin, team.MemberActive)
+	for teamID, want := range map[string]int{"a": 2, "b": 1, "c": 0} {
+		got := read(t, s, func(tx storage.Tx) (int, error) { return tx.CountActiveAdmins(t.Context(), teamID) })
+		if got != want {
+			t.Errorf("CountActiveAdmins(%q) = %d, want %d", teamID, got, want)
+		}
+	}
+}
+
+func testTeams(t *testing.T, s storage.Store) {
+	seedTeams(t, s, "a", "b", "c", "d")
+	u := newUser("u1", "Ann", "Lee")
+	write(t, s, func(tx storage.Tx) error {
+		if err := tx.InsertUser(t.Context(), u); err != nil {
+			return err
+		}
+		for _, m := range []team.Membership{
+			membership("c", "u1", team.RoleAdmin, team.MemberActive, at(2)),
+			membership("b", "u1", team.RoleMember, team.MemberRemoved, at(1)),
+			membership("a", "u1", team.RoleManager, team.MemberPending, at(1)),
+		} {
+			if err := tx.InsertMembership(t.Context(), m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	got := read(t, s, func(tx storage.Tx) ([]team.Teamed, error) { return tx.Teams(t.Context(), "u1") })
+	same(t, "Teams", got, []team.Teamed{
+		{Team: newTeam("a"), Membership: membership("a", "u1", team.RoleManager, team.MemberPending, at(1))},
+		{Team: newTeam("b"), Membership: membership("b", "u1", team.RoleMember, team.MemberRemoved, at(1))},
+		{Team: newTeam("c"), Membership: membership("c", "u1", team.RoleAdmin, team.MemberActive, at(2))},
+	})
+	none := read(t, s, func(tx storage.Tx) ([]team.Teamed, error) { return tx.Teams(t.Context(), "nobody") })
+	same(t, "Teams of nobody", none, []team.Teamed{})
+}
 
 func testMember(t *testing.T, s storage.Store) {
 	seedTeams(t, s, "a")

@@ -26,6 +26,7 @@ var cases = []struct {
 	name string
 	run  func(*testing.T, storage.Store)
 }{
+	// storage.Users (users.go)
 	{"UserRoundTrip", testUserRoundTrip},
 	{"UserZeroValues", testUserZeroValues},
 	{"UserAnyText", testUserAnyText},
@@ -33,8 +34,11 @@ var cases = []struct {
 	{"UpdateUser", testUpdateUser},
 	{"InsertUserIfAbsent", testInsertUserIfAbsent},
 	{"UserByNormalizedEmail", testUserByNormalizedEmail},
+	// storage.Teams (teams.go)
 	{"Team", testTeam},
 	{"TeamStats", testTeamStats},
+	{"LockTeam", testLockTeam},
+	// storage.Members (members.go, members_list.go)
 	{"Memberships", testMemberships},
 	{"CountActiveAdmins", testCountActiveAdmins},
 	{"Teams", testTeams},
@@ -48,17 +52,22 @@ var cases = []struct {
 	{"ListMembersPaging", testListMembersPaging},
 	{"ListFollowsChanges", testListFollowsChanges},
 	{"Owners", testOwners},
+	// storage.Credentials (credentials.go)
 	{"Codes", testCodes},
 	{"Sessions", testSessions},
+	// storage.Applications (applications.go)
 	{"ApplicationsAndTokens", testApplicationsAndTokens},
+	// storage.Projects (projects.go)
 	{"Projects", testProjects},
+	// storage.Lockout (lockout.go)
+	{"Failures", testFailures},
+	// multi-row writes (batch.go)
+	{"Batches", testBatches},
+	// storage.Store and every interface at once (store.go)
 	{"NotFound", testNotFound},
-	{"LockTeam", testLockTeam},
 	{"WriteRollsBack", testWriteRollsBack},
 	{"ConcurrentInsertIfAbsent", testConcurrentInsertIfAbsent},
 	{"WriteLosesNoUpdate", testWriteLosesNoUpdate},
-	{"Failures", testFailures},
-	{"Batches", testBatches},
 	{"Query", testQuery},
 }
 

@@ -1,5 +1,7 @@
 package storagetest
 
+// The cases of storage.Users.
+
 import (
 	"strings"
 	"testing"

@@ -1,5 +1,7 @@
 package storagetest
 
+// The cases of storage.Credentials: codes and sessions.
+
 import (
 	"testing"
 	"time"
@@ -9,35 +11,6 @@ import (
 	"github.com/embedid/identity/team"
 	"github.com/embedid/identity/user"
 )
-
-func testOwners(t *testing.T, s storage.Store) {
-	seedTeams(t, s, "a")
-	for _, id := range []string{"u1", "o1", "o2", "o3"} {
-		seedMember(t, s, "a", newUser(id, id, id), team.RoleMember, team.MemberActive)
-	}
-	owners := func() []string {
-		return read(t, s, func(tx storage.Tx) ([]string, error) { return tx.Owners(t.Context(), "a", "u1") })
-	}
-	same(t, "Owners of nobody", owners(), []string{})
-	write(t, s, func(tx storage.Tx) error {
-		return firstError(
-			tx.AddOwner(t.Context(), "a", "u1", "o3", at(2)),
-			tx.AddOwner(t.Context(), "a", "u1", "o2", at(1)),
-			tx.AddOwner(t.Context(), "a", "u1", "o1", at(2)),
-			tx.AddOwner(t.Context(), "a", "u1", "o2", at(9)), // again: nothing changes
-		)
-	})
-	same(t, "Owners", owners(), []string{"o2", "o1", "o3"})
-	write(t, s, func(tx storage.Tx) error {
-		return firstError(
-			tx.RemoveOwner(t.Context(), "a", "u1", "o1"),
-			tx.RemoveOwner(t.Context(), "a", "u1", "o1"),
-			tx.RemoveOwner(t.Context(), "a", "u1", "nobody"),
-		)
-	})
-	same(t, "Owners after RemoveOwner", owners(), []string{"o2", "o3"})
-	fails(t, s, errs.NotFound, "", func(tx storage.Tx) error { return tx.AddOwner(t.Context(), "a", "u1", "nobody", at(3)) })
-}
 
 func testCodes(t *testing.T, s storage.Store) {
 	seedTeams(t, s, "a")

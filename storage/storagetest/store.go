@@ -1,5 +1,7 @@
 package storagetest
 
+// The cases of storage.Store: transactions, Query and NotFound across every interface.
+
 import (
 	"errors"
 	"fmt"
@@ -41,16 +43,6 @@ func testNotFound(t *testing.T, s storage.Store) {
 	} {
 		t.Run(name, func(t *testing.T) { fails(t, s, errs.NotFound, "", fn) })
 	}
-}
-
-func testLockTeam(t *testing.T, s storage.Store) {
-	seedTeams(t, s, "a")
-	write(t, s, func(tx storage.Tx) error {
-		if err := tx.LockTeam(t.Context(), "a"); err != nil {
-			return err
-		}
-		return tx.InsertUser(t.Context(), newUser("u1", "Ann", "Lee"))
-	})
 }
 
 func testWriteRollsBack(t *testing.T, s storage.Store) {
@@ -163,60 +155,20 @@ func testWriteLosesNoUpdate(t *testing.T, s storage.Store) {
 	}
 }
 
-func testFailures(t *testing.T, s storage.Store) {
-	get := func(key, addr string) storage.Failures {
-		return read(t, s, func(tx storage.Tx) (storage.Failures, error) { return tx.Failures(t.Context(), key, addr) })
-	}
-	record := func(key, addr string, n int) storage.Failures {
-		return writeResult(t, s, func(tx storage.Tx) (storage.Failures, error) {
-			return tx.RecordFailure(t.Context(), key, addr, at(n), at(n-15))
-		})
-	}
-	same(t, "no failures", get("k", "a"), storage.Failures{})
-	same(t, "first", record("k", "a", 0), storage.Failures{Count: 1, WindowStart: at(0)})
-	same(t, "second", record("k", "a", 5), storage.Failures{Count: 2, WindowStart: at(0)})
-	same(t, "other address", record("k", "b", 5), storage.Failures{Count: 1, WindowStart: at(5)})
-	same(t, "read back", get("k", "a"), storage.Failures{Count: 2, WindowStart: at(0)})
-	same(t, "window over", record("k", "a", 15), storage.Failures{Count: 1, WindowStart: at(15)})
-	write(t, s, func(tx storage.Tx) error { return tx.ClearFailures(t.Context(), "k", "a") })
-	same(t, "cleared", get("k", "a"), storage.Failures{})
-	same(t, "other kept", get("k", "b"), storage.Failures{Count: 1, WindowStart: at(5)})
-
-	const n = 20
-	errc := make(chan error, n)
-	var wg sync.WaitGroup
-	for range n {
-		wg.Go(func() {
-			errc <- s.Write(t.Context(), func(tx storage.Tx) error {
-				_, err := tx.RecordFailure(t.Context(), "c", "a", at(1), at(-14))
-				return err
-			})
-		})
-	}
-	wg.Wait()
-	close(errc)
-	for err := range errc {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	same(t, "concurrent failures", get("c", "a"), storage.Failures{Count: n, WindowStart: at(1)})
-}
-
 // testQuery reads through Query, outside any transaction, what Write
 // committed, and gets the contract's errors there too.
 func testQuery(t *testing.T, s storage.Store) {
 	seedTeams(t, s, "a")
 	seedMember(t, s, "a", newUser("u", "Ann", "Lee"), team.RoleMember, team.MemberActive)
 	var got team.Member
-	err := s.Query(t.Context(), func(tx storage.Tx) (err error) {
+	err := s.Query(t.Context(), func(tx storage.Reads) (err error) {
 		got, err = tx.Member(t.Context(), "a", "u")
 		return err
 	})
 	if err != nil || got.User.FirstName != "Ann" {
 		t.Fatalf("Query: %v, %+v", err, got.User.FirstName)
 	}
-	err = s.Query(t.Context(), func(tx storage.Tx) error {
+	err = s.Query(t.Context(), func(tx storage.Reads) error {
 		_, err := tx.Member(t.Context(), "a", "missing")
 		return err
 	})

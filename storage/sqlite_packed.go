@@ -13,11 +13,10 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/schema"
 )
 
-// On SQLite, a prepared read of row structs gets each row as one JSON array
+// On SQLite, a read of row structs gets each row as one JSON array
 // of its columns, which the store reads back with bun's own field scanners.
 // modernc.org/sqlite takes the connection's mutex on every call into
 // SQLite, and makes four or five calls a column: a member read of 60
@@ -30,32 +29,17 @@ import (
 type packing struct {
 	fields []*schema.Field // the field of each column
 	blob   []bool          // the column is packed as hex
+	values *sync.Pool      // of *[]any to decode rows into: a member's row has about sixty columns
 }
 
 // pack returns a query that selects what text selects, packed, and the
-// packing that reads its rows into rows of table. It learns text's columns
-// by running it once with no rows; every placeholder is bound to NULL. A
-// query of one column stays as it is, with no packing: there is nothing
-// to save.
-func pack(ctx context.Context, db *bun.DB, table *schema.Table, text string) (string, *packing, error) {
-	nulls := make([]any, strings.Count(text, "$")) // one per $n or more
-	rows, err := db.DB.QueryContext(ctx, "SELECT * FROM ("+text+") LIMIT 0", nulls...)
-	if err != nil {
-		return "", nil, err
-	}
-	columns, err := rows.Columns()
-	if err = errors.Join(err, rows.Close()); err != nil {
-		return "", nil, err
-	}
-	if len(columns) < 2 {
-		return text, nil, nil
-	}
-	p := &packing{fields: make([]*schema.Field, len(columns)), blob: make([]bool, len(columns))}
+// scanner that reads its rows into rows of table; columns are the names of
+// text's columns, in order.
+func (d *sqliteDialect) pack(text string, table *schema.Table, columns []string) (string, scanner) {
+	p := &packing{fields: make([]*schema.Field, len(columns)), blob: make([]bool, len(columns)), values: &d.values}
 	values := make([]string, len(columns))
 	for i, c := range columns {
-		if p.fields[i] = table.LookupField(c); p.fields[i] == nil {
-			return "", nil, fmt.Errorf("%s has no field for column %q", table.TypeName, c)
-		}
+		p.fields[i] = table.LookupField(c)
 		values[i] = strconv.Quote(c)
 		if p.blob[i] = p.fields[i].IndirectType == reflect.TypeFor[[]byte](); p.blob[i] {
 			values[i] = "hex(" + values[i] + ")"
@@ -66,21 +50,24 @@ func pack(ctx context.Context, db *bun.DB, table *schema.Table, text string) (st
 	// is named: the driver copies the names of a result's columns every
 	// time a statement runs, and unnamed, this one's is the kilobyte of the
 	// expression.
-	return "SELECT json_array(" + strings.Join(values, ", ") + ") AS r FROM (" + text + ")", p, nil
+	return "SELECT json_array(" + strings.Join(values, ", ") + ") AS r FROM (" + text + ")", p.scan
 }
 
-// scan reads the current row of rows into the struct dst points to.
-func (p *packing) scan(rows *sql.Rows, dst any) error {
+// scan reads the current row of rows into the struct dst[0] points to.
+func (p *packing) scan(_ context.Context, rows *sql.Rows, dst ...any) error {
 	var packed string
 	if err := rows.Scan(&packed); err != nil {
 		return err
 	}
-	buf := valueBufs.Get().(*[]any)
+	buf, _ := p.values.Get().(*[]any)
+	if buf == nil {
+		buf = new([]any)
+	}
 	values, err := jsonValues(packed, (*buf)[:0])
 	defer func() {
 		clear(values) // let go of the row's text
 		*buf = values[:0]
-		valueBufs.Put(buf)
+		p.values.Put(buf)
 	}()
 	if err == nil && len(values) != len(p.fields) {
 		err = fmt.Errorf("%d values for %d columns", len(values), len(p.fields))
@@ -88,7 +75,7 @@ func (p *packing) scan(rows *sql.Rows, dst any) error {
 	if err != nil {
 		return fmt.Errorf("read a packed row: %w", err)
 	}
-	strct := reflect.ValueOf(dst).Elem()
+	strct := reflect.ValueOf(dst[0]).Elem()
 	for i, f := range p.fields {
 		v := values[i]
 		if s, ok := v.(string); ok && p.blob[i] {
@@ -105,11 +92,6 @@ func (p *packing) scan(rows *sql.Rows, dst any) error {
 	}
 	return nil
 }
-
-// valueBufs holds the slices packing.scan decodes rows into, each as long
-// as the widest row it has held: a member's row has about sixty columns,
-// and a new slice of their values was a kilobyte of every read.
-var valueBufs = sync.Pool{New: func() any { return new([]any) }}
 
 // jsonValues appends to dst the values of a JSON array of strings, numbers
 // and nulls, as SQLite's json_array writes it: strings as string, integers

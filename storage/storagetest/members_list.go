@@ -1,5 +1,7 @@
 package storagetest
 
+// The cases of storage.Members that list members.
+
 import (
 	"cmp"
 	"fmt"

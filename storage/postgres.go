@@ -1,0 +1,86 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
+)
+
+// postgres is the dialect of Postgres through pgx.
+type postgres struct{ scan scanner }
+
+func newPostgres(db *bun.DB) *postgres { return &postgres{scan: bunScanner(db)} }
+
+func (*postgres) migrations() string { return "postgres" }
+
+// beginWrite lets every writer in at once: Postgres locks rows, not the
+// database.
+func (*postgres) beginWrite() func() { return func() {} }
+
+// rowLock is FOR NO KEY UPDATE: writers of a row wait for each other, but
+// inserts whose foreign keys point at it (a session of the user, say) do
+// not, or two logins of one user would deadlock. The store never changes a
+// key column.
+func (*postgres) rowLock() string { return " FOR NO KEY UPDATE" }
+
+func (*postgres) readOptions() *sql.TxOptions {
+	return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+}
+
+func (*postgres) collate() string { return ` COLLATE "C"` }
+
+// violation classifies a pgx error.
+func (*postgres) violation(err error) (violation, bool) {
+	var e *pgconn.PgError
+	if !errors.As(err, &e) {
+		return violation{}, false
+	}
+	switch e.Code {
+	case "23505": // unique_violation
+		return violation{constraint: e.ConstraintName}, true
+	case "23503": // foreign_key_violation
+		return violation{foreignKey: true}, true
+	}
+	return violation{}, false
+}
+
+func (*postgres) bindTime(t time.Time) any { return t }
+
+func (*postgres) keyRead(ctx context.Context) (context.Context, error) { return ctx, nil }
+
+func (p *postgres) statement(text string, _ *schema.Table, _ []string) (string, scanner) {
+	return rebind(text), p.scan
+}
+
+// rebind numbers the ? placeholders of text $1, $2, ..., leaving those in
+// quoted strings and identifiers alone.
+func rebind(text string) string {
+	var b strings.Builder
+	b.Grow(len(text) + 16)
+	n, quote := 0, byte(0)
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '?':
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}

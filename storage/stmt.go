@@ -1,0 +1,327 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"reflect"
+	"sync"
+)
+
+// A stmt is one statement of the store, declared once, next to the table it
+// reads or writes, with ? placeholders. A store writes its text for the
+// dialect and prepares it on first use, and database/sql again on each
+// connection that runs it: a hot read thus parses no SQL after its first
+// run, as SQLite's parser, and Postgres's parser and planner, cost more than
+// the lookup itself (see BENCHMARKS.md).
+type stmt struct {
+	op, missing string // what it does, and the NotFound message, for fail
+	// row is the struct type its rows scan into, nil if none; text then
+	// follows the select list of the struct's readable columns.
+	row  reflect.Type
+	text func(db *DB) string
+	// locks marks a read whose rows stay locked until a transaction of
+	// Write ends, where the dialect locks rows, so that a read-modify-write
+	// cycle cannot lose a concurrent update.
+	locks bool
+	// byKey marks a read of at most one row by a unique key, which runs
+	// outside a transaction in the context the dialect gives it (keyRead).
+	byKey bool
+	// planEach marks a statement that runs unprepared, its arguments still
+	// bound, so that the database plans it for them: Postgres settles on one
+	// generic plan for a prepared statement, which for a LIKE pattern scans
+	// twice as long as a plan made for the pattern.
+	planEach bool
+	// perTx marks a statement prepared by each transaction that runs it,
+	// never by the store: a batch insert, which would cost every store more
+	// to keep prepared than most of them save.
+	perTx bool
+	// adhoc marks a statement built for one run, neither kept nor prepared:
+	// the shorter tail of a batch, an IN list.
+	adhoc bool
+	// shape identifies a statement of variable shape, built at run time,
+	// among those of its kind; nil for a declared one.
+	shape any
+}
+
+// fixed returns a text function of a text that no dialect changes.
+func fixed(text string) func(*DB) string { return func(*DB) string { return text } }
+
+// stmtKey identifies a store's statement: a declared one or a shape, and
+// whether it locks the rows it reads.
+type stmtKey struct {
+	s    any
+	lock bool
+}
+
+// prepared is a statement as a store runs it.
+type prepared struct {
+	text string
+	scan scanner
+	st   *sql.Stmt // nil where it runs unprepared or per transaction
+	// rows holds zeroed rows to scan into, used again: a member's row is a
+	// kilobyte, and one per read kept the collector busy.
+	rows sync.Pool
+}
+
+// build writes the text of s for the store's dialect.
+func (db *DB) build(s *stmt, lock bool) *prepared {
+	text := s.text(db)
+	var cols []string
+	var table = db.table(s.row)
+	if table != nil {
+		var list string
+		list, cols = selectList(table)
+		text = "SELECT " + list + " " + text
+	}
+	if lock {
+		text += db.d.rowLock()
+	}
+	text, scan := db.d.statement(text, table, cols)
+	return &prepared{text: text, scan: scan}
+}
+
+// statement returns s as t runs it, and its *sql.Stmt, nil where it runs
+// unprepared. The store prepares s on first use; inside a transaction,
+// which holds a connection that a store of one connection cannot spare,
+// the transaction prepares it for itself, and the store after it ends.
+func (t *tx) statement(ctx context.Context, s *stmt) (*prepared, *sql.Stmt, error) {
+	if s.adhoc {
+		return t.db.build(s, false), nil, nil
+	}
+	key := stmtKey{s: s.shape, lock: s.locks && t.lock}
+	if key.s == nil {
+		key.s = s
+	}
+	p, cached := t.db.cached(key)
+	switch {
+	case !cached:
+		p = t.db.build(s, key.lock)
+		if s.planEach || s.perTx {
+			t.db.stmts.Store(key, p)
+		}
+	case t.sql == nil || s.planEach:
+		return p, p.st, nil
+	}
+	if s.planEach || (s.perTx && t.sql == nil) {
+		return p, nil, nil
+	}
+	if t.sql == nil {
+		st, err := t.db.bun.DB.PrepareContext(ctx, p.text)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p, t.db.keep(key, &prepared{text: p.text, scan: p.scan, st: st}), nil
+	}
+	if st := t.bound[key]; st != nil {
+		return p, st, nil
+	}
+	var st *sql.Stmt
+	var err error
+	if p.st != nil {
+		st = t.sql.StmtContext(ctx, p.st)
+	} else if st, err = t.sql.PrepareContext(ctx, p.text); err == nil && !s.perTx {
+		t.learned = append(t.learned, learned{key, p})
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if t.bound == nil {
+		t.bound = map[stmtKey]*sql.Stmt{}
+	}
+	t.bound[key] = st
+	return p, st, nil
+}
+
+// learned is a statement a transaction prepared for itself that the store
+// has not.
+type learned struct {
+	key stmtKey
+	p   *prepared
+}
+
+// cached returns the store's statement for key.
+func (db *DB) cached(key stmtKey) (*prepared, bool) {
+	p, ok := db.stmts.Load(key)
+	if !ok {
+		return nil, false
+	}
+	return p.(*prepared), true
+}
+
+// keep stores p as the statement for key unless another goroutine stored
+// one first, and returns the one stored.
+func (db *DB) keep(key stmtKey, p *prepared) *sql.Stmt {
+	if other, loaded := db.stmts.LoadOrStore(key, p); loaded {
+		p.st.Close() // unused: it never ran
+		return other.(*prepared).st
+	}
+	return p.st
+}
+
+// learn prepares the statements a transaction learned, now that it no
+// longer holds a connection. One that fails is prepared again when next
+// used.
+func (db *DB) learn(ctx context.Context, ls []learned) {
+	for _, l := range ls {
+		if _, ok := db.cached(l.key); ok {
+			continue
+		}
+		if st, err := db.bun.DB.PrepareContext(ctx, l.p.text); err == nil {
+			db.keep(l.key, &prepared{text: l.p.text, scan: l.p.scan, st: st})
+		}
+	}
+}
+
+// closeStatements closes the store's prepared statements and forgets them.
+func (db *DB) closeStatements() error {
+	var all []error
+	db.stmts.Range(func(key, p any) bool {
+		db.stmts.Delete(key)
+		if st := p.(*prepared).st; st != nil {
+			all = append(all, st.Close())
+		}
+		return true
+	})
+	return errors.Join(all...)
+}
+
+// query runs s with args and returns its rows and the statement, which
+// scans them.
+func (t *tx) query(ctx context.Context, s *stmt, args []any) (*sql.Rows, *prepared, error) {
+	ctx, err := t.context(ctx, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, st, err := t.statement(ctx, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	args = bindArgs(t.db.d, args)
+	var rows *sql.Rows
+	if st != nil {
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = t.conn().QueryContext(ctx, p.text, args...)
+	}
+	return rows, p, err
+}
+
+// exec runs s with args and returns how many rows it changed.
+func (t *tx) exec(ctx context.Context, s *stmt, args ...any) (int64, error) {
+	p, st, err := t.statement(ctx, s)
+	if err != nil {
+		return 0, t.fail(s, err)
+	}
+	args = bindArgs(t.db.d, args)
+	var res sql.Result
+	if st != nil {
+		res, err = st.ExecContext(ctx, args...)
+	} else {
+		res, err = t.conn().ExecContext(ctx, p.text, args...)
+	}
+	if err != nil {
+		return 0, t.fail(s, err)
+	}
+	n, err := res.RowsAffected()
+	return n, t.fail(s, err)
+}
+
+// change runs s, which must change a row: no row is NotFound.
+func (t *tx) change(ctx context.Context, s *stmt, args ...any) error {
+	n, err := t.exec(ctx, s, args...)
+	if err == nil && n == 0 {
+		err = t.fail(s, sql.ErrNoRows)
+	}
+	return err
+}
+
+// context is the context s runs in: that of a read by key outside a
+// transaction as the dialect has it (see stmt.byKey), else ctx.
+func (t *tx) context(ctx context.Context, s *stmt) (context.Context, error) {
+	if s.byKey && t.sql == nil {
+		return t.db.d.keyRead(ctx)
+	}
+	return ctx, nil
+}
+
+// conn is where unprepared statements run: the transaction, or the database.
+func (t *tx) conn() interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+} {
+	if t.sql != nil {
+		return t.sql
+	}
+	return t.db.bun.DB
+}
+
+// fail turns the error of s into the contract's (see failure).
+func (t *tx) fail(s *stmt, err error) error { return failure(t.db.d, s.op, err, s.missing) }
+
+// one runs s and converts its first row; no row is NotFound.
+func one[R, T any](ctx context.Context, t *tx, s *stmt, conv func(*R) (T, error), args ...any) (T, error) {
+	var zero T
+	rows, p, err := t.query(ctx, s, args)
+	if err != nil {
+		return zero, t.fail(s, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err = rows.Err(); err == nil {
+			err = sql.ErrNoRows
+		}
+		return zero, t.fail(s, err)
+	}
+	row := rowOf[R](p)
+	defer p.rows.Put(row)
+	if err := p.scan(ctx, rows, row); err != nil {
+		return zero, t.fail(s, err)
+	}
+	return conv(row)
+}
+
+// rowOf returns a zero row from p's pool. conv must keep nothing of a row
+// but copies of its values: the row is zeroed and used again.
+func rowOf[R any](p *prepared) *R {
+	if r, ok := p.rows.Get().(*R); ok {
+		*r = *new(R)
+		return r
+	}
+	return new(R)
+}
+
+// all runs s and converts every row.
+func all[R, T any](ctx context.Context, t *tx, s *stmt, conv func(*R) (T, error), args ...any) ([]T, error) {
+	rows, p, err := t.query(ctx, s, args)
+	if err != nil {
+		return nil, t.fail(s, err)
+	}
+	defer rows.Close()
+	row := rowOf[R](p)
+	defer p.rows.Put(row)
+	out := []T{}
+	for rows.Next() {
+		*row = *new(R)
+		if err := p.scan(ctx, rows, row); err != nil {
+			return nil, t.fail(s, err)
+		}
+		v, err := conv(row)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, t.fail(s, err)
+	}
+	return out, nil
+}
+
+// infallible adapts a conversion that cannot fail to one and all.
+func infallible[R, T any](conv func(*R) T) func(*R) (T, error) {
+	return func(r *R) (T, error) { return conv(r), nil }
+}
+
+// value is the conversion of a row of one column.
+func value[T any](v *T) (T, error) { return *v, nil }

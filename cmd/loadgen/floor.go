@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/embedid/identity/internal/testkit"
 	"github.com/embedid/identity/storage"
 )
 
@@ -90,7 +91,7 @@ func memberRead(ctx context.Context, db *sql.DB, pg bool, cols []string, teamID 
 	}
 	query := "SELECT " + what + " FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.team_id = ? AND " + l.column + " = ?"
 	if pg {
-		query = numbered(query)
+		query = testkit.Dollars(query)
 	}
 	st, err := db.PrepareContext(ctx, query)
 	if err != nil {
@@ -119,18 +120,6 @@ func memberRead(ctx context.Context, db *sql.DB, pg bool, cols []string, teamID 
 		}
 		return rows.Scan(dst...)
 	}, nil
-}
-
-// numbered writes the ? placeholders of query as Postgres's $1, $2, ...
-func numbered(query string) string {
-	var b strings.Builder
-	for i, part := range strings.Split(query, "?") {
-		if i > 0 {
-			fmt.Fprintf(&b, "$%d", i)
-		}
-		b.WriteString(part)
-	}
-	return b.String()
 }
 
 // memberColumns returns the columns of memberships (m) and users (u), in

@@ -70,9 +70,3 @@ func TestFloor(t *testing.T) {
 		})
 	}
 }
-
-func TestNumbered(t *testing.T) {
-	if got := numbered("a = ? AND b = ?"); got != "a = $1 AND b = $2" {
-		t.Errorf("numbered = %q", got)
-	}
-}

@@ -56,14 +56,9 @@ type userRow struct {
 	HireDate       time.Time `bun:"hire_date,nullzero"`
 	WorkPlace      string    `bun:"work_place"`
 
-	TimeZone            int    `bun:"time_zone"`
-	Lang                string `bun:"lang"`
-	NotificationFlag    string `bun:"notification_flag"`
-	StatusNotify        string `bun:"status_notify"`
-	NotifyDisplayCount  int    `bun:"notify_display_count"`
-	NotifyDisplayPeriod int    `bun:"notify_display_period"`
-	LandingPage         int    `bun:"landing_page"`
-	SessionTimeout      int    `bun:"session_timeout"`
+	// The settings' columns are named as bun names their fields:
+	// time_zone, lang, ..., session_timeout.
+	user.Settings
 
 	Status             int       `bun:"status"`
 	Disabled           bool      `bun:"disabled"`
@@ -92,7 +87,7 @@ func userRowOf(u *user.User) (*userRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	full, s := u.FullName(), u.Settings
+	full := u.FullName()
 	return &userRow{
 		ID:           u.ID,
 		UserName:     u.UserName,
@@ -131,14 +126,7 @@ func userRowOf(u *user.User) (*userRow, error) {
 		HireDate:       dbTime(u.HireDate),
 		WorkPlace:      u.WorkPlace,
 
-		TimeZone:            s.TimeZone,
-		Lang:                s.Lang,
-		NotificationFlag:    s.NotificationFlag,
-		StatusNotify:        s.StatusNotify,
-		NotifyDisplayCount:  s.NotifyDisplayCount,
-		NotifyDisplayPeriod: s.NotifyDisplayPeriod,
-		LandingPage:         s.LandingPage,
-		SessionTimeout:      s.SessionTimeout,
+		Settings: u.Settings,
 
 		Status:             int(u.Status),
 		Disabled:           u.Disabled,
@@ -200,16 +188,7 @@ func userOf(r *userRow) (user.User, error) {
 		HireDate:       r.HireDate.UTC(),
 		WorkPlace:      r.WorkPlace,
 
-		Settings: user.Settings{
-			TimeZone:            r.TimeZone,
-			Lang:                r.Lang,
-			NotificationFlag:    r.NotificationFlag,
-			StatusNotify:        r.StatusNotify,
-			NotifyDisplayCount:  r.NotifyDisplayCount,
-			NotifyDisplayPeriod: r.NotifyDisplayPeriod,
-			LandingPage:         r.LandingPage,
-			SessionTimeout:      r.SessionTimeout,
-		},
+		Settings: r.Settings,
 
 		Status:             user.Status(r.Status),
 		Disabled:           r.Disabled,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"reflect"
 	"sync"
+	"sync/atomic"
 )
 
 // A stmt is one statement of the store, declared once, next to the table it
@@ -58,7 +59,9 @@ type stmtKey struct {
 type prepared struct {
 	text string
 	scan scanner
-	st   *sql.Stmt // nil where it runs unprepared or per transaction
+	// st is the statement the store prepared, nil until it has, and for
+	// those that run unprepared or per transaction.
+	st atomic.Pointer[sql.Stmt]
 	// rows holds zeroed rows to scan into, used again: a member's row is a
 	// kilobyte, and one per read kept the collector busy.
 	rows sync.Pool
@@ -81,8 +84,8 @@ func (db *DB) build(s *stmt, lock bool) *prepared {
 	return &prepared{text: text, scan: scan}
 }
 
-// statement returns s as t runs it, and its *sql.Stmt, nil where it runs
-// unprepared. The store prepares s on first use; inside a transaction,
+// statement returns s as t runs it, and the *sql.Stmt to run, nil where it
+// runs unprepared. The store prepares s on first use; inside a transaction,
 // which holds a connection that a store of one connection cannot spare,
 // the transaction prepares it for itself, and the store after it ends.
 func (t *tx) statement(ctx context.Context, s *stmt) (*prepared, *sql.Stmt, error) {
@@ -93,35 +96,23 @@ func (t *tx) statement(ctx context.Context, s *stmt) (*prepared, *sql.Stmt, erro
 	if key.s == nil {
 		key.s = s
 	}
-	p, cached := t.db.cached(key)
+	p := t.db.built(key, s)
 	switch {
-	case !cached:
-		p = t.db.build(s, key.lock)
-		if s.planEach || s.perTx {
-			t.db.stmts.Store(key, p)
-		}
-	case t.sql == nil || s.planEach:
-		return p, p.st, nil
-	}
-	if s.planEach || (s.perTx && t.sql == nil) {
+	case s.planEach, s.perTx && t.sql == nil:
 		return p, nil, nil
-	}
-	if t.sql == nil {
-		st, err := t.db.bun.DB.PrepareContext(ctx, p.text)
-		if err != nil {
-			return nil, nil, err
-		}
-		return p, t.db.keep(key, &prepared{text: p.text, scan: p.scan, st: st}), nil
+	case t.sql == nil:
+		st, err := t.db.prepare(ctx, p)
+		return p, st, err
 	}
 	if st := t.bound[key]; st != nil {
 		return p, st, nil
 	}
 	var st *sql.Stmt
 	var err error
-	if p.st != nil {
-		st = t.sql.StmtContext(ctx, p.st)
+	if store := p.st.Load(); store != nil {
+		st = t.sql.StmtContext(ctx, store)
 	} else if st, err = t.sql.PrepareContext(ctx, p.text); err == nil && !s.perTx {
-		t.learned = append(t.learned, learned{key, p})
+		t.learned = append(t.learned, p)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -133,43 +124,36 @@ func (t *tx) statement(ctx context.Context, s *stmt) (*prepared, *sql.Stmt, erro
 	return p, st, nil
 }
 
-// learned is a statement a transaction prepared for itself that the store
-// has not.
-type learned struct {
-	key stmtKey
-	p   *prepared
-}
-
-// cached returns the store's statement for key.
-func (db *DB) cached(key stmtKey) (*prepared, bool) {
+// built returns the store's statement for key, built from s on first use.
+func (db *DB) built(key stmtKey, s *stmt) *prepared {
 	p, ok := db.stmts.Load(key)
 	if !ok {
-		return nil, false
+		p, _ = db.stmts.LoadOrStore(key, db.build(s, key.lock))
 	}
-	return p.(*prepared), true
+	return p.(*prepared)
 }
 
-// keep stores p as the statement for key unless another goroutine stored
-// one first, and returns the one stored.
-func (db *DB) keep(key stmtKey, p *prepared) *sql.Stmt {
-	if other, loaded := db.stmts.LoadOrStore(key, p); loaded {
-		p.st.Close() // unused: it never ran
-		return other.(*prepared).st
+// prepare returns p's statement, which the store prepares if it has not.
+func (db *DB) prepare(ctx context.Context, p *prepared) (*sql.Stmt, error) {
+	if st := p.st.Load(); st != nil {
+		return st, nil
 	}
-	return p.st
+	st, err := db.bun.DB.PrepareContext(ctx, p.text)
+	if err != nil {
+		return nil, err
+	}
+	if !p.st.CompareAndSwap(nil, st) {
+		st.Close() // another goroutine prepared it first; this one never ran
+	}
+	return p.st.Load(), nil
 }
 
-// learn prepares the statements a transaction learned, now that it no
-// longer holds a connection. One that fails is prepared again when next
-// used.
-func (db *DB) learn(ctx context.Context, ls []learned) {
-	for _, l := range ls {
-		if _, ok := db.cached(l.key); ok {
-			continue
-		}
-		if st, err := db.bun.DB.PrepareContext(ctx, l.p.text); err == nil {
-			db.keep(l.key, &prepared{text: l.p.text, scan: l.p.scan, st: st})
-		}
+// learn prepares the statements a transaction prepared for itself, now that
+// it no longer holds a connection. One that fails is prepared again when
+// next used.
+func (db *DB) learn(ctx context.Context, ps []*prepared) {
+	for _, p := range ps {
+		db.prepare(ctx, p)
 	}
 }
 
@@ -178,7 +162,7 @@ func (db *DB) closeStatements() error {
 	var all []error
 	db.stmts.Range(func(key, p any) bool {
 		db.stmts.Delete(key)
-		if st := p.(*prepared).st; st != nil {
+		if st := p.(*prepared).st.Swap(nil); st != nil {
 			all = append(all, st.Close())
 		}
 		return true
@@ -187,11 +171,14 @@ func (db *DB) closeStatements() error {
 }
 
 // query runs s with args and returns its rows and the statement, which
-// scans them.
+// scans them. A read by key outside a transaction runs in the context the
+// dialect gives it (keyRead).
 func (t *tx) query(ctx context.Context, s *stmt, args []any) (*sql.Rows, *prepared, error) {
-	ctx, err := t.context(ctx, s)
-	if err != nil {
-		return nil, nil, err
+	if s.byKey && t.sql == nil {
+		var err error
+		if ctx, err = t.db.d.keyRead(ctx); err != nil {
+			return nil, nil, err
+		}
 	}
 	p, st, err := t.statement(ctx, s)
 	if err != nil {
@@ -234,15 +221,6 @@ func (t *tx) change(ctx context.Context, s *stmt, args ...any) error {
 		err = t.fail(s, sql.ErrNoRows)
 	}
 	return err
-}
-
-// context is the context s runs in: that of a read by key outside a
-// transaction as the dialect has it (see stmt.byKey), else ctx.
-func (t *tx) context(ctx context.Context, s *stmt) (context.Context, error) {
-	if s.byKey && t.sql == nil {
-		return t.db.d.keyRead(ctx)
-	}
-	return ctx, nil
 }
 
 // conn is where unprepared statements run: the transaction, or the database.

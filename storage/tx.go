@@ -11,5 +11,5 @@ type tx struct {
 	// bound holds the statements bound to the transaction: database/sql
 	// keeps each until the transaction ends.
 	bound   map[stmtKey]*sql.Stmt
-	learned []learned // for the store to prepare after the transaction
+	learned []*prepared // for the store to prepare after the transaction
 }

@@ -15,28 +15,28 @@ import (
 // multiple of BatchRows at a time.
 const BatchRows = 200
 
-// An insertion is an INSERT of rows of R, with their values bound as bun
-// would have written them (see bindField).
+// An insertion is an INSERT of rows of R, rows rows a statement, with their
+// values bound as bun would have written them (see bindField).
 type insertion[R any] struct {
-	full *stmt // of rows rows, or one
-	rows int
-	// tail is the INSERT of fewer rows than a full one, built for each run.
-	tail func(n int) *stmt
+	op, missing, suffix string
+	rows                int
+	full                *stmt // the INSERT of rows rows
 }
 
 // insertOf declares an insertion of up to rows rows a statement, followed
 // by suffix (ON CONFLICT DO NOTHING, RETURNING ...). missing is the
 // NotFound message for a broken foreign key.
 func insertOf[R any](op, missing string, rows int, suffix string) *insertion[R] {
-	of := func(n int) *stmt {
-		return &stmt{op: op, missing: missing, perTx: rows > 1, text: func(db *DB) string {
-			return insertText(tableOf[R](db), n, suffix)
-		}}
-	}
-	return &insertion[R]{full: of(rows), rows: rows, tail: func(n int) *stmt {
-		s := of(n)
-		s.adhoc = true
-		return s
+	q := &insertion[R]{op: op, missing: missing, suffix: suffix, rows: rows}
+	q.full = q.of(rows)
+	return q
+}
+
+// of declares the INSERT of n rows. A full one of several rows is prepared
+// by each transaction; a shorter tail is built for each run.
+func (q *insertion[R]) of(n int) *stmt {
+	return &stmt{op: q.op, missing: q.missing, perTx: n > 1, adhoc: n < q.rows, text: func(db *DB) string {
+		return insertText(tableOf[R](db), n, q.suffix)
 	}}
 }
 
@@ -74,7 +74,7 @@ func (q *insertion[R]) each(t *tx, rows []*R, run func(s *stmt, args []any) erro
 		}
 		s := q.full
 		if len(chunk) < q.rows {
-			s = q.tail(len(chunk))
+			s = q.of(len(chunk))
 		}
 		if err := run(s, args); err != nil {
 			return err

@@ -21,13 +21,10 @@ type memberRow struct {
 	U userRow `bun:"embed:u__"`
 }
 
-// memberOf reads a membership and its user.
-func memberOf(m *membershipRow, u *userRow) (team.Member, error) {
-	usr, err := userOf(u)
-	return team.Member{User: usr, Membership: membershipOf(m)}, err
+func memberOfRow(r *memberRow) (team.Member, error) {
+	usr, err := userOf(&r.U)
+	return team.Member{User: usr, Membership: membershipOf(&r.membershipRow)}, err
 }
-
-func memberOfRow(r *memberRow) (team.Member, error) { return memberOf(&r.membershipRow, &r.U) }
 
 // membersFrom is the FROM clause of the member reads: memberships joined
 // with their users.
@@ -161,8 +158,8 @@ func (l listShape) list() *stmt {
 		if l.search {
 			page += ` AND u.search_text LIKE ? ESCAPE '\'`
 		}
-		page += " ORDER BY " + orderBy(db.d, l.key) + " LIMIT ? OFFSET ?"
-		return membersFrom + "WHERE m.user_id IN (" + page + ") AND m.team_id = ? ORDER BY " + orderBy(db.d, l.key)
+		page += " ORDER BY " + orderBy(l.key) + " LIMIT ? OFFSET ?"
+		return membersFrom + "WHERE m.user_id IN (" + page + ") AND m.team_id = ? ORDER BY " + orderBy(l.key)
 	}}
 }
 
@@ -204,7 +201,7 @@ var sortColumns = [...]string{"m.first_name_key", "m.last_name_key", "m.email_ke
 // the user ID, both in the key's direction, so that an index serves it.
 // Text keys sort by bytes on both dialects (their Postgres columns are
 // COLLATE "C").
-func orderBy(d dialect, k team.SortKey) string {
+func orderBy(k team.SortKey) string {
 	dir := " ASC"
 	if k%2 == 0 {
 		dir = " DESC"

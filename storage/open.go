@@ -69,21 +69,15 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := db.start(ctx, o); err != nil {
+	err = db.Ping(ctx)
+	if err == nil && o.migrate {
+		err = db.Migrate(ctx)
+	}
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	return db, nil
-}
-
-func (db *DB) start(ctx context.Context, o options) error {
-	if err := db.Ping(ctx); err != nil {
-		return err
-	}
-	if o.migrate {
-		return db.Migrate(ctx)
-	}
-	return nil
 }
 
 // openDSN opens a connection pool for dsn, without connecting yet.

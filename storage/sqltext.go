@@ -7,14 +7,6 @@ import (
 	"github.com/uptrace/bun/schema"
 )
 
-// table returns the bun table of the row struct type typ, nil for nil.
-func (db *DB) table(typ reflect.Type) *schema.Table {
-	if typ == nil {
-		return nil
-	}
-	return db.bun.Table(typ)
-}
-
 // tableOf returns the bun table of R.
 func tableOf[R any](db *DB) *schema.Table { return db.bun.Table(reflect.TypeFor[R]()) }
 

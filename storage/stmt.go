@@ -7,41 +7,39 @@ import (
 	"reflect"
 	"sync"
 	"sync/atomic"
+
+	"github.com/uptrace/bun/schema"
 )
 
-// A stmt is one statement of the store, declared once, next to the table it
-// reads or writes, with ? placeholders. A store writes its text for the
-// dialect and prepares it on first use, and database/sql again on each
-// connection that runs it: a hot read thus parses no SQL after its first
-// run, as SQLite's parser, and Postgres's parser and planner, cost more than
-// the lookup itself (see BENCHMARKS.md).
+// A stmt is one statement of the store, declared once with ? placeholders,
+// next to the table it reads or writes. A store prepares it on first use:
+// parsing (and on Postgres planning) costs more than a lookup by key (see
+// BENCHMARKS.md).
 type stmt struct {
 	op, missing string // what it does, and the NotFound message, for fail
-	// row is the struct type its rows scan into, nil if none; text then
-	// follows the select list of the struct's readable columns.
+	// row is the struct its rows scan into, nil if none; text then follows
+	// the select list of the struct's readable columns.
 	row  reflect.Type
 	text func(db *DB) string
-	// locks marks a read whose rows stay locked until a transaction of
-	// Write ends, where the dialect locks rows, so that a read-modify-write
-	// cycle cannot lose a concurrent update.
+	// locks: inside Write, where the dialect locks rows, the rows read stay
+	// locked until it ends, so a read-modify-write cycle loses no update.
 	locks bool
-	// byKey marks a read of at most one row by a unique key, which runs
-	// outside a transaction in the context the dialect gives it (keyRead).
+	// byKey: a read of at most one row by a unique key, which outside a
+	// transaction runs in the dialect's keyRead context.
 	byKey bool
-	// planEach marks a statement that runs unprepared, its arguments still
-	// bound, so that the database plans it for them: Postgres settles on one
-	// generic plan for a prepared statement, which for a LIKE pattern scans
-	// twice as long as a plan made for the pattern.
+	// planEach: run unprepared, so that the database plans it for its
+	// arguments; Postgres's generic plan for a LIKE pattern scans twice as
+	// long.
 	planEach bool
-	// perTx marks a statement prepared by each transaction that runs it,
-	// never by the store: a batch insert, which would cost every store more
-	// to keep prepared than most of them save.
+	// perTx: prepared by each transaction that runs it, never by the store:
+	// a batch insert, which would cost most stores more to keep than it
+	// saves them.
 	perTx bool
-	// adhoc marks a statement built for one run, neither kept nor prepared:
-	// the shorter tail of a batch, an IN list.
+	// adhoc: built for one run, neither kept nor prepared (the short tail of
+	// a batch, an IN list).
 	adhoc bool
-	// shape identifies a statement of variable shape, built at run time,
-	// among those of its kind; nil for a declared one.
+	// shape identifies a statement built at run time among those of its
+	// kind; nil for a declared one.
 	shape any
 }
 
@@ -70,9 +68,10 @@ type prepared struct {
 // build writes the text of s for the store's dialect.
 func (db *DB) build(s *stmt, lock bool) *prepared {
 	text := s.text(db)
+	var table *schema.Table
 	var cols []string
-	var table = db.table(s.row)
-	if table != nil {
+	if s.row != nil {
+		table = db.bun.Table(s.row)
 		var list string
 		list, cols = selectList(table)
 		text = "SELECT " + list + " " + text

@@ -105,6 +105,18 @@ func (db *DB) Write(ctx context.Context, fn func(Tx) error) error {
 	return db.inTx(ctx, nil, db.d.rowLock() != "", fn)
 }
 
+// tx runs the methods of Tx and Reads inside one transaction, or on the
+// database itself for Query. It is used by one goroutine at a time.
+type tx struct {
+	db   *DB
+	sql  *sql.Tx // nil outside a transaction
+	lock bool    // lock the rows that locking reads read: inside Write, where the dialect locks rows
+	// bound holds the statements bound to the transaction: database/sql
+	// keeps each until the transaction ends.
+	bound   map[stmtKey]*sql.Stmt
+	learned []*prepared // for the store to prepare after the transaction
+}
+
 // inTx runs fn in a transaction with opts; its locking reads lock if lock.
 func (db *DB) inTx(ctx context.Context, opts *sql.TxOptions, lock bool, fn func(Tx) error) error {
 	sqltx, err := db.bun.DB.BeginTx(ctx, opts)

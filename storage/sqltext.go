@@ -92,3 +92,15 @@ func assignments(fields []*schema.Field, sep string) string {
 
 // placeholders returns n placeholders, comma-separated.
 func placeholders(n int) string { return strings.Repeat("?, ", n-1) + "?" }
+
+// inListMax is the most values one IN list holds.
+const inListMax = BatchRows * 4
+
+// anys returns values as statement arguments.
+func anys(values []string) []any {
+	args := make([]any, len(values))
+	for i, v := range values {
+		args[i] = v
+	}
+	return args
+}

@@ -23,8 +23,12 @@ type membershipRow struct {
 	CreatedAt time.Time `bun:"created_at,nullzero"`
 	UpdatedAt time.Time `bun:"updated_at,nullzero"`
 
-	// Copies of the user's sort keys, for the list indexes: written with
-	// the row by fillListKeys, kept up to date by a trigger on users.
+	// Copies of the user's sort keys, for the list indexes. They and the
+	// team's listed_members (its memberships not removed) are kept by the
+	// store alone, no trigger: written with the row (fillListKeys), by
+	// UpdateUser (updateListKeys) and by UpdateMembership when a status goes
+	// to or from removed. Nothing deletes memberships; whatever comes to
+	// must lower listed_members for each one not removed.
 	FirstNameKey string    `bun:"first_name_key"`
 	LastNameKey  string    `bun:"last_name_key"`
 	EmailKey     string    `bun:"email_key"`
@@ -76,7 +80,9 @@ type Members interface {
 	// just inserted them: their sort keys, which memberships copy, are taken
 	// from there rather than read back.
 	InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership, users []user.User) (map[string]bool, error)
-	// UpdateMembership writes Role, Status, Pool and UpdatedAt of m.
+	// UpdateMembership writes Role, Status, Pool and UpdatedAt of m, and
+	// counts the member in or out of the team's listed members when its
+	// status goes to or from removed.
 	UpdateMembership(ctx context.Context, m team.Membership) error
 	// AddOwner makes ownerID an owner of userID in the team; adding an
 	// existing owner does nothing.
@@ -95,6 +101,10 @@ var (
 		op: "get membership", missing: "membership not found", byKey: true, locks: true, row: reflect.TypeFor[membershipRow](),
 		text: fixed("FROM memberships AS m WHERE m.team_id = ? AND m.user_id = ?"),
 	}
+	// updateListKeys copies a user's sort keys to those of its memberships
+	// that differ.
+	updateListKeys = &stmt{op: "update list keys", text: fixed("UPDATE memberships SET first_name_key = ?, last_name_key = ?, email_key = ? " +
+		"WHERE user_id = ? AND (first_name_key <> ? OR last_name_key <> ? OR email_key <> ?)")}
 	countActiveAdmins = &stmt{op: "count active admins", text: fixed("SELECT count(*) FROM memberships AS m WHERE m.team_id = ? AND m.role = ? AND m.status = ?")}
 	teamsOfUser       = &stmt{op: "list teams of user", row: reflect.TypeFor[teamedRow](), text: func(db *DB) string {
 		return "FROM memberships AS m JOIN teams AS t ON t.id = m.team_id WHERE m.user_id = ? ORDER BY m.created_at ASC, m.team_id" + db.d.collate() + " ASC"
@@ -164,7 +174,18 @@ func (t *tx) Membership(ctx context.Context, teamID, userID string) (team.Member
 }
 
 func (t *tx) UpdateMembership(ctx context.Context, m team.Membership) error {
-	return updateMembership.exec(ctx, t, membershipRowOf(&m))
+	old, err := t.Membership(ctx, m.TeamID, m.UserID) // locked inside Write
+	if err != nil {
+		return err
+	}
+	was, is := old.Status != team.MemberRemoved, m.Status != team.MemberRemoved
+	if err := updateMembership.exec(ctx, t, membershipRowOf(&m)); err != nil || was == is {
+		return err
+	}
+	if is {
+		return t.addListed(ctx, m.TeamID, 1)
+	}
+	return t.addListed(ctx, m.TeamID, -1)
 }
 
 func (t *tx) CountActiveAdmins(ctx context.Context, teamID string) (int, error) {

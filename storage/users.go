@@ -37,8 +37,9 @@ type Users interface {
 	// email and mobile nobody holds, skips the others as InsertUserIfAbsent
 	// does, and returns the IDs of those it added.
 	InsertUsersIfAbsent(ctx context.Context, us []user.User) (map[string]bool, error)
-	// UpdateUser writes every mutable column of u (all but ID and CreatedAt);
-	// Conflict on a taken email or mobile.
+	// UpdateUser writes every mutable column of u (all but ID and CreatedAt),
+	// and its sort keys to its memberships; Conflict on a taken email or
+	// mobile.
 	UpdateUser(ctx context.Context, u user.User) error
 }
 
@@ -116,7 +117,12 @@ func (t *tx) UpdateUser(ctx context.Context, u user.User) error {
 	if err != nil {
 		return err
 	}
-	return updateUser.exec(ctx, t, r)
+	if err := updateUser.exec(ctx, t, r); err != nil {
+		return err
+	}
+	keys := []any{r.FirstNameKey, r.LastNameKey, r.EmailNorm} // as the memberships' copies hold them
+	_, err = t.exec(ctx, updateListKeys, append(append(keys, r.ID), keys...)...)
+	return err
 }
 
 // usersIn returns the users whose column holds one of values. Each list

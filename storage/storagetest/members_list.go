@@ -12,6 +12,7 @@ import (
 	"github.com/embedid/identity/contact"
 	"github.com/embedid/identity/storage"
 	"github.com/embedid/identity/team"
+	"github.com/embedid/identity/user"
 )
 
 // listed is a member of the list fixtures; created is in minutes after base.
@@ -223,5 +224,98 @@ func testListFollowsChanges(t *testing.T, s storage.Store) {
 	})
 	if _, n := list(t, s, team.ListQuery{Sort: team.SortEmailDesc, Size: 1}); n != len(all) {
 		t.Errorf("total %d after a member came back, want %d", n, len(all))
+	}
+}
+
+// testListKeysFollowUser renames a member of two teams and changes her
+// email: lists sorted by those keys, searched or not, follow in both teams.
+func testListKeysFollowUser(t *testing.T, s storage.Store) {
+	seedTeams(t, s, "a", "b")
+	for _, u := range []user.User{newUser("u1", "Bea", "Moss"), newUser("u2", "Cleo", "Nash"), newUser("u3", "Dora", "Ortiz")} {
+		seedMember(t, s, "a", u, team.RoleMember, team.MemberActive)
+		seedMember(t, s, "b", u, team.RoleMember, team.MemberActive)
+	}
+	write(t, s, func(tx storage.Tx) error {
+		u, err := tx.User(t.Context(), "u2")
+		if err != nil {
+			return err
+		}
+		u.FirstName, u.LastName, u.Email = "Zed", "Abel", email("0first")
+		return tx.UpdateUser(t.Context(), u)
+	})
+	for _, teamID := range []string{"a", "b"} {
+		for _, c := range []struct {
+			sort   team.SortKey
+			search string
+			want   []string
+		}{
+			{team.SortFirstNameAsc, "", []string{"u1", "u3", "u2"}},
+			{team.SortLastNameAsc, "", []string{"u2", "u1", "u3"}},
+			{team.SortEmailAsc, "", []string{"u2", "u1", "u3"}},
+			{team.SortFirstNameDesc, "example", []string{"u2", "u3", "u1"}},
+			{team.SortLastNameAsc, "example", []string{"u2", "u1", "u3"}},
+			{team.SortEmailDesc, "example", []string{"u3", "u1", "u2"}},
+		} {
+			got := read(t, s, func(tx storage.Tx) ([]team.Member, error) {
+				ms, _, err := tx.ListMembers(t.Context(), teamID, team.ListQuery{Sort: c.sort, Search: c.search, Size: 10})
+				return ms, err
+			})
+			same(t, fmt.Sprintf("team %s, sort key %d, search %q", teamID, c.sort, c.search), userIDs(got), c.want)
+		}
+	}
+	// without an email, the user's email key is empty: first ascending
+	write(t, s, func(tx storage.Tx) error {
+		u, err := tx.User(t.Context(), "u3")
+		if err != nil {
+			return err
+		}
+		u.Email = contact.Email{}
+		return tx.UpdateUser(t.Context(), u)
+	})
+	got, _ := list(t, s, team.ListQuery{Sort: team.SortEmailAsc, Size: 10})
+	same(t, "sort by email after u3 lost hers", userIDs(got), []string{"u3", "u2", "u1"})
+}
+
+// testListCountFollowsStatus removes, changes and restores a member: the
+// total and the list follow, and only a move to or from removed counts.
+func testListCountFollowsStatus(t *testing.T, s storage.Store) {
+	seedTeams(t, s, "a", "b")
+	for _, id := range []string{"u1", "u2", "u3"} {
+		seedMember(t, s, "a", newUser(id, "Ann", "Lee"), team.RoleMember, team.MemberActive)
+	}
+	seedMember(t, s, "b", newUser("u4", "Ann", "Lee"), team.RoleMember, team.MemberActive)
+	for _, step := range []struct {
+		status team.MemberStatus
+		role   team.Role
+		want   []string
+	}{
+		{team.MemberRemoved, team.RoleMember, []string{"u1", "u3"}},
+		{team.MemberRemoved, team.RoleManager, []string{"u1", "u3"}}, // still removed
+		{team.MemberPending, team.RoleManager, []string{"u1", "u2", "u3"}},
+		{team.MemberActive, team.RoleManager, []string{"u1", "u2", "u3"}}, // still listed
+		{team.MemberRemoved, team.RoleManager, []string{"u1", "u3"}},
+		{team.MemberActive, team.RoleMember, []string{"u1", "u2", "u3"}},
+	} {
+		write(t, s, func(tx storage.Tx) error {
+			m, err := tx.Membership(t.Context(), "a", "u2")
+			if err != nil {
+				return err
+			}
+			m.Status, m.Role = step.status, step.role
+			return tx.UpdateMembership(t.Context(), m)
+		})
+		for _, search := range []string{"", "ann"} {
+			got, n := list(t, s, team.ListQuery{Sort: team.SortFirstNameAsc, Search: search, Size: 10})
+			same(t, fmt.Sprintf("after status %d, search %q", step.status, search), userIDs(got), step.want)
+			if n != len(step.want) {
+				t.Errorf("after status %d, search %q: total %d, want %d", step.status, search, n, len(step.want))
+			}
+		}
+		if n := read(t, s, func(tx storage.Tx) (int, error) {
+			_, n, err := tx.ListMembers(t.Context(), "b", team.ListQuery{Sort: team.SortFirstNameAsc, Size: 10})
+			return n, err
+		}); n != 1 {
+			t.Errorf("after status %d: team b total %d, want 1", step.status, n)
+		}
 	}
 }

@@ -51,6 +51,8 @@ var cases = []struct {
 	{"ListMembersSearchEscaping", testListMembersSearchEscaping},
 	{"ListMembersPaging", testListMembersPaging},
 	{"ListFollowsChanges", testListFollowsChanges},
+	{"ListKeysFollowUser", testListKeysFollowUser},
+	{"ListCountFollowsStatus", testListCountFollowsStatus},
 	{"Owners", testOwners},
 	// storage.Credentials (credentials.go)
 	{"Codes", testCodes},

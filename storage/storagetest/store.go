@@ -121,11 +121,15 @@ func testWriteLosesNoUpdate(t *testing.T, s storage.Store) {
 		func(m *team.Member) { m.User.LastName = "Last" },
 	}
 	firstRead := make(chan struct{})
+	firstReadDone := sync.OnceFunc(func() { close(firstRead) }) // also if the first writer fails, so the second never waits forever
 	errc := make(chan error, len(edits))
 	var wg sync.WaitGroup
 	for i, edit := range edits {
 		wg.Go(func() {
-			if i == 1 {
+			switch i {
+			case 0:
+				defer firstReadDone()
+			case 1:
 				<-firstRead // start after the first writer has read the row
 			}
 			errc <- s.Write(t.Context(), func(tx storage.Tx) error {
@@ -134,7 +138,7 @@ func testWriteLosesNoUpdate(t *testing.T, s storage.Store) {
 					return err
 				}
 				if i == 0 {
-					close(firstRead)
+					firstReadDone()
 					time.Sleep(50 * time.Millisecond) // let the second writer try to read
 				}
 				edit(&m)

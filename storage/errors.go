@@ -8,24 +8,38 @@ import (
 	"github.com/embedid/identity/internal/errs"
 )
 
-// conflicts maps each unique constraint, by its Postgres name, to the field
-// at fault and what to tell about it.
-var conflicts = map[string]struct{ field, message string }{
-	"teams_pkey":                 {"team_id", "is already taken"},
-	"users_pkey":                 {"user_id", "is already taken"},
-	"users_email_norm_key":       {"email", "is already used by another user"},
-	"users_mobile_e164_key":      {"mobile", "is already used by another user"},
-	"memberships_pkey":           {"user_id", "is already a member of the team"},
-	"codes_pkey":                 {"code", "is already taken"},
-	"sessions_pkey":              {"session", "is already taken"},
-	"applications_pkey":          {"app_id", "is already taken"},
-	"applications_client_id_key": {"client_id", "is already taken"},
-	"tokens_pkey":                {"token", "is already taken"},
-	"projects_pkey":              {"project_id", "is already taken"},
-	"projects_team_id_id_key":    {"project_id", "is already taken"},
+// conflictOf returns the field at fault for a unique constraint, by its
+// Postgres name, and what to tell about it; "" for a constraint it does
+// not know.
+func conflictOf(constraint string) (field, message string) {
+	switch constraint {
+	case "teams_pkey":
+		return "team_id", "is already taken"
+	case "users_pkey":
+		return "user_id", "is already taken"
+	case "users_email_norm_key":
+		return "email", "is already used by another user"
+	case "users_mobile_e164_key":
+		return "mobile", "is already used by another user"
+	case "memberships_pkey":
+		return "user_id", "is already a member of the team"
+	case "codes_pkey":
+		return "code", "is already taken"
+	case "sessions_pkey":
+		return "session", "is already taken"
+	case "applications_pkey":
+		return "app_id", "is already taken"
+	case "applications_client_id_key":
+		return "client_id", "is already taken"
+	case "tokens_pkey":
+		return "token", "is already taken"
+	case "projects_pkey", "projects_team_id_id_key":
+		return "project_id", "is already taken"
+	}
+	return "", ""
 }
 
-// fail turns the error of op into the contract's: NotFound with the message
+// failure turns the error of op into the contract's: NotFound with the message
 // missing for a missing row or a broken foreign key, Conflict for a broken
 // unique constraint, and an internal error for anything else. missing is ""
 // where neither can happen.
@@ -43,8 +57,8 @@ func failure(d dialect, op string, err error, missing string) error {
 	case v.foreignKey:
 		return errs.New(errs.NotFound, "", "%s", missing)
 	}
-	if c, ok := conflicts[v.constraint]; ok {
-		return errs.New(errs.Conflict, c.field, "%s", c.message)
+	if field, message := conflictOf(v.constraint); message != "" {
+		return errs.New(errs.Conflict, field, "%s", message)
 	}
 	return errs.New(errs.Conflict, "", "the record already exists")
 }

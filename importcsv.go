@@ -330,7 +330,7 @@ func (b *importing) write(ctx context.Context) ([]int, error) {
 		switch {
 		case id == "":
 		case !joined[id]:
-			b.bad.add(RowError{Line: row.Line, Column: "mail_address", Reason: "already belongs to a member of this team"})
+			b.bad.add(RowError{Line: row.Line, Column: csvimport.EmailColumn, Reason: "already belongs to a member of this team"})
 		case fresh[id] && b.hashes[i] == nil:
 			invited = append(invited, i)
 		}
@@ -399,7 +399,7 @@ func (b *importing) create(ctx context.Context, ids []string) (map[string]bool, 
 	for i, row := range b.rows {
 		if id := ids[i]; id != "" && !added[id] && slices.ContainsFunc(us, func(u user.User) bool { return u.ID == id }) {
 			// Another request took the email or mobile since existing ran.
-			b.bad.add(RowError{Line: row.Line, Column: "mail_address", Reason: "was registered by another request meanwhile; import again"})
+			b.bad.add(RowError{Line: row.Line, Column: csvimport.EmailColumn, Reason: "was registered by another request meanwhile; import again"})
 			ids[i] = ""
 		}
 	}

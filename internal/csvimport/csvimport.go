@@ -57,10 +57,14 @@ const (
 	numCols
 )
 
-var colNames = [numCols]string{"mail_address", "first_name", "middle_name", "last_name", "password", "role", "mobile", "time_zone", "lang"}
+// EmailColumn is the file's name for the email column, as row problems
+// name it, whichever of its other names the header used.
+const EmailColumn = "mail_address"
+
+var colNames = [numCols]string{EmailColumn, "first_name", "middle_name", "last_name", "password", "role", "mobile", "time_zone", "lang"}
 
 var headerNames = map[string]int{
-	"mail_address": colEmail, "email": colEmail, "email_address": colEmail,
+	EmailColumn: colEmail, "email": colEmail, "email_address": colEmail,
 	"first_name": colFirst, "middle_name": colMiddle, "last_name": colLast,
 	"password": colPassword, "role": colRole, "user_role": colRole, "role_id": colRole,
 	"mobile": colMobile, "time_zone": colTimeZone, "lang": colLang,

@@ -915,7 +915,7 @@ const (
 	u.id, u.user_name, u.first_name, u.middle_name, u.last_name, u.nick_name, u.full_name,
 	u.first_name_key, u.last_name_key, u.search_text, u.email_display, u.email_norm, u.mobile_e164,
 	u.mobile_backup_e164, u.gender, u.age, u.city, u.city_raw, u.city_mobile, u.area, u.company_name,
-	u.job_title, u.department, u.industry, u.linkedin_url, u.employee_id, u.external_id,
+	u.job_title, u.department, u.industry, u.linked_in_url, u.employee_id, u.external_id,
 	u.identity_type, u.identity_number, u.manager_id, u.birthday, u.personnel_type, u.hire_date,
 	u.work_place, u.time_zone, u.lang, u.notification_flag, u.status_notify, u.notify_display_count,
 	u.notify_display_period, u.landing_page, u.session_timeout, u.status, u.disabled, u.locked,

@@ -19,7 +19,7 @@ func (t *tx) InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership
 	rows := make([]*membershipRow, len(ms))
 	var unknown []*membershipRow // whose user's keys are to be read
 	for i := range ms {
-		rows[i] = membershipRowOf(&ms[i])
+		rows[i] = &membershipRow{Membership: ms[i]}
 		if u := known[ms[i].UserID]; u != nil {
 			rows[i].copyUserKeys(u)
 		} else {

@@ -214,7 +214,7 @@ func benchSeed(b *testing.B, db *storage.DB) (string, []user.User) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		us[i] = user.User{ID: benchID(i + 1), FirstName: "Wei", LastName: "Zhang", Email: email, Mobile: mobile,
+		us[i] = user.User{ID: benchID(i + 1), Profile: user.Profile{FirstName: "Wei", LastName: "Zhang"}, Email: email, Mobile: mobile,
 			Settings: user.DefaultSettings(), Grade: 1, HomeTeamID: t.ID, CreatedAt: now, UpdatedAt: now}
 		ms[i] = team.Membership{TeamID: t.ID, UserID: us[i].ID, Role: team.RoleMember, Status: team.MemberActive,
 			Pool: team.PoolAlive, CreatedAt: now, UpdatedAt: now}

@@ -10,38 +10,17 @@ import (
 	"github.com/embedid/identity/user"
 )
 
-// codeRow is a row of codes: an activation, invitation or reset code.
+// codeRow is a row of codes, whose columns are named as bun names the
+// fields of user.Code: an activation, invitation or reset code.
 type codeRow struct {
 	bun.BaseModel `bun:"table:codes,alias:c"`
-
-	Hash      []byte    `bun:"hash,pk"`
-	Kind      string    `bun:"kind"`
-	UserID    string    `bun:"user_id"`
-	TeamID    string    `bun:"team_id"`
-	CreatedAt time.Time `bun:"created_at,nullzero"`
-	ExpiresAt time.Time `bun:"expires_at,nullzero"`
+	user.Code
 }
 
 func codeOf(r *codeRow) user.Code {
-	return user.Code{
-		Hash:      r.Hash,
-		Kind:      user.CodeKind(r.Kind),
-		UserID:    r.UserID,
-		TeamID:    r.TeamID,
-		CreatedAt: r.CreatedAt.UTC(),
-		ExpiresAt: r.ExpiresAt.UTC(),
-	}
-}
-
-func codeRowOf(c *user.Code) *codeRow {
-	return &codeRow{
-		Hash:      c.Hash,
-		Kind:      string(c.Kind),
-		UserID:    c.UserID,
-		TeamID:    c.TeamID,
-		CreatedAt: dbTime(c.CreatedAt),
-		ExpiresAt: dbTime(c.ExpiresAt),
-	}
+	c := r.Code
+	c.CreatedAt, c.ExpiresAt = c.CreatedAt.UTC(), c.ExpiresAt.UTC()
+	return c
 }
 
 // CredentialReads read one-time codes and sessions.
@@ -77,14 +56,14 @@ var (
 )
 
 func (t *tx) InsertCode(ctx context.Context, c user.Code) error {
-	_, err := insertCode.exec(ctx, t, codeRowOf(&c))
+	_, err := insertCode.exec(ctx, t, &codeRow{Code: c})
 	return err
 }
 
 func (t *tx) InsertCodes(ctx context.Context, cs []user.Code) error {
 	rows := make([]*codeRow, len(cs))
 	for i := range cs {
-		rows[i] = codeRowOf(&cs[i])
+		rows[i] = &codeRow{Code: cs[i]}
 	}
 	_, err := insertCodes.exec(ctx, t, rows...)
 	return err

@@ -67,17 +67,17 @@ func bindArgs(d dialect, args []any) []any {
 }
 
 // bindField returns field f of strct as a statement argument, as bun would
-// have written it: a zero nullzero field as NULL, a time as the dialect
-// binds it. Text with a NUL byte, which neither database stores, is
-// invalid.
+// have written it: a zero nullzero field and a zero time as NULL, a time as
+// stored (dbTime) and as the dialect binds it. Text with a NUL byte, which
+// neither database stores, is invalid.
 func bindField(d dialect, f *schema.Field, strct reflect.Value) (any, error) {
 	v := f.Value(strct)
-	if f.NullZero && v.IsZero() {
+	if v.IsZero() && (f.NullZero || v.Type() == reflect.TypeFor[time.Time]()) {
 		return nil, nil
 	}
 	switch x := v.Interface().(type) {
 	case time.Time:
-		return d.bindTime(x), nil
+		return d.bindTime(dbTime(x)), nil
 	case string:
 		if strings.IndexByte(x, 0) >= 0 {
 			return nil, errs.New(errs.Invalid, f.Name, "must not contain a NUL byte")

@@ -17,7 +17,7 @@ func InsertWithBun(ctx context.Context, db *DB, u user.User, m team.Membership) 
 	if _, err := db.bun.NewInsert().Model(r).Exec(ctx); err != nil || m.TeamID == "" {
 		return err
 	}
-	mr := membershipRowOf(&m)
+	mr := &membershipRow{Membership: m}
 	mr.copyListKeys(&listKeys{FirstNameKey: r.FirstNameKey, LastNameKey: r.LastNameKey, EmailNorm: r.EmailNorm, CreatedAt: r.CreatedAt})
 	_, err = db.bun.NewInsert().Model(mr).Exec(ctx)
 	return err

@@ -100,35 +100,42 @@ func rowArgs[R any](d dialect, fields []*schema.Field, rows []*R) ([]any, error)
 	return args, nil
 }
 
-// An update writes some columns of one row of R, found by its primary key.
+// An update writes some columns of one row of R, found by its key columns.
 type update[R any] struct {
 	s    *stmt
-	keep func(column string) bool // the columns it writes
+	key  []string                 // the columns that find the row
+	keep func(column string) bool // the other columns it writes
 }
 
-// updateOf declares an update of the columns of R that keep says to write;
-// missing is the NotFound message when no row has the key.
-func updateOf[R any](op, missing string, keep func(column string) bool) *update[R] {
-	return &update[R]{keep: keep, s: &stmt{op: op, missing: missing, text: func(db *DB) string {
-		return updateText(tableOf[R](db), setFields(tableOf[R](db), keep))
-	}}}
+// updateOf declares an update of the columns of R that keep says to write,
+// of the row that the key columns find; missing is the NotFound message when
+// there is none.
+func updateOf[R any](op, missing string, key []string, keep func(column string) bool) *update[R] {
+	u := &update[R]{key: key, keep: keep}
+	u.s = &stmt{op: op, missing: missing, text: func(db *DB) string {
+		table := tableOf[R](db)
+		set, key := u.fields(table)
+		return updateText(table, set, key)
+	}}
+	return u
 }
 
-// setFields returns the fields of table that keep says to write.
-func setFields(table *schema.Table, keep func(column string) bool) []*schema.Field {
-	var set []*schema.Field
+// fields returns the fields of table the update writes, then its key's.
+func (u *update[R]) fields(table *schema.Table) (set, key []*schema.Field) {
 	for _, f := range table.Fields {
-		if keep(f.Name) {
+		if slices.Contains(u.key, f.Name) {
+			key = append(key, f)
+		} else if u.keep(f.Name) {
 			set = append(set, f)
 		}
 	}
-	return set
+	return set, key
 }
 
 // exec writes r, which must be found.
 func (u *update[R]) exec(ctx context.Context, t *tx, r *R) error {
-	table := tableOf[R](t.db)
-	args, err := rowArgs(t.db.d, append(setFields(table, u.keep), table.PKs...), []*R{r})
+	set, key := u.fields(tableOf[R](t.db))
+	args, err := rowArgs(t.db.d, append(set, key...), []*R{r})
 	if err != nil {
 		return err
 	}

@@ -11,17 +11,11 @@ import (
 	"github.com/embedid/identity/user"
 )
 
-// membershipRow is a row of memberships.
+// membershipRow is a row of memberships, whose first columns are named as
+// bun names the fields of team.Membership.
 type membershipRow struct {
 	bun.BaseModel `bun:"table:memberships,alias:m"`
-
-	TeamID    string    `bun:"team_id,pk"`
-	UserID    string    `bun:"user_id,pk"`
-	Role      int       `bun:"role"`
-	Status    int       `bun:"status"`
-	Pool      string    `bun:"pool"`
-	CreatedAt time.Time `bun:"created_at,nullzero"`
-	UpdatedAt time.Time `bun:"updated_at,nullzero"`
+	team.Membership
 
 	// Copies of the user's sort keys, for the list indexes. They and the
 	// team's listed_members (its memberships not removed) are kept by the
@@ -94,7 +88,7 @@ type Members interface {
 var (
 	insertMembership         = insertOf[membershipRow]("insert membership", "team or user not found", 1, "")
 	insertMembershipIfAbsent = insertOf[membershipRow]("insert membership", "team or user not found", 1, "ON CONFLICT DO NOTHING")
-	updateMembership         = updateOf[membershipRow]("update membership", "membership not found", func(c string) bool {
+	updateMembership         = updateOf[membershipRow]("update membership", "membership not found", []string{"team_id", "user_id"}, func(c string) bool {
 		return c == "role" || c == "status" || c == "pool" || c == "updated_at"
 	})
 	getMembership = &stmt{
@@ -111,28 +105,10 @@ var (
 	}}
 )
 
-func membershipRowOf(m *team.Membership) *membershipRow {
-	return &membershipRow{
-		TeamID:    m.TeamID,
-		UserID:    m.UserID,
-		Role:      int(m.Role),
-		Status:    int(m.Status),
-		Pool:      string(m.Pool),
-		CreatedAt: dbTime(m.CreatedAt),
-		UpdatedAt: dbTime(m.UpdatedAt),
-	}
-}
-
 func membershipOf(r *membershipRow) team.Membership {
-	return team.Membership{
-		TeamID:    r.TeamID,
-		UserID:    r.UserID,
-		Role:      team.Role(r.Role),
-		Status:    team.MemberStatus(r.Status),
-		Pool:      team.Pool(r.Pool),
-		CreatedAt: r.CreatedAt.UTC(),
-		UpdatedAt: r.UpdatedAt.UTC(),
-	}
+	m := r.Membership
+	m.CreatedAt, m.UpdatedAt = m.CreatedAt.UTC(), m.UpdatedAt.UTC()
+	return m
 }
 
 // teamedOf reads a membership joined with its team.
@@ -158,7 +134,7 @@ func (t *tx) InsertMembershipIfAbsent(ctx context.Context, m team.Membership) (b
 // insertMembership inserts m with insert, which reports whether it did, and
 // keeps the list keys and count.
 func (t *tx) insertMembership(ctx context.Context, m team.Membership, insert func(*membershipRow) (bool, error)) (bool, error) {
-	r := membershipRowOf(&m)
+	r := &membershipRow{Membership: m}
 	if err := t.fillListKeys(ctx, []*membershipRow{r}); err != nil {
 		return false, err
 	}
@@ -179,7 +155,7 @@ func (t *tx) UpdateMembership(ctx context.Context, m team.Membership) error {
 		return err
 	}
 	was, is := old.Status != team.MemberRemoved, m.Status != team.MemberRemoved
-	if err := updateMembership.exec(ctx, t, membershipRowOf(&m)); err != nil || was == is {
+	if err := updateMembership.exec(ctx, t, &membershipRow{Membership: m}); err != nil || was == is {
 		return err
 	}
 	if is {

@@ -66,10 +66,10 @@ func insertText(table *schema.Table, n int, suffix string) string {
 	return b.String()
 }
 
-// updateText returns an UPDATE of the fields set of one row of table, found
-// by its primary key.
-func updateText(table *schema.Table, set []*schema.Field) string {
-	return "UPDATE " + string(table.SQLName) + " SET " + assignments(set, ", ") + " WHERE " + assignments(table.PKs, " AND ")
+// updateText returns an UPDATE of the fields set of the row of table that
+// the fields key find.
+func updateText(table *schema.Table, set, key []*schema.Field) string {
+	return "UPDATE " + string(table.SQLName) + " SET " + assignments(set, ", ") + " WHERE " + assignments(key, " AND ")
 }
 
 // columnList returns the names of fields, comma-separated.

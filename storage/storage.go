@@ -12,7 +12,9 @@
 // its table (stmt.go); a store prepares it on first use and keeps it. A
 // dialect (dialect.go, one file per database) rebinds, locks, classifies
 // errors and scans rows. bun gives the tables' columns, the migrations and
-// the host's *bun.DB. Adding a single-row read is one stmt, one method and
+// the host's *bun.DB; a row type embeds the domain type whose fields are
+// its columns as bun names them (team.Team, team.Membership, user.Code,
+// user.Profile), and spells out the others. Adding a single-row read is one stmt, one method and
 // its line in the interface, in that interface's file.
 //
 // Contract shared by every method:
@@ -25,7 +27,8 @@
 //   - Every other error is an internal *errs.Error wrapping the driver error.
 //   - Every method that reads or writes team-scoped rows takes the team ID and
 //     filters by it in the query itself.
-//   - Times are stored with microsecond precision in UTC.
+//   - Times are stored with microsecond precision in UTC; a zero time is
+//     stored as NULL, and read back as the zero time in UTC.
 package storage
 
 import "context"

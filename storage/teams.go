@@ -3,29 +3,17 @@ package storage
 import (
 	"context"
 	"reflect"
-	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/embedid/identity/team"
 )
 
+// teamRow is a row of teams, whose columns are named as bun names the
+// fields of team.Team.
 type teamRow struct {
 	bun.BaseModel `bun:"table:teams,alias:t"`
-
-	ID           string    `bun:"id,pk"`
-	Name         string    `bun:"name"`
-	Email        string    `bun:"email"`
-	Website      string    `bun:"website"`
-	BusinessSize string    `bun:"business_size"`
-	Phone        string    `bun:"phone"`
-	Status       int       `bun:"status"`
-	PlanID       int       `bun:"plan_id"`
-	PaymentID    string    `bun:"payment_id"`
-	Region       string    `bun:"region"`
-	Domain       string    `bun:"domain"`
-	CreatedAt    time.Time `bun:"created_at,nullzero"`
-	UpdatedAt    time.Time `bun:"updated_at,nullzero"`
+	team.Team
 }
 
 // TeamReads read teams.
@@ -54,7 +42,7 @@ type Teams interface {
 
 var (
 	insertTeam = insertOf[teamRow]("insert team", "", 1, "")
-	updateTeam = updateOf[teamRow]("update team", "team not found", func(c string) bool { return c != "id" && c != "created_at" })
+	updateTeam = updateOf[teamRow]("update team", "team not found", []string{"id"}, func(c string) bool { return c != "created_at" })
 	getTeam    = &stmt{
 		op: "get team", missing: "team not found", byKey: true, locks: true, row: reflect.TypeFor[teamRow](),
 		text: fixed("FROM teams AS t WHERE t.id = ?"),
@@ -70,40 +58,10 @@ var (
 			"(SELECT count(*) FROM projects AS p WHERE p.team_id = t.id) AS projects FROM teams AS t WHERE t.id = ?")}
 )
 
-func teamRowOf(t *team.Team) *teamRow {
-	return &teamRow{
-		ID:           t.ID,
-		Name:         t.Name,
-		Email:        t.Email,
-		Website:      t.Website,
-		BusinessSize: t.BusinessSize,
-		Phone:        t.Phone,
-		Status:       int(t.Status),
-		PlanID:       t.PlanID,
-		PaymentID:    t.PaymentID,
-		Region:       t.Region,
-		Domain:       t.Domain,
-		CreatedAt:    dbTime(t.CreatedAt),
-		UpdatedAt:    dbTime(t.UpdatedAt),
-	}
-}
-
 func teamOf(r *teamRow) team.Team {
-	return team.Team{
-		ID:           r.ID,
-		Name:         r.Name,
-		Email:        r.Email,
-		Website:      r.Website,
-		BusinessSize: r.BusinessSize,
-		Phone:        r.Phone,
-		Status:       team.Status(r.Status),
-		PlanID:       r.PlanID,
-		PaymentID:    r.PaymentID,
-		Region:       r.Region,
-		Domain:       r.Domain,
-		CreatedAt:    r.CreatedAt.UTC(),
-		UpdatedAt:    r.UpdatedAt.UTC(),
-	}
+	tm := r.Team
+	tm.CreatedAt, tm.UpdatedAt = tm.CreatedAt.UTC(), tm.UpdatedAt.UTC()
+	return tm
 }
 
 func (t *tx) LockTeam(ctx context.Context, teamID string) error {
@@ -112,7 +70,7 @@ func (t *tx) LockTeam(ctx context.Context, teamID string) error {
 }
 
 func (t *tx) InsertTeam(ctx context.Context, tm team.Team) error {
-	_, err := insertTeam.exec(ctx, t, teamRowOf(&tm))
+	_, err := insertTeam.exec(ctx, t, &teamRow{Team: tm})
 	return err
 }
 
@@ -125,7 +83,7 @@ func (t *tx) TeamRegion(ctx context.Context, teamID string) (string, error) {
 }
 
 func (t *tx) UpdateTeam(ctx context.Context, tm team.Team) error {
-	return updateTeam.exec(ctx, t, teamRowOf(&tm))
+	return updateTeam.exec(ctx, t, &teamRow{Team: tm})
 }
 
 func (t *tx) TeamStats(ctx context.Context, teamID string) (team.Stats, error) {

@@ -21,10 +21,6 @@ type userRow struct {
 
 	ID           string `bun:"id,pk"`
 	UserName     string `bun:"user_name"`
-	FirstName    string `bun:"first_name"`
-	MiddleName   string `bun:"middle_name"`
-	LastName     string `bun:"last_name"`
-	NickName     string `bun:"nick_name"`
 	FullName     string `bun:"full_name"`
 	FirstNameKey string `bun:"first_name_key"`
 	LastNameKey  string `bun:"last_name_key"`
@@ -35,29 +31,9 @@ type userRow struct {
 	MobileE164       string `bun:"mobile_e164,nullzero"`
 	MobileBackupE164 string `bun:"mobile_backup_e164,nullzero"`
 
-	Gender         string    `bun:"gender"`
-	Age            int       `bun:"age"`
-	City           string    `bun:"city"`
-	CityRaw        string    `bun:"city_raw"`
-	CityMobile     string    `bun:"city_mobile"`
-	Area           string    `bun:"area"`
-	CompanyName    string    `bun:"company_name"`
-	JobTitle       string    `bun:"job_title"`
-	Department     string    `bun:"department"`
-	Industry       string    `bun:"industry"`
-	LinkedInURL    string    `bun:"linkedin_url"`
-	EmployeeID     string    `bun:"employee_id"`
-	ExternalID     string    `bun:"external_id"`
-	IdentityType   string    `bun:"identity_type"`
-	IdentityNumber string    `bun:"identity_number"`
-	ManagerID      string    `bun:"manager_id"`
-	Birthday       time.Time `bun:"birthday,nullzero"`
-	PersonnelType  string    `bun:"personnel_type"`
-	HireDate       time.Time `bun:"hire_date,nullzero"`
-	WorkPlace      string    `bun:"work_place"`
-
-	// The settings' columns are named as bun names their fields:
-	// time_zone, lang, ..., session_timeout.
+	// The profile's and the settings' columns are named as bun names their
+	// fields: first_name, ..., linked_in_url, ..., time_zone, lang, ...
+	user.Profile
 	user.Settings
 
 	Status             int       `bun:"status"`
@@ -91,10 +67,6 @@ func userRowOf(u *user.User) (*userRow, error) {
 	return &userRow{
 		ID:           u.ID,
 		UserName:     u.UserName,
-		FirstName:    u.FirstName,
-		MiddleName:   u.MiddleName,
-		LastName:     u.LastName,
-		NickName:     u.NickName,
 		FullName:     full,
 		FirstNameKey: nameKey(u.FirstName),
 		LastNameKey:  nameKey(u.LastName),
@@ -105,27 +77,7 @@ func userRowOf(u *user.User) (*userRow, error) {
 		MobileE164:       u.Mobile.E164(),
 		MobileBackupE164: u.MobileBackup.E164(),
 
-		Gender:         u.Gender,
-		Age:            u.Age,
-		City:           u.City,
-		CityRaw:        u.CityRaw,
-		CityMobile:     u.CityMobile,
-		Area:           u.Area,
-		CompanyName:    u.CompanyName,
-		JobTitle:       u.JobTitle,
-		Department:     u.Department,
-		Industry:       u.Industry,
-		LinkedInURL:    u.LinkedInURL,
-		EmployeeID:     u.EmployeeID,
-		ExternalID:     u.ExternalID,
-		IdentityType:   u.IdentityType,
-		IdentityNumber: u.IdentityNumber,
-		ManagerID:      u.ManagerID,
-		Birthday:       dbTime(u.Birthday),
-		PersonnelType:  u.PersonnelType,
-		HireDate:       dbTime(u.HireDate),
-		WorkPlace:      u.WorkPlace,
-
+		Profile:  u.Profile,
 		Settings: u.Settings,
 
 		Status:             int(u.Status),
@@ -152,41 +104,18 @@ func userOf(r *userRow) (user.User, error) {
 	mobile, err1 := phone(r.MobileE164)
 	backup, err2 := phone(r.MobileBackupE164)
 	ext, err3 := decodeObject(r.Extension)
+	r.Birthday, r.HireDate = r.Birthday.UTC(), r.HireDate.UTC()
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return user.User{}, corrupt("user "+r.ID, err)
 	}
 	return user.User{
-		ID:         r.ID,
-		UserName:   r.UserName,
-		FirstName:  r.FirstName,
-		MiddleName: r.MiddleName,
-		LastName:   r.LastName,
-		NickName:   r.NickName,
+		ID:       r.ID,
+		UserName: r.UserName,
+		Profile:  r.Profile,
 
 		Email:        contact.Email{Display: r.EmailDisplay, Normalized: r.EmailNorm},
 		Mobile:       mobile,
 		MobileBackup: backup,
-
-		Gender:         r.Gender,
-		Age:            r.Age,
-		City:           r.City,
-		CityRaw:        r.CityRaw,
-		CityMobile:     r.CityMobile,
-		Area:           r.Area,
-		CompanyName:    r.CompanyName,
-		JobTitle:       r.JobTitle,
-		Department:     r.Department,
-		Industry:       r.Industry,
-		LinkedInURL:    r.LinkedInURL,
-		EmployeeID:     r.EmployeeID,
-		ExternalID:     r.ExternalID,
-		IdentityType:   r.IdentityType,
-		IdentityNumber: r.IdentityNumber,
-		ManagerID:      r.ManagerID,
-		Birthday:       r.Birthday.UTC(),
-		PersonnelType:  r.PersonnelType,
-		HireDate:       r.HireDate.UTC(),
-		WorkPlace:      r.WorkPlace,
 
 		Settings: r.Settings,
 

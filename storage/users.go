@@ -55,7 +55,7 @@ var (
 	insertUser         = insertOf[userRow]("insert user", "", 1, "")
 	insertUserIfAbsent = insertOf[userRow]("insert user", "", 1, "ON CONFLICT DO NOTHING")
 	insertUsers        = insertOf[userRow]("insert users", "", BatchRows, "ON CONFLICT DO NOTHING RETURNING id")
-	updateUser         = updateOf[userRow]("update user", "user not found", func(c string) bool { return c != "id" && c != "created_at" })
+	updateUser         = updateOf[userRow]("update user", "user not found", []string{"id"}, func(c string) bool { return c != "created_at" })
 
 	getUser         = usersWhere("get user", "id")
 	getUserByEmail  = usersWhere("get user by email", "email_norm")

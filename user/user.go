@@ -23,16 +23,41 @@ const (
 // User is one person, global across teams. Per-team facts live on the team
 // membership. Empty strings and zero times mean "unknown".
 type User struct {
-	ID         string
-	UserName   string
-	FirstName  string
-	MiddleName string
-	LastName   string
-	NickName   string
+	ID       string
+	UserName string
+	Profile
 
 	Email        contact.Email
 	Mobile       contact.Phone
 	MobileBackup contact.Phone
+
+	Settings Settings
+
+	Status             Status
+	Disabled           bool
+	Locked             bool
+	Grade              int // trust grade
+	MustChangePassword bool
+	PasswordHash       []byte `json:"-"`
+	PasswordChangedAt  time.Time
+	ActivatedAt        time.Time
+	HomeTeamID         string // the team the account was first created in
+
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	LastLoginIP    string
+	LastLoginAt    time.Time
+	LastActivityAt time.Time
+
+	Extension map[string]any // free-form attributes, stored as a JSON object
+}
+
+// Profile is what is recorded about a person: names and attributes.
+type Profile struct {
+	FirstName  string
+	MiddleName string
+	LastName   string
+	NickName   string
 
 	Gender         string
 	Age            int // 0: unknown
@@ -54,26 +79,6 @@ type User struct {
 	PersonnelType  string
 	HireDate       time.Time
 	WorkPlace      string
-
-	Settings Settings
-
-	Status             Status
-	Disabled           bool
-	Locked             bool
-	Grade              int // trust grade
-	MustChangePassword bool
-	PasswordHash       []byte `json:"-"`
-	PasswordChangedAt  time.Time
-	ActivatedAt        time.Time
-	HomeTeamID         string // the team the account was first created in
-
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-	LastLoginIP    string
-	LastLoginAt    time.Time
-	LastActivityAt time.Time
-
-	Extension map[string]any // free-form attributes, stored as a JSON object
 }
 
 // Settings are the preferences a user may change about themselves.
@@ -102,8 +107,8 @@ func DefaultSettings() Settings {
 }
 
 // FullName returns the first, middle and last names joined by spaces.
-func (u *User) FullName() string {
-	return joinNonEmpty(u.FirstName, u.MiddleName, u.LastName)
+func (p *Profile) FullName() string {
+	return joinNonEmpty(p.FirstName, p.MiddleName, p.LastName)
 }
 
 // DisplayName returns the user name if set, else the full name.

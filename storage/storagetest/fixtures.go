@@ -53,8 +53,7 @@ func newTeam(id string) team.Team {
 func newUser(id, first, last string) user.User {
 	return user.User{
 		ID:        id,
-		FirstName: first,
-		LastName:  last,
+		Profile:   user.Profile{FirstName: first, LastName: last},
 		Email:     email(id),
 		Settings:  user.DefaultSettings(),
 		Status:    user.StatusActive,

@@ -47,8 +47,7 @@ var floorReads = map[string]lookup{
 // openFloor opens the store at dsn and prepares the floor's reads of
 // members of the team: with one prepared statement of plain database/sql
 // for each lookup, it reads the row as the library does, packed into one
-// text of SQL literals on SQLite and column by column on Postgres, and
-// nothing else.
+// JSON array on SQLite and column by column on Postgres, and nothing else.
 // It returns what reads the member a request asks for, and what closes the
 // store.
 //
@@ -62,7 +61,7 @@ func openFloor(ctx context.Context, dsn, teamID string) (func(*http.Request, []b
 		return nil, nil, fmt.Errorf("open %s: %w", dsn, err)
 	}
 	pg := store.Bun().Dialect().Name().String() == "pg"
-	cols, err := memberColumns(ctx, store.Bun().DB)
+	cols, err := memberColumns(ctx, store.Bun().DB, !pg)
 	if err != nil {
 		return nil, nil, errors.Join(err, store.Close())
 	}
@@ -86,7 +85,7 @@ func openFloor(ctx context.Context, dsn, teamID string) (func(*http.Request, []b
 // on Postgres, and returns what runs it for a request.
 func memberRead(ctx context.Context, db *sql.DB, pg bool, cols []string, teamID string, l lookup) (func(*http.Request, []byte) error, error) {
 	// Named, as the library's is: the driver copies column names each run.
-	what := "concat_ws(',', quote(" + strings.Join(cols, "), quote(") + ")) AS r"
+	what := "json_array(" + strings.Join(cols, ", ") + ") AS r"
 	if pg {
 		what = strings.Join(cols, ", ")
 	}
@@ -124,8 +123,8 @@ func memberRead(ctx context.Context, db *sql.DB, pg bool, cols []string, teamID 
 }
 
 // memberColumns returns the columns of memberships (m) and users (u), in
-// table order.
-func memberColumns(ctx context.Context, db *sql.DB) ([]string, error) {
+// table order; packed, with blobs as hex, which a JSON array can hold.
+func memberColumns(ctx context.Context, db *sql.DB, packed bool) ([]string, error) {
 	var cols []string
 	for _, t := range []string{"memberships m", "users u"} {
 		rows, err := db.QueryContext(ctx, "SELECT * FROM "+t+" LIMIT 0")
@@ -137,7 +136,11 @@ func memberColumns(ctx context.Context, db *sql.DB) ([]string, error) {
 			return nil, err
 		}
 		for _, ct := range types {
-			cols = append(cols, t[len(t)-1:]+"."+ct.Name())
+			c := t[len(t)-1:] + "." + ct.Name()
+			if packed && strings.EqualFold(ct.DatabaseTypeName(), "BLOB") {
+				c = "hex(" + c + ")"
+			}
+			cols = append(cols, c)
 		}
 	}
 	return cols, nil

@@ -66,8 +66,9 @@ func testUserAnyText(t *testing.T, s storage.Store) {
 	for c := rune(1); c < 0x20; c++ {
 		ctl.WriteRune(c)
 	}
-	in.FirstName, in.LastName = `"quoted" \back\slash/ and \u00e9`, ctl.String()+"\x7f"
+	in.FirstName, in.LastName = `"quoted" 'it''s' \back\slash/ and \u00e9, null`, ctl.String()+"\x7f"
 	in.City, in.WorkPlace = "é ß 中文 😀", "\\\"\\"
+	in.JobTitle = `["a",null,1]`
 	in.Extension = map[string]any{"q": `"\`, "ctl": "\n\t", "emoji": "😀"}
 	in.PasswordHash = make([]byte, 256)
 	for i := range in.PasswordHash {

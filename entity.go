@@ -170,9 +170,10 @@ func (s *Service) SetPool(ctx context.Context, c Client, userID, pool string) er
 }
 
 // UpdateEmail sets the email of a member of the client's team and ends the
-// user's sessions. The email of a user who also belongs to other teams may be
-// changed only by the team the account was created in, so that one tenant
-// cannot take over an account another one uses.
+// user's sessions. Only an account nobody has claimed and that belongs to
+// the client's team alone may be moved this way; any other is its owner's
+// to move (Service.ChangeEmail): Forbidden. Otherwise a team could move an
+// account another team uses, or its owner's, to an address it reads.
 func (s *Service) UpdateEmail(ctx context.Context, c Client, userID, email string) error {
 	if err := c.canWrite(); err != nil {
 		return err
@@ -186,7 +187,10 @@ func (s *Service) UpdateEmail(ctx context.Context, c Client, userID, email strin
 		if err != nil {
 			return err
 		}
-		if err := ownsAccount(ctx, tx, m.User, c.TeamID, "email", "email"); err != nil {
+		if m.User.Claimed() {
+			return errs.New(errs.Forbidden, "email", "the account is its owner's; only they may change its address")
+		}
+		if err := soleTeam(ctx, tx, userID, c.TeamID, "email"); err != nil {
 			return err
 		}
 		m.User.Email, m.User.UpdatedAt = e, now

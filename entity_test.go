@@ -122,10 +122,12 @@ func TestUpdateEmail(t *testing.T) {
 		if !slices.Equal(got, []string{"U2@x.com"}) {
 			t.Fatalf("email %v", got)
 		}
-		// Once the user also belongs to B, B may not change it: A made it.
+		// Once the user also belongs to B, neither team may move the
+		// address: only its owner, once they claim the account.
 		_, err = f.svc.CreateOrGetUser(f.ctx, b, identity.NewContact{Email: "u2@x.com"})
 		must(t, err)
 		wantErr(t, f.svc.UpdateEmail(f.ctx, b, u.UserID, "takeover@x.com"), identity.CodeForbidden, "email")
+		wantErr(t, f.svc.UpdateEmail(f.ctx, a, u.UserID, "takeover@x.com"), identity.CodeForbidden, "email")
 		other, err := f.svc.CreateOrGetUser(f.ctx, a, identity.NewContact{Email: "other@x.com"})
 		must(t, err)
 		wantErr(t, f.svc.UpdateEmail(f.ctx, a, other.UserID, "u2@x.com"), identity.CodeConflict, "email")

@@ -164,7 +164,7 @@ func (s *Service) write(ctx context.Context, fn func(tx storage.Tx, now time.Tim
 
 // Notification is a code to deliver to a person.
 type Notification struct {
-	Kind      user.CodeKind // activation or invitation
+	Kind      user.CodeKind // activation, invitation or email (moves the account to To)
 	To        string        // the email address, as the user typed it
 	Code      string
 	UserID    string

@@ -65,15 +65,17 @@ func (e *ImportError) empty() bool { return len(e.Rows)+e.More == 0 }
 // ImportResult is what an import did.
 type ImportResult struct {
 	Imported int // members added to the team
-	Invited  int // of those, new users sent an invitation code
+	Invited  int // of those, sent an invitation code: all without a password who have not claimed their account
 }
 
 // ImportCSV adds the members listed in a CSV file to the actor's team, all or
 // nothing: every row is checked first, and if any is bad nothing is written
 // and the *ImportError lists every bad row with its line and column. The
 // format and the rules are those of CreateMember; see the README. A row
-// without a password creates a user awaiting activation who is sent an
-// invitation code; an email that belongs to an existing user adds that user.
+// with a password gives this team's password to a user who has not claimed
+// their account; a row without one makes such a user a member awaiting
+// activation, who is sent an invitation code. An email that belongs to an
+// existing user adds that user.
 //
 // The file is read once to check it and again for each later step, so that
 // an import holds a batch of rows at a time, not the file. Each reading
@@ -286,16 +288,17 @@ func (s *Service) importRows(ctx context.Context, tx storage.Tx, actor team.Memb
 
 // importing is one batch of rows being written.
 type importing struct {
-	s      *Service
-	tx     storage.Tx
-	teamID string
-	now    time.Time // of the import
-	idTime time.Time // of the batch's new IDs
-	rows   []csvimport.Row
-	hashes [][]byte
-	ids    []string    // of the user each row names, once written
-	users  []user.User // the new users, as made for the insert
-	bad    *ImportError
+	s       *Service
+	tx      storage.Tx
+	teamID  string
+	now     time.Time // of the import
+	idTime  time.Time // of the batch's new IDs
+	rows    []csvimport.Row
+	hashes  [][]byte
+	ids     []string        // of the user each row names, once written
+	claimed map[string]bool // the existing users who claimed their account
+	users   []user.User     // the new users, as made for the insert
+	bad     *ImportError
 }
 
 // write adds the batch's members, creating the users no email names yet,
@@ -306,18 +309,21 @@ func (b *importing) write(ctx context.Context) ([]int, error) {
 		return nil, err
 	}
 	b.ids = ids
-	fresh, err := b.create(ctx, ids)
-	if err != nil {
+	if err := b.create(ctx, ids); err != nil {
 		return nil, err
 	}
 	ms := make([]team.Membership, 0, len(b.rows))
 	for i, row := range b.rows {
 		if id := ids[i]; id != "" {
-			status := team.MemberActive
-			if b.hashes[i] == nil && fresh[id] {
-				status = team.MemberPending
+			m := team.Membership{TeamID: b.teamID, UserID: id, Role: row.Role, Status: team.MemberActive, Pool: team.PoolAlive, CreatedAt: b.now, UpdatedAt: b.now}
+			switch {
+			case b.claimed[id]: // their own password opens the team
+			case b.hashes[i] != nil:
+				m.PasswordHash, m.PasswordChangedAt = b.hashes[i], b.now
+			default:
+				m.Status = team.MemberPending
 			}
-			ms = append(ms, team.Membership{TeamID: b.teamID, UserID: id, Role: row.Role, Status: status, Pool: team.PoolAlive, CreatedAt: b.now, UpdatedAt: b.now})
+			ms = append(ms, m)
 		}
 	}
 	joined, err := b.tx.InsertMembershipsIfAbsent(ctx, ms, b.users)
@@ -331,7 +337,7 @@ func (b *importing) write(ctx context.Context) ([]int, error) {
 		case id == "":
 		case !joined[id]:
 			b.bad.add(RowError{Line: row.Line, Column: csvimport.EmailColumn, Reason: "already belongs to a member of this team"})
-		case fresh[id] && b.hashes[i] == nil:
+		case b.hashes[i] == nil && !b.claimed[id]:
 			invited = append(invited, i)
 		}
 	}
@@ -349,8 +355,12 @@ func (b *importing) existing(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	byEmail := make(map[string]string, len(us))
+	b.claimed = make(map[string]bool)
 	for _, u := range us {
 		byEmail[u.Email.Normalized] = u.ID
+		if u.Claimed() {
+			b.claimed[u.ID] = true
+		}
 	}
 	ids := make([]string, len(b.rows))
 	for i, e := range emails {
@@ -359,9 +369,9 @@ func (b *importing) existing(ctx context.Context) ([]string, error) {
 	return ids, nil
 }
 
-// create inserts a user for each row without one, filling in ids, and
-// returns the IDs it created. A row whose mobile another user holds is bad.
-func (b *importing) create(ctx context.Context, ids []string) (map[string]bool, error) {
+// create inserts a user for each row without one, filling in ids. A row
+// whose mobile another user holds is bad.
+func (b *importing) create(ctx context.Context, ids []string) error {
 	var mobiles []string
 	for i, row := range b.rows {
 		if ids[i] == "" && !row.Mobile.IsZero() {
@@ -370,7 +380,7 @@ func (b *importing) create(ctx context.Context, ids []string) (map[string]bool, 
 	}
 	holders, err := b.tx.UsersByMobiles(ctx, mobiles)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	taken := make(map[string]bool, len(holders))
 	for _, u := range holders {
@@ -394,7 +404,7 @@ func (b *importing) create(ctx context.Context, ids []string) (map[string]bool, 
 	b.users = us
 	added, err := b.tx.InsertUsersIfAbsent(ctx, us)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for i, row := range b.rows {
 		if id := ids[i]; id != "" && !added[id] && slices.ContainsFunc(us, func(u user.User) bool { return u.ID == id }) {
@@ -403,7 +413,7 @@ func (b *importing) create(ctx context.Context, ids []string) (map[string]bool, 
 			ids[i] = ""
 		}
 	}
-	return added, nil
+	return nil
 }
 
 // user returns the new user row i describes, with ID id.
@@ -417,8 +427,8 @@ func (b *importing) user(i int, id string) user.User {
 	if row.Lang != "" {
 		u.Settings.Lang = row.Lang
 	}
-	if h := b.hashes[i]; h != nil {
-		u.Status, u.ActivatedAt, u.PasswordHash, u.PasswordChangedAt = user.StatusActive, b.now, h, b.now
+	if b.hashes[i] != nil {
+		u.Status, u.ActivatedAt = user.StatusActive, b.now
 	}
 	return u
 }

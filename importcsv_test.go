@@ -90,11 +90,17 @@ func TestImportCreatesAndInvites(t *testing.T) {
 			"elsewhere@x.com,Other,Names,,3,,,\r\n"
 		res, err := f.svc.ImportCSV(f.ctx, admin, strings.NewReader(file))
 		must(t, err)
-		if res.Imported != 3 || res.Invited != 1 {
+		if res.Imported != 3 || res.Invited != 2 {
 			t.Fatalf("result %+v", res)
 		}
 		f.login("with.pw@x.com", "secret-pw-1", tm.ID)
-		f.login("elsewhere@x.com", password, tm.ID)
+		// B's password for elsewhere@ opens B only: A's row without a
+		// password invites them to A.
+		_, err = f.svc.Login(f.ctx, identity.Login{Email: "elsewhere@x.com", Password: password, TeamID: tm.ID})
+		wantErr(t, err, identity.CodeUnauthorized, "")
+		if n := f.box.Last(t, "elsewhere@x.com"); n.Kind != user.CodeInvitation || n.TeamID != tm.ID {
+			t.Fatalf("notification %+v", n)
+		}
 
 		n := f.box.Last(t, "invited@x.com")
 		if n.Kind != user.CodeInvitation {

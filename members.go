@@ -62,10 +62,12 @@ func (in NewMember) parse(creator team.Role) (contact.Email, team.Role, error) {
 
 // CreateMember adds a member to the actor's team under the role rules: an
 // admin creates managers and members, a manager creates members. The new
-// member is active at once. An email that already belongs to a user elsewhere
-// adds that user to the team with their credentials and names untouched; one
-// already in this team is a conflict. It checks in as Validate does, then the
-// password.
+// member is active at once. The password opens this team only, until the
+// person claims the account (see user.User.Claimed); once they have, their
+// own password opens it and the one given is not kept. An email that
+// already belongs to a user elsewhere adds that user to the team, with
+// nothing another team set for them changed or let in; one already in this
+// team is a conflict. It checks in as Validate does, then the password.
 func (s *Service) CreateMember(ctx context.Context, a Actor, in NewMember) (team.Member, error) {
 	email, role, err := in.parse(a.Role)
 	if err != nil {
@@ -85,13 +87,16 @@ func (s *Service) CreateMember(ctx context.Context, a Actor, in NewMember) (team
 			return err
 		}
 		u := s.newUser(now, a.TeamID, in.Names, email)
-		u.Status, u.ActivatedAt, u.PasswordHash, u.PasswordChangedAt = user.StatusActive, now, hash, now
+		u.Status, u.ActivatedAt = user.StatusActive, now
 		if u, err = s.userFor(ctx, tx, u); err != nil {
 			return err
 		}
 		m = team.Member{User: u, Membership: team.Membership{
 			TeamID: a.TeamID, UserID: u.ID, Role: role, Status: team.MemberActive, Pool: team.PoolAlive, CreatedAt: now, UpdatedAt: now,
 		}}
+		if !u.Claimed() {
+			m.Membership.PasswordHash, m.Membership.PasswordChangedAt = hash, now
+		}
 		return s.join(ctx, tx, m.Membership, "email")
 	})
 	return m, err
@@ -287,8 +292,10 @@ func (s *Service) RemoveMember(ctx context.Context, a Actor, userID string) erro
 var errOldPassword = errs.New(errs.Invalid, "old_password", "does not match your current password")
 
 // ChangePassword sets a new password after checking the old one, and ends the
-// user's other sessions; the session that made the change stays open. If
-// another change replaces the password meanwhile, old no longer counts.
+// user's other sessions; the session that made the change stays open. It
+// changes the owner's password once the account is claimed, else the team's
+// (see Login). If another change replaces the password meanwhile, old no
+// longer counts.
 func (s *Service) ChangePassword(ctx context.Context, a Actor, old, next string) (team.Member, error) {
 	var m team.Member
 	err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
@@ -298,7 +305,8 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, old, next string)
 	if err != nil {
 		return m, err
 	}
-	ok, err := s.hasher.Verify(ctx, m.User.PasswordHash, old)
+	checked := m.PasswordHash()
+	ok, err := s.hasher.Verify(ctx, checked, old)
 	if err != nil {
 		return m, err
 	}
@@ -309,31 +317,61 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, old, next string)
 	if err != nil {
 		return m, err
 	}
-	checked := m.User.PasswordHash
-	return s.updateSelf(ctx, a, func(u *user.User, now time.Time) error {
-		if !bytes.Equal(u.PasswordHash, checked) {
+	return s.updateSelf(ctx, a, func(m *team.Member, now time.Time) error {
+		if !bytes.Equal(m.PasswordHash(), checked) {
 			return errOldPassword // changed since old was checked against it
 		}
-		u.PasswordHash, u.PasswordChangedAt, u.MustChangePassword = hash, now, false
+		m.User.MustChangePassword = false
+		if m.User.Claimed() {
+			m.User.PasswordHash, m.User.PasswordChangedAt = hash, now
+		} else {
+			m.Membership.PasswordHash, m.Membership.PasswordChangedAt = hash, now
+		}
 		return nil
 	})
 }
 
-// ChangeEmail sets the actor's email address and ends their other sessions.
+// ChangeEmail sends a code to a new address for the actor's account, and
+// answers with the member as they are: redeeming the code with Activate
+// moves the account there and ends its sessions, so that only someone who
+// reads the new address can move it. An account that is not claimed and
+// also belongs to other teams is not the actor's to move: Forbidden.
 func (s *Service) ChangeEmail(ctx context.Context, a Actor, email string) (team.Member, error) {
 	e, err := contact.ParseEmail(email, "email")
 	if err != nil {
 		return team.Member{}, err
 	}
-	return s.updateSelf(ctx, a, func(u *user.User, _ time.Time) error {
-		u.Email = e
-		return nil
+	var m team.Member
+	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
+		if _, err := activeMembership(ctx, tx, a); err != nil {
+			return err
+		}
+		if m, err = tx.Member(ctx, a.TeamID, a.UserID); err != nil {
+			return err
+		}
+		if !m.User.Claimed() {
+			if err := soleTeam(ctx, tx, m.User.ID, a.TeamID, "email"); err != nil {
+				return err
+			}
+		}
+		return s.send(ctx, tx, user.Code{Kind: user.CodeEmail, UserID: m.User.ID, TeamID: a.TeamID, Email: e.Display}, e.Display, now)
 	})
+	return m, err
 }
 
-// updateSelf changes the actor's own user and ends their other sessions; an
-// error from change leaves everything as it was.
-func (s *Service) updateSelf(ctx context.Context, a Actor, change func(*user.User, time.Time) error) (team.Member, error) {
+// soleTeam refuses, blaming field, a change to an account that belongs to
+// other teams than teamID too.
+func soleTeam(ctx context.Context, tx storage.Tx, userID, teamID, field string) error {
+	teams, err := tx.Teams(ctx, userID)
+	if err != nil || len(teams) < 2 {
+		return err
+	}
+	return errs.New(errs.Forbidden, field, "the account also belongs to other teams; only its owner may change its address")
+}
+
+// updateSelf changes the actor's own membership and user and ends their
+// other sessions; an error from change leaves everything as it was.
+func (s *Service) updateSelf(ctx context.Context, a Actor, change func(*team.Member, time.Time) error) (team.Member, error) {
 	var m team.Member
 	err := s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		if _, err := activeMembership(ctx, tx, a); err != nil {
@@ -343,11 +381,14 @@ func (s *Service) updateSelf(ctx context.Context, a Actor, change func(*user.Use
 		if m, err = tx.Member(ctx, a.TeamID, a.UserID); err != nil {
 			return err
 		}
-		if err := change(&m.User, now); err != nil {
+		if err := change(&m, now); err != nil {
 			return err
 		}
-		m.User.UpdatedAt = now
+		m.User.UpdatedAt, m.Membership.UpdatedAt = now, now
 		if err := tx.UpdateUser(ctx, m.User); err != nil {
+			return err
+		}
+		if err := tx.UpdateMembership(ctx, m.Membership); err != nil {
 			return err
 		}
 		return tx.DeleteSessions(ctx, storage.SessionFilter{UserID: a.UserID, Except: a.session})

@@ -93,8 +93,9 @@ func TestExistingUserJoinsWithCredentialsUntouched(t *testing.T) {
 		if m.User.FirstName != "Firsts" || m.Membership.Role != team.RoleManager {
 			t.Fatalf("joined as %+v", m)
 		}
-		f.login("shared@x.com", password, teamB.ID)
-		_, err = f.svc.Login(f.ctx, identity.Login{Email: "shared@x.com", Password: "attacker-pw", TeamID: teamB.ID})
+		// Neither team's password opens the other's team (TestPreHijack).
+		f.login("shared@x.com", "attacker-pw", teamB.ID)
+		_, err = f.svc.Login(f.ctx, identity.Login{Email: "shared@x.com", Password: password, TeamID: teamB.ID})
 		wantErr(t, err, identity.CodeUnauthorized, "")
 
 		_, err = f.svc.CreateMember(f.ctx, adminB, in)

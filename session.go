@@ -79,8 +79,9 @@ type Session struct {
 
 var errBadLogin = errs.New(errs.Unauthorized, "", "the email address, password or team is wrong")
 
-// Login checks the email, password and team, and opens a session. Which of
-// the three was wrong is not told; a team that is not activated yet, and a
+// Login checks the email, password and team, and opens a session. The
+// password is the owner's once the account is claimed, else the one the
+// team set (see user.User.Claimed). Which of the three was wrong is not told; a team that is not activated yet, and a
 // member who is removed or awaiting activation, are refused once the
 // password is right. Failed logins from one address lock that address out
 // of the account in the team (see WithLockout).
@@ -119,7 +120,7 @@ func (s *Service) tryLogin(ctx context.Context, at loginAttempt) (Session, error
 	}
 	ok := false // a missing hash costs a comparison too, so timing tells nothing
 	if len(at.Password) <= user.MaxPasswordLen {
-		if ok, err = s.hasher.Verify(ctx, seen.m.User.PasswordHash, at.Password); err != nil {
+		if ok, err = s.hasher.Verify(ctx, seen.m.PasswordHash(), at.Password); err != nil {
 			return Session{}, err
 		}
 	}
@@ -174,7 +175,7 @@ func canLogIn(t team.Team, m team.Member) error {
 		return errs.New(errs.Forbidden, "team_id", "the team is not activated yet; activate it with the code sent at sign-up")
 	case m.Membership.Status == team.MemberRemoved:
 		return errs.New(errs.Forbidden, "team_id", "you were removed from this team")
-	case m.Membership.Status != team.MemberActive || m.User.Status != user.StatusActive:
+	case m.Membership.Status != team.MemberActive:
 		return errs.New(errs.Forbidden, "email", "the account is awaiting activation")
 	case m.User.Disabled || m.User.Locked:
 		return errs.New(errs.Forbidden, "email", "the account is disabled or locked")
@@ -194,7 +195,7 @@ func (s *Service) openSession(ctx context.Context, at loginAttempt, seen loginSt
 		switch {
 		case err != nil:
 			return err
-		case st.found != seen.found || !bytes.Equal(st.m.User.PasswordHash, seen.m.User.PasswordHash):
+		case st.found != seen.found || !bytes.Equal(st.m.PasswordHash(), seen.m.PasswordHash()):
 			return errStale
 		}
 		if err := s.locked(st.fails, now); err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/embedid/identity"
 	"github.com/embedid/identity/team"
+	"github.com/embedid/identity/user"
 )
 
 func TestLoginRefusals(t *testing.T) {
@@ -100,17 +101,34 @@ func TestChangeEmail(t *testing.T) {
 		f.activeTeam("taken@x.com")
 		_, other := f.loginToken("old@x.com", password, tm.ID)
 
-		_, err := f.svc.ChangeEmail(f.ctx, a, "Taken@X.com")
-		wantErr(t, err, identity.CodeConflict, "email")
-		_, err = f.svc.ChangeEmail(f.ctx, a, "not an email")
+		_, err := f.svc.ChangeEmail(f.ctx, a, "not an email")
 		wantErr(t, err, identity.CodeInvalid, "email")
 		m, err := f.svc.ChangeEmail(f.ctx, a, "New@X.com")
 		must(t, err)
-		if m.User.Email.Display != "New@X.com" || m.User.Email.Normalized != "new@x.com" {
-			t.Fatalf("email %+v", m.User.Email)
+		if m.User.Email.Display != "old@x.com" {
+			t.Fatalf("the address moved before the new one was proved: %+v", m.User.Email)
 		}
+		f.login("old@x.com", password, tm.ID)
+		n := f.box.Last(t, "New@X.com")
+		if n.Kind != user.CodeEmail || n.UserID != a.UserID {
+			t.Fatalf("notification %+v", n)
+		}
+		must(t, f.svc.Activate(f.ctx, n.Code, ""))
+		wantErr(t, f.svc.Activate(f.ctx, n.Code, ""), identity.CodeInvalid, "code")
 		_, err = f.svc.Authenticate(f.ctx, other)
 		wantErr(t, err, identity.CodeUnauthorized, "")
+		_, err = f.svc.Login(f.ctx, identity.Login{Email: "old@x.com", Password: password, TeamID: tm.ID})
+		wantErr(t, err, identity.CodeUnauthorized, "")
+		a = f.login("new@x.com", password, tm.ID)
+		if m, _ := f.svc.Member(f.ctx, a, a.UserID); m.User.Email.Display != "New@X.com" || m.User.Email.Normalized != "new@x.com" {
+			t.Fatalf("email %+v", m.User.Email)
+		}
+
+		// Asking tells nothing of the address; redeeming a code for a taken
+		// one is refused, and the account stays where it was.
+		_, err = f.svc.ChangeEmail(f.ctx, a, "Taken@X.com")
+		must(t, err)
+		wantErr(t, f.svc.Activate(f.ctx, f.box.Last(t, "Taken@X.com").Code, ""), identity.CodeConflict, "email")
 		f.login("new@x.com", password, tm.ID)
 	})
 }

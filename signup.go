@@ -61,9 +61,11 @@ type SignUpResult struct {
 }
 
 // SignUp creates a team awaiting activation and its first admin, and sends an
-// activation code through the notifier. It checks in as Validate does, then
-// the password. An email that is already registered is refused: its owner
-// should log in instead.
+// activation code through the notifier; activating claims the account with
+// the sign-up's password (see Activate). It checks in as Validate does, then
+// the password. The address of an account that is not claimed yet signs up
+// as a new one would: only the code proves whose it is. A claimed one is
+// refused: its owner should log in instead.
 func (s *Service) SignUp(ctx context.Context, in SignUp) (SignUpResult, error) {
 	names, email, profile, err := in.parse()
 	if err != nil {
@@ -79,18 +81,19 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) (SignUpResult, error) {
 	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		t = team.Team{ID: secret.ID(now), Email: email.Display, PaymentID: strings.TrimSpace(in.PaymentID), Status: team.StatusPending, CreatedAt: now, UpdatedAt: now}
 		profile.Apply(&t)
-		u = s.newUser(now, t.ID, names, email)
-		u.PasswordHash, u.PasswordChangedAt = hash, now
 		if err := tx.InsertTeam(ctx, t); err != nil {
 			return err
 		}
-		if err := tx.InsertUser(ctx, u); err != nil {
-			if errs.CodeOf(err) == errs.Conflict {
-				return errs.New(errs.Conflict, "email", "is already registered; log in instead")
-			}
+		if u, err = s.userFor(ctx, tx, s.newUser(now, t.ID, names, email)); err != nil {
 			return err
 		}
-		m := team.Membership{TeamID: t.ID, UserID: u.ID, Role: team.RoleAdmin, Status: team.MemberPending, Pool: team.PoolAlive, CreatedAt: now, UpdatedAt: now}
+		if u.Claimed() {
+			return errs.New(errs.Conflict, "email", "is already registered; log in instead")
+		}
+		m := team.Membership{
+			TeamID: t.ID, UserID: u.ID, Role: team.RoleAdmin, Status: team.MemberPending, Pool: team.PoolAlive, CreatedAt: now, UpdatedAt: now,
+			PasswordHash: hash, PasswordChangedAt: now,
+		}
 		if err := tx.InsertMembership(ctx, m); err != nil {
 			return err
 		}
@@ -114,26 +117,36 @@ func (s *Service) newUser(now time.Time, teamID string, names user.Names, email 
 }
 
 // sendCode replaces the user's codes of kind in the team with a new one and
-// hands it to the notifier.
+// hands it to the notifier, to the user's address.
 func (s *Service) sendCode(ctx context.Context, tx storage.Tx, kind user.CodeKind, u user.User, teamID string, now time.Time) error {
+	return s.send(ctx, tx, user.Code{Kind: kind, UserID: u.ID, TeamID: teamID}, u.Email.Display, now)
+}
+
+// send replaces the codes of c's kind, user and team with c, completed with
+// a new secret and its times, and hands it to the notifier, to the address to.
+func (s *Service) send(ctx context.Context, tx storage.Tx, c user.Code, to string, now time.Time) error {
 	if s.notifier == nil {
-		return errs.New(errs.Internal, "", "no notifier is configured to deliver the %s code", kind)
+		return errs.New(errs.Internal, "", "no notifier is configured to deliver the %s code", c.Kind)
 	}
 	plain, hash := secret.Code()
-	c := user.Code{Hash: hash, Kind: kind, UserID: u.ID, TeamID: teamID, CreatedAt: now, ExpiresAt: now.Add(s.activationTTL)}
-	if err := tx.DeleteCodes(ctx, teamID, u.ID, kind); err != nil {
+	c.Hash, c.CreatedAt, c.ExpiresAt = hash, now, now.Add(s.activationTTL)
+	if err := tx.DeleteCodes(ctx, c.TeamID, c.UserID, c.Kind); err != nil {
 		return err
 	}
 	if err := tx.InsertCode(ctx, c); err != nil {
 		return err
 	}
-	n := Notification{Kind: kind, To: u.Email.Display, Code: plain, UserID: u.ID, TeamID: teamID, ExpiresAt: c.ExpiresAt}
+	n := Notification{Kind: c.Kind, To: to, Code: plain, UserID: c.UserID, TeamID: c.TeamID, ExpiresAt: c.ExpiresAt}
 	return errs.Wrap("notify", s.notifier.Notify(ctx, n))
 }
 
-// Activate redeems an activation or invitation code. An activation code makes
-// the team, its first admin and their membership active. An invitation code
-// needs password: it sets the invited user's password and activates them.
+// Activate redeems a code sent to an address. An activation code makes the
+// team, its first admin and their membership active; an invitation code
+// needs password, and makes the invited member active. Either claims the
+// account: the sign-up's password, or the invitation's, becomes the owner's
+// and opens every team of theirs, and every password a team set for the
+// account ends, with every session (see user.User.Claimed). An email code
+// moves the account to the address it was sent to, and ends its sessions.
 // An expired code is refused with CodeExpired; ReissueCode replaces it.
 func (s *Service) Activate(ctx context.Context, code, password string) error {
 	var c user.Code
@@ -159,21 +172,80 @@ func (s *Service) Activate(ctx context.Context, code, password string) error {
 		if err != nil {
 			return err
 		}
-		if err := s.activateMember(ctx, tx, c, hash, now); err != nil {
+		if err := s.redeem(ctx, tx, c, hash, now); err != nil {
 			return err
-		}
-		if c.Kind == user.CodeActivation {
-			t, err := tx.Team(ctx, c.TeamID)
-			if err != nil {
-				return err
-			}
-			t.Status, t.UpdatedAt = team.StatusActive, now
-			if err := tx.UpdateTeam(ctx, t); err != nil {
-				return err
-			}
 		}
 		return tx.DeleteCodes(ctx, c.TeamID, c.UserID, c.Kind)
 	})
+}
+
+// redeem does what the live code c is for; hash is an invitation's new
+// password.
+func (s *Service) redeem(ctx context.Context, tx storage.Tx, c user.Code, hash []byte, now time.Time) error {
+	u, err := tx.User(ctx, c.UserID)
+	if err != nil {
+		return err
+	}
+	if c.Kind == user.CodeEmail {
+		return moveAddress(ctx, tx, u, c.Email, now)
+	}
+	m, err := tx.Membership(ctx, c.TeamID, c.UserID)
+	if err != nil {
+		return err
+	}
+	if m.Status == team.MemberRemoved {
+		return errs.New(errs.Forbidden, "code", "belongs to a member who was removed from the team")
+	}
+	if c.Kind == user.CodeActivation {
+		hash = m.PasswordHash // the sign-up's
+		t, err := tx.Team(ctx, c.TeamID)
+		if err != nil {
+			return err
+		}
+		t.Status, t.UpdatedAt = team.StatusActive, now
+		if err := tx.UpdateTeam(ctx, t); err != nil {
+			return err
+		}
+	}
+	m.Status, m.UpdatedAt, m.PasswordHash, m.PasswordChangedAt = team.MemberActive, now, nil, time.Time{}
+	if err := tx.UpdateMembership(ctx, m); err != nil {
+		return err
+	}
+	return claim(ctx, tx, u, hash, now)
+}
+
+// claim makes u's account its owner's, with the password of hash: it ends
+// every team's password for the account and every session, all opened with
+// a password the owner did not set or before they proved the address.
+func claim(ctx context.Context, tx storage.Tx, u user.User, hash []byte, now time.Time) error {
+	if !u.Claimed() {
+		u.ClaimedAt = now
+	}
+	if u.Status != user.StatusActive {
+		u.Status, u.ActivatedAt = user.StatusActive, now
+	}
+	u.PasswordHash, u.PasswordChangedAt, u.UpdatedAt = hash, now, now
+	if err := tx.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	if err := tx.EndTeamPasswords(ctx, u.ID); err != nil {
+		return err
+	}
+	return tx.DeleteSessions(ctx, storage.SessionFilter{UserID: u.ID})
+}
+
+// moveAddress sets u's address to the one an email code was sent to, and
+// ends u's sessions.
+func moveAddress(ctx context.Context, tx storage.Tx, u user.User, address string, now time.Time) error {
+	e, err := contact.ParseEmail(address, "email")
+	if err != nil {
+		return err
+	}
+	u.Email, u.UpdatedAt = e, now
+	if err := tx.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	return tx.DeleteSessions(ctx, storage.SessionFilter{UserID: u.ID})
 }
 
 // liveCode finds a code unexpired at now.
@@ -203,44 +275,23 @@ func findCode(ctx context.Context, tx storage.Tx, code string) (user.Code, error
 	return c, err
 }
 
-func (s *Service) activateMember(ctx context.Context, tx storage.Tx, c user.Code, hash []byte, now time.Time) error {
-	u, err := tx.User(ctx, c.UserID)
-	if err != nil {
-		return err
-	}
-	if hash != nil && c.Kind == user.CodeInvitation {
-		u.PasswordHash, u.PasswordChangedAt = hash, now
-	}
-	if u.Status != user.StatusActive {
-		u.Status, u.ActivatedAt = user.StatusActive, now
-	}
-	u.UpdatedAt = now
-	if err := tx.UpdateUser(ctx, u); err != nil {
-		return err
-	}
-	m, err := tx.Membership(ctx, c.TeamID, c.UserID)
-	if err != nil {
-		return err
-	}
-	if m.Status == team.MemberRemoved {
-		return errs.New(errs.Forbidden, "code", "belongs to a member who was removed from the team")
-	}
-	m.Status, m.UpdatedAt = team.MemberActive, now
-	return tx.UpdateMembership(ctx, m)
-}
-
-// ReissueCode replaces an activation or invitation code, expired or not, with
-// a new one sent through the notifier; the old code stops working.
+// ReissueCode replaces an activation, invitation or email code, expired or
+// not, with a new one sent through the notifier to the same address; the old
+// code stops working.
 func (s *Service) ReissueCode(ctx context.Context, code string) error {
 	return s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		c, err := findCode(ctx, tx, code)
 		if err != nil {
 			return err
 		}
-		u, err := tx.User(ctx, c.UserID)
-		if err != nil {
-			return err
+		to := c.Email
+		if c.Kind != user.CodeEmail {
+			u, err := tx.User(ctx, c.UserID)
+			if err != nil {
+				return err
+			}
+			to = u.Email.Display
 		}
-		return s.sendCode(ctx, tx, c.Kind, u, c.TeamID, now)
+		return s.send(ctx, tx, user.Code{Kind: c.Kind, UserID: c.UserID, TeamID: c.TeamID, Email: c.Email}, to, now)
 	})
 }

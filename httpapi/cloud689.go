@@ -35,7 +35,7 @@ func (c *call689) ctx() context.Context { return c.r.Context() }
 func (a *api) endpoints689() []endpoint689 {
 	return []endpoint689{
 		{name: "signup", serve: a.signup, description: "New user and team is created", fields: fieldNames{"team_name": "business_name"}},
-		{name: "activation", serve: a.activation},
+		{name: "activation", serve: a.activation, fields: fieldNames{"email": "mail_address"}}, // an email code moves the account to changeemail's mail_address
 		{name: "getactivationcode", serve: a.getActivationCode},
 		{name: "login/checkmail", serve: a.checkMail},
 		{name: "login", serve: a.login},

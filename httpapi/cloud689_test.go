@@ -69,6 +69,12 @@ func (s *server) login(email, pw, teamID string) string {
 	return res.SessionID
 }
 
+// refusedLogin fails unless pw does not open the team for email.
+func (s *server) refusedLogin(email, pw, teamID string) {
+	s.t.Helper()
+	s.form("/api/user/login", map[string]string{"email_address": email, "password": pw, "team_id": teamID}).fail(s.t, http.StatusUnauthorized, "")
+}
+
 // activeTeam signs up and activates a team and returns it with its admin's
 // session.
 func (s *server) activeTeam(email string) (teamID, token string) {
@@ -346,12 +352,15 @@ func TestCloud689DocumentedRequests(t *testing.T) {
 			t.Errorf("changepassword: %s", r.Body)
 		}
 
+		// The document's answer shows the new address; here the account
+		// moves once the code sent there is redeemed (see the reference).
 		r = s.form("/api/user/changeemail", map[string]string{"auth_token": token001, "mail_adress": "testuser01@gmail.com"})
 		r.ok(t, &profile)
 		sameShape(t, r.Body, documented(t, "changeemail"))
-		if profile.MailAddress != "testuser01@gmail.com" {
+		if profile.MailAddress != "testuser001@gmail.com" {
 			t.Errorf("changeemail: %s", r.Body)
 		}
+		s.activate("testuser01@gmail.com")
 		s.login("testuser01@gmail.com", newPassword, teamID)
 
 		r = s.form("/api/user/getteam", map[string]string{"auth_token": token, "team_id": teamID})
@@ -553,17 +562,23 @@ func TestCloud689Sessions(t *testing.T) {
 				"auth_token": adminToken, "confirm_old_password": "not-the-password", "new_password": "new-password", "confirm_new_password": "new-password",
 			}).fail(t, http.StatusBadRequest, "confirm_old_password")
 		})
-		t.Run("changeemail ends the other sessions", func(t *testing.T) {
+		t.Run("changeemail moves the account once the new address is proved, and ends its sessions", func(t *testing.T) {
 			_, token := s.member(adminToken, teamID, "mover@example.com", member)
 			other := s.login("mover@example.com", password, teamID)
 			var u user
 			s.form("/api/user/changeemail", map[string]string{"auth_token": token, "mail_address": "moved@example.com"}).ok(t, &u)
-			if u.MailAddress != "moved@example.com" {
+			if u.MailAddress != "mover@example.com" {
 				t.Errorf("changeemail: %+v", u)
 			}
-			s.form("/api/user/info", map[string]string{"auth_token": token}).ok(t, nil)
-			s.form("/api/user/info", map[string]string{"auth_token": other}).fail(t, http.StatusUnauthorized, "auth_token")
-			s.form("/api/user/changeemail", map[string]string{"auth_token": token, "mail_adress": "admin@example.com"}).fail(t, http.StatusConflict, "")
+			s.form("/api/user/info", map[string]string{"auth_token": other}).ok(t, nil)
+			s.activate("moved@example.com")
+			for _, tok := range []string{token, other} {
+				s.form("/api/user/info", map[string]string{"auth_token": tok}).fail(t, http.StatusUnauthorized, "auth_token")
+			}
+			token = s.login("moved@example.com", password, teamID)
+			// A taken address is told only to whoever reads it.
+			s.form("/api/user/changeemail", map[string]string{"auth_token": token, "mail_adress": "admin@example.com"}).ok(t, nil)
+			s.form("/api/user/activation", map[string]string{"activation_code": s.box.Last(t, "admin@example.com").Code}).fail(t, http.StatusConflict, "")
 		})
 		t.Run("logout with a bearer token", func(t *testing.T) {
 			token := s.login("admin@example.com", password, teamID)
@@ -782,7 +797,9 @@ func TestCloud689Teams(t *testing.T) {
 		if added.UserID != userB.UserID || added.FirstName != "First" || added.TeamID != teamA {
 			t.Errorf("adding an existing user: %+v", added)
 		}
-		s.login("b2@example.com", password, teamA)
+		// Each team's password opens that team only (TestHijackOver689).
+		s.login("b2@example.com", "another-password", teamA)
+		s.refusedLogin("b2@example.com", password, teamA)
 		var teams []any
 		r := s.form("/api/user/login/checkmail", map[string]string{"email_address": "b2@example.com"})
 		r.ok(t, &teams)

@@ -101,7 +101,7 @@ func user2Of(m team.Member) user2 {
 		AttrUserType:       orNull(u.PersonnelType),
 		AttrHireDate:       time2(u.HireDate),
 		PwdMustModify:      u.MustChangePassword,
-		PwdChangeAt:        time2(u.PasswordChangedAt),
+		PwdChangeAt:        time2(m.PasswordChangedAt()),
 		Disabled:           u.Disabled,
 		Locked:             u.Locked,
 		Grade:              u.Grade,

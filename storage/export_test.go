@@ -2,6 +2,9 @@ package storage
 
 import (
 	"context"
+	"io/fs"
+
+	"github.com/uptrace/bun/migrate"
 
 	"github.com/embedid/identity/team"
 	"github.com/embedid/identity/user"
@@ -25,3 +28,28 @@ func InsertWithBun(ctx context.Context, db *DB, u user.User, m team.Membership) 
 
 // BoundStatements is how many statements the transaction tx has bound.
 func BoundStatements(t Tx) int { return len(t.(*tx).bound) }
+
+// MigrateTo applies the embedded migrations whose names sort up to last, as
+// a store of an earlier version of the library had them.
+func MigrateTo(ctx context.Context, db *DB, last string) error {
+	dir, err := fs.Sub(migrations, "migrations/"+db.d.migrations())
+	if err != nil {
+		return err
+	}
+	all := migrate.NewMigrations()
+	if err := all.Discover(dir); err != nil {
+		return err
+	}
+	some := migrate.NewMigrations()
+	for _, m := range all.Sorted() {
+		if m.Name <= last {
+			some.Add(m)
+		}
+	}
+	m := migrate.NewMigrator(db.bun, some, migrate.WithTableName(migrationsTable), migrate.WithLocksTableName(migrationLocksTable), migrate.WithMarkAppliedOnSuccess(true))
+	if err := m.Init(ctx); err != nil {
+		return err
+	}
+	_, err = m.Migrate(ctx)
+	return err
+}

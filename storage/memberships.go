@@ -74,10 +74,12 @@ type Members interface {
 	// just inserted them: their sort keys, which memberships copy, are taken
 	// from there rather than read back.
 	InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership, users []user.User) (map[string]bool, error)
-	// UpdateMembership writes Role, Status, Pool and UpdatedAt of m, and
-	// counts the member in or out of the team's listed members when its
-	// status goes to or from removed.
+	// UpdateMembership writes Role, Status, Pool, PasswordHash,
+	// PasswordChangedAt and UpdatedAt of m, and counts the member in or out
+	// of the team's listed members when its status goes to or from removed.
 	UpdateMembership(ctx context.Context, m team.Membership) error
+	// EndTeamPasswords removes every team's password of userID.
+	EndTeamPasswords(ctx context.Context, userID string) error
 	// AddOwner makes ownerID an owner of userID in the team; adding an
 	// existing owner does nothing.
 	AddOwner(ctx context.Context, teamID, userID, ownerID string, at time.Time) error
@@ -89,8 +91,10 @@ var (
 	insertMembership         = insertOf[membershipRow]("insert membership", "team or user not found", 1, "")
 	insertMembershipIfAbsent = insertOf[membershipRow]("insert membership", "team or user not found", 1, "ON CONFLICT DO NOTHING")
 	updateMembership         = updateOf[membershipRow]("update membership", "membership not found", []string{"team_id", "user_id"}, func(c string) bool {
-		return c == "role" || c == "status" || c == "pool" || c == "updated_at"
+		return c == "role" || c == "status" || c == "pool" || c == "updated_at" || c == "password_hash" || c == "password_changed_at"
 	})
+	endTeamPasswords = &stmt{op: "end team passwords", text: fixed(
+		"UPDATE memberships SET password_hash = NULL, password_changed_at = NULL WHERE user_id = ?")}
 	getMembership = &stmt{
 		op: "get membership", missing: "membership not found", byKey: true, locks: true, row: reflect.TypeFor[membershipRow](),
 		text: fixed("FROM memberships AS m WHERE m.team_id = ? AND m.user_id = ?"),
@@ -162,6 +166,11 @@ func (t *tx) UpdateMembership(ctx context.Context, m team.Membership) error {
 		return t.addListed(ctx, m.TeamID, 1)
 	}
 	return t.addListed(ctx, m.TeamID, -1)
+}
+
+func (t *tx) EndTeamPasswords(ctx context.Context, userID string) error {
+	_, err := t.exec(ctx, endTeamPasswords, userID)
+	return err
 }
 
 func (t *tx) CountActiveAdmins(ctx context.Context, teamID string) (int, error) {

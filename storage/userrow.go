@@ -44,6 +44,7 @@ type userRow struct {
 	PasswordHash       []byte    `bun:"password_hash"`
 	PasswordChangedAt  time.Time `bun:"password_changed_at,nullzero"`
 	ActivatedAt        time.Time `bun:"activated_at,nullzero"`
+	ClaimedAt          time.Time `bun:"claimed_at,nullzero"`
 	HomeTeamID         string    `bun:"home_team_id,nullzero"`
 
 	CreatedAt      time.Time `bun:"created_at,nullzero"`
@@ -88,6 +89,7 @@ func userRowOf(u *user.User) (*userRow, error) {
 		PasswordHash:       u.PasswordHash,
 		PasswordChangedAt:  dbTime(u.PasswordChangedAt),
 		ActivatedAt:        dbTime(u.ActivatedAt),
+		ClaimedAt:          dbTime(u.ClaimedAt),
 		HomeTeamID:         u.HomeTeamID,
 
 		CreatedAt:      dbTime(u.CreatedAt),
@@ -127,6 +129,7 @@ func userOf(r *userRow) (user.User, error) {
 		PasswordHash:       r.PasswordHash,
 		PasswordChangedAt:  r.PasswordChangedAt.UTC(),
 		ActivatedAt:        r.ActivatedAt.UTC(),
+		ClaimedAt:          r.ClaimedAt.UTC(),
 		HomeTeamID:         r.HomeTeamID,
 
 		CreatedAt:      r.CreatedAt.UTC(),

@@ -45,12 +45,34 @@ type Membership struct {
 	Pool      Pool
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// PasswordHash is the password the team's admin or import set for a user
+	// who has not claimed the account: it opens this team only, and a claim
+	// ends it.
+	PasswordHash      []byte `json:"-"`
+	PasswordChangedAt time.Time
 }
 
 // Member is a user seen from one team.
 type Member struct {
 	User       user.User
 	Membership Membership
+}
+
+// PasswordHash returns the hash of the password that opens the team to the
+// member: the owner's once the account is claimed, else the team's own.
+func (m *Member) PasswordHash() []byte {
+	if m.User.Claimed() {
+		return m.User.PasswordHash
+	}
+	return m.Membership.PasswordHash
+}
+
+// PasswordChangedAt returns when the password PasswordHash returns was set.
+func (m *Member) PasswordChangedAt() time.Time {
+	if m.User.Claimed() {
+		return m.User.PasswordChangedAt
+	}
+	return m.Membership.PasswordChangedAt
 }
 
 // Teamed is one of a user's teams.

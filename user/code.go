@@ -9,6 +9,7 @@ type CodeKind string
 const (
 	CodeActivation CodeKind = "activation" // activates a signed-up team and its first admin
 	CodeInvitation CodeKind = "invitation" // lets an invited member set a password
+	CodeEmail      CodeKind = "email"      // moves an account to the address it was sent to
 )
 
 // Code is a one-time code sent through the host's notifier. Only its hash is
@@ -18,6 +19,7 @@ type Code struct {
 	Kind      CodeKind
 	UserID    string
 	TeamID    string
+	Email     string // the address a CodeEmail moves the account to, "" for the others
 	CreatedAt time.Time
 	ExpiresAt time.Time
 }

@@ -38,10 +38,13 @@ type User struct {
 	Locked             bool
 	Grade              int // trust grade
 	MustChangePassword bool
-	PasswordHash       []byte `json:"-"`
+	PasswordHash       []byte `json:"-"` // the owner's: set only once the account is claimed
 	PasswordChangedAt  time.Time
 	ActivatedAt        time.Time
-	HomeTeamID         string // the team the account was first created in
+	// ClaimedAt is when someone first proved control of the address by
+	// redeeming a code sent to it; zero while the account is unclaimed.
+	ClaimedAt  time.Time
+	HomeTeamID string // the team the account was first created in
 
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
@@ -80,6 +83,10 @@ type Profile struct {
 	HireDate       time.Time
 	WorkPlace      string
 }
+
+// Claimed reports whether the account is its owner's: until then, a
+// password opens only the team that set it (team.Membership.PasswordHash).
+func (u *User) Claimed() bool { return !u.ClaimedAt.IsZero() }
 
 // Settings are the preferences a user may change about themselves.
 type Settings struct {

@@ -78,6 +78,7 @@ func fullUser(id string, n int) user.User {
 	u.Status, u.Disabled, u.Locked, u.Grade, u.MustChangePassword = user.StatusActive, true, true, 3, true
 	u.PasswordHash = []byte("$2a$10$0123456789012345678901uJ5bC7r8B2wQ6Yk0aF5c0m3zq5x4e2K")
 	u.PasswordChangedAt, u.ActivatedAt, u.HomeTeamID = at(2), at(3), "home"
+	u.ClaimedAt = at(3)
 	u.CreatedAt, u.UpdatedAt, u.LastLoginIP, u.LastLoginAt, u.LastActivityAt = at(4), at(5), "2001:db8::1", at(6), at(7)
 	u.Extension = map[string]any{"s": "x", "n": 1.5, "b": true, "list": []any{"a", 2.0}, "obj": map[string]any{"k": "v"}}
 	return u
@@ -85,7 +86,7 @@ func fullUser(id string, n int) user.User {
 
 // userTimes returns pointers to every time of u.
 func userTimes(u *user.User) []*time.Time {
-	return []*time.Time{&u.Birthday, &u.HireDate, &u.PasswordChangedAt, &u.ActivatedAt,
+	return []*time.Time{&u.Birthday, &u.HireDate, &u.PasswordChangedAt, &u.ActivatedAt, &u.ClaimedAt,
 		&u.CreatedAt, &u.UpdatedAt, &u.LastLoginAt, &u.LastActivityAt}
 }
 

@@ -62,7 +62,7 @@ func testMemberships(t *testing.T, s storage.Store) {
 	same(t, "Membership", got, m)
 
 	want := membership("a", "u1", team.RoleAdmin, team.MemberRemoved, m.CreatedAt)
-	want.Pool, want.UpdatedAt = team.PoolDead, at(8)
+	want.Pool, want.UpdatedAt, want.PasswordHash, want.PasswordChangedAt = team.PoolDead, at(8), []byte("team-a-hash"), at(7)
 	changed := want
 	changed.CreatedAt = at(99) // not mutable
 	write(t, s, func(tx storage.Tx) error { return tx.UpdateMembership(t.Context(), changed) })
@@ -71,8 +71,19 @@ func testMemberships(t *testing.T, s storage.Store) {
 
 	seedTeams(t, s, "b")
 	fresh := membership("b", "u1", team.RoleMember, team.MemberActive, at(2))
+	fresh.PasswordHash, fresh.PasswordChangedAt = []byte("team-b-hash"), at(2)
 	if !writeResult(t, s, func(tx storage.Tx) (bool, error) { return tx.InsertMembershipIfAbsent(t.Context(), fresh) }) {
 		t.Error("InsertMembershipIfAbsent did not add a new membership")
+	}
+	got = read(t, s, func(tx storage.Tx) (team.Membership, error) { return tx.Membership(t.Context(), "b", "u1") })
+	same(t, "Membership with a team password", got, fresh)
+
+	write(t, s, func(tx storage.Tx) error { return tx.EndTeamPasswords(t.Context(), "u1") })
+	want.PasswordHash, want.PasswordChangedAt = nil, time.Time{}
+	fresh.PasswordHash, fresh.PasswordChangedAt = nil, time.Time{}
+	for _, m := range []team.Membership{want, fresh} {
+		got = read(t, s, func(tx storage.Tx) (team.Membership, error) { return tx.Membership(t.Context(), m.TeamID, "u1") })
+		same(t, "Membership after EndTeamPasswords", got, m)
 	}
 }
 

@@ -36,6 +36,12 @@ const (
 	DefaultMaxImportRows = 1_000_000
 	// KeepMeLoginIdle is the idle limit of a session opened with keep-me-login.
 	KeepMeLoginIdle = 30 * 24 * time.Hour
+	// DefaultSessionMaxAge is how long an ordinary session lives from its
+	// creation, however often it is used.
+	DefaultSessionMaxAge = 12 * time.Hour
+	// DefaultKeepMeLoginMaxAge is how long a session opened with
+	// keep-me-login lives from its creation, however often it is used.
+	DefaultKeepMeLoginMaxAge = 30 * 24 * time.Hour
 	// touchEvery is how stale a session's last use may get before a request
 	// records it, so that most authenticated requests do not write.
 	touchEvery = time.Minute
@@ -56,6 +62,31 @@ type config struct {
 	lockFailures  int
 	lockWindow    time.Duration
 	maxImportRows int
+	sessionIdle   SessionLimits
+	sessionMaxAge SessionLimits
+}
+
+// SessionLimits are a limit of the sessions opened without keep-me-login
+// and one of those opened with it.
+type SessionLimits struct {
+	Normal      time.Duration
+	KeepMeLogin time.Duration
+}
+
+// WithSessionIdle sets how long a session may go unused before it ends:
+// normal for ordinary sessions (default 0: the user's session_timeout
+// setting, 30 minutes unless they changed it), keep for sessions opened with
+// keep-me-login (default KeepMeLoginIdle, 30 days).
+func WithSessionIdle(normal, keep time.Duration) Option {
+	return func(c *config) { c.sessionIdle = SessionLimits{normal, keep} }
+}
+
+// WithSessionMaxAge sets how long a session lives from its creation, however
+// often it is used: normal for ordinary sessions (default
+// DefaultSessionMaxAge, 12 hours), keep for sessions opened with
+// keep-me-login (default DefaultKeepMeLoginMaxAge, 30 days).
+func WithSessionMaxAge(normal, keep time.Duration) Option {
+	return func(c *config) { c.sessionMaxAge = SessionLimits{normal, keep} }
 }
 
 // Option configures a Service.
@@ -107,6 +138,8 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 		lockFailures:  DefaultLockoutFailures,
 		lockWindow:    DefaultLockoutWindow,
 		maxImportRows: DefaultMaxImportRows,
+		sessionIdle:   SessionLimits{KeepMeLogin: KeepMeLoginIdle},
+		sessionMaxAge: SessionLimits{DefaultSessionMaxAge, DefaultKeepMeLoginMaxAge},
 	}
 	for _, o := range opts {
 		o(&c)
@@ -122,6 +155,12 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 	}
 	if c.teamCacheTTL < 0 {
 		return nil, errs.New(errs.Invalid, "team_cache", "must not be negative")
+	}
+	if c.sessionIdle.Normal < 0 || c.sessionIdle.KeepMeLogin <= 0 {
+		return nil, errs.New(errs.Invalid, "session_idle", "must be positive (0 for ordinary sessions: the user's session_timeout)")
+	}
+	if c.sessionMaxAge.Normal <= 0 || c.sessionMaxAge.KeepMeLogin <= 0 {
+		return nil, errs.New(errs.Invalid, "session_max_age", "must be positive")
 	}
 	if c.maxImportRows < 1 {
 		return nil, errs.New(errs.Invalid, "max_import_rows", "must be at least 1")

@@ -66,15 +66,17 @@ type Login struct {
 	Email       string
 	Password    string
 	TeamID      string
-	KeepMeLogin bool   // idle limit of 30 days instead of the user's time-out
+	KeepMeLogin bool   // the keep_me_login limits instead of the ordinary ones (see WithSessionIdle)
 	IP          string // recorded as the last login address
 }
 
 // Session is an open session and its token, shown only once.
 type Session struct {
 	Token     string
+	ID        string // names the session in Sessions and RevokeSessions
 	Member    team.Member
 	IdleLimit time.Duration
+	ExpiresAt time.Time // however often it is used
 }
 
 var errBadLogin = errs.New(errs.Unauthorized, "", "the email address, password or team is wrong")
@@ -223,12 +225,10 @@ func (s *Service) openSession(ctx context.Context, at loginAttempt, seen loginSt
 
 // startSession opens a session for m and records the login.
 func (s *Service) startSession(ctx context.Context, tx storage.Tx, at loginAttempt, m team.Member, now time.Time) (Session, error) {
-	idle := time.Duration(m.User.Settings.SessionTimeout) * time.Minute
-	if at.KeepMeLogin {
-		idle = KeepMeLoginIdle
-	}
 	token, hash := secret.Token()
-	sess := user.Session{Hash: hash, UserID: m.User.ID, TeamID: at.TeamID, CreatedAt: now, LastSeenAt: now, IdleLimit: idle}
+	sess := s.sessionLimits(m.User, at.KeepMeLogin)
+	sess.Hash, sess.ID, sess.UserID, sess.TeamID = hash, secret.ID(now), m.User.ID, at.TeamID
+	sess.CreatedAt, sess.LastSeenAt, sess.IP = now, now, truncate(at.IP, 64)
 	if err := tx.InsertSession(ctx, sess); err != nil {
 		return Session{}, err
 	}
@@ -239,7 +239,22 @@ func (s *Service) startSession(ctx context.Context, tx storage.Tx, at loginAttem
 	if err := tx.UpdateUser(ctx, m.User); err != nil {
 		return Session{}, err
 	}
-	return Session{Token: token, Member: m, IdleLimit: idle}, nil
+	return Session{Token: token, ID: sess.ID, Member: m, IdleLimit: sess.IdleLimit, ExpiresAt: sess.ExpiresAt()}, nil
+}
+
+// sessionLimits returns a session of u with the idle limit and maximum age
+// the options give it: the keep_me_login ones if keep, else the ordinary
+// ones, whose idle limit is u's session_timeout unless WithSessionIdle
+// sets one.
+func (s *Service) sessionLimits(u user.User, keep bool) user.Session {
+	if keep {
+		return user.Session{IdleLimit: s.sessionIdle.KeepMeLogin, MaxAge: s.sessionMaxAge.KeepMeLogin}
+	}
+	idle := s.sessionIdle.Normal
+	if idle == 0 {
+		idle = time.Duration(u.Settings.SessionTimeout) * time.Minute
+	}
+	return user.Session{IdleLimit: idle, MaxAge: s.sessionMaxAge.Normal}
 }
 
 func truncate(s string, n int) string {
@@ -252,7 +267,8 @@ func truncate(s string, n int) string {
 var errBadSession = errs.New(errs.Unauthorized, "session", "is not valid or has expired; log in again")
 
 // Authenticate returns the actor behind a session token. A session idle for
-// its whole limit, or whose member is no longer active, is refused.
+// its whole idle limit, older than its maximum age however often it was
+// used, or whose member is no longer active, is refused.
 func (s *Service) Authenticate(ctx context.Context, token string) (Actor, error) {
 	if token == "" || len(token) > 128 {
 		return Actor{}, errBadSession

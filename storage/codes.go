@@ -29,6 +29,9 @@ type CredentialReads interface {
 	Code(ctx context.Context, hash []byte) (user.Code, error)
 	// Session finds a session by its hash, expired or not.
 	Session(ctx context.Context, hash []byte) (user.Session, error)
+	// Sessions lists the user's sessions in the team, expired or not, the
+	// newest first.
+	Sessions(ctx context.Context, teamID, userID string) ([]user.Session, error)
 }
 
 // Credentials read and write one-time codes and sessions.
@@ -40,7 +43,7 @@ type Credentials interface {
 	InsertCodes(ctx context.Context, cs []user.Code) error
 	// DeleteCodes removes every code of kind for the user in the team.
 	DeleteCodes(ctx context.Context, teamID, userID string, kind user.CodeKind) error
-	// InsertSession adds s; Conflict (field "session") on a taken hash.
+	// InsertSession adds s; Conflict (field "session") on a taken hash or ID.
 	InsertSession(ctx context.Context, s user.Session) error
 	// TouchSession sets the session's last use to at.
 	TouchSession(ctx context.Context, hash []byte, at time.Time) error

@@ -25,7 +25,7 @@ func conflictOf(constraint string) (field, message string) {
 		return "user_id", "is already a member of the team"
 	case "codes_pkey":
 		return "code", "is already taken"
-	case "sessions_pkey":
+	case "sessions_pkey", "sessions_id_key":
 		return "session", "is already taken"
 	case "applications_pkey":
 		return "app_id", "is already taken"

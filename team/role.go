@@ -107,3 +107,15 @@ func KeepsAdmin(activeAdmins int, target Membership, next Role) error {
 	}
 	return nil
 }
+
+// CanEndSessions checks that actor may end the sessions of another member
+// whose role is target: only an admin, and only a manager's or a member's.
+func CanEndSessions(actor, target Role) error {
+	switch {
+	case actor != RoleAdmin:
+		return errs.New(errs.Forbidden, "user_id", "only an admin may end another member's sessions")
+	case target == RoleAdmin:
+		return errs.New(errs.Forbidden, "user_id", "an admin's sessions may be ended only by that admin")
+	}
+	return nil
+}

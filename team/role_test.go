@@ -55,6 +55,22 @@ func TestCanRemove(t *testing.T) {
 	}
 }
 
+func TestCanEndSessions(t *testing.T) {
+	cases := []struct {
+		actor, target team.Role
+		want          string
+	}{
+		{admin, admin, "refused"}, {admin, manager, "allowed"}, {admin, member, "allowed"},
+		{manager, admin, "refused"}, {manager, manager, "refused"}, {manager, member, "refused"},
+		{member, admin, "refused"}, {member, manager, "refused"}, {member, member, "refused"},
+	}
+	for _, c := range cases {
+		if got := allowed(team.CanEndSessions(c.actor, c.target)); got != c.want {
+			t.Errorf("%v ends the sessions of %v: %s, want %s", c.actor, c.target, got, c.want)
+		}
+	}
+}
+
 func TestCanUpdate(t *testing.T) {
 	m := func(id string, r team.Role) team.Membership {
 		return team.Membership{UserID: id, Role: r, Status: team.MemberActive}

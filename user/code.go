@@ -28,15 +28,26 @@ type Code struct {
 // with a TTL of 30 minutes is refused at exactly 30 minutes.
 func (c Code) Expired(now time.Time) bool { return !now.Before(c.ExpiresAt) }
 
-// Session is a logged-in user in one team. Only its token's hash is stored.
+// Session is a logged-in user in one team. Only its token's hash is stored;
+// ID names it to its user, who lists and revokes sessions by it, and tells
+// nothing about the token.
 type Session struct {
 	Hash       []byte `json:"-"`
+	ID         string
 	UserID     string
 	TeamID     string
 	CreatedAt  time.Time
 	LastSeenAt time.Time
 	IdleLimit  time.Duration
+	MaxAge     time.Duration // from CreatedAt, however often the session is used
+	IP         string        // the client address it was opened from, "" if unknown
 }
 
-// Expired reports whether the session has been idle for its whole limit.
-func (s Session) Expired(now time.Time) bool { return !now.Before(s.LastSeenAt.Add(s.IdleLimit)) }
+// Expired reports whether the session has been idle for its whole idle
+// limit, or has lived for its whole maximum age.
+func (s Session) Expired(now time.Time) bool {
+	return !now.Before(s.LastSeenAt.Add(s.IdleLimit)) || !now.Before(s.ExpiresAt())
+}
+
+// ExpiresAt is when the session ends however often it is used.
+func (s Session) ExpiresAt() time.Time { return s.CreatedAt.Add(s.MaxAge) }

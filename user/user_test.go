@@ -88,7 +88,7 @@ func TestCodeExpiresExactlyAtTTL(t *testing.T) {
 
 func TestSessionIdleExpiry(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s := user.Session{CreatedAt: t0, LastSeenAt: t0.Add(time.Hour), IdleLimit: 30 * time.Minute}
+	s := user.Session{CreatedAt: t0, LastSeenAt: t0.Add(time.Hour), IdleLimit: 30 * time.Minute, MaxAge: 12 * time.Hour}
 	for at, want := range map[time.Duration]bool{
 		time.Hour + 29*time.Minute: false, time.Hour + 30*time.Minute - time.Microsecond: false,
 		time.Hour + 30*time.Minute: true,
@@ -135,5 +135,23 @@ func TestSettingsValidate(t *testing.T) {
 		if err := s.Validate(); errs.FieldOf(err) != field {
 			t.Errorf("%s: %v", field, err)
 		}
+	}
+}
+
+// TestSessionMaxAge: a session used a moment ago still ends at its maximum
+// age from creation.
+func TestSessionMaxAge(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := user.Session{CreatedAt: t0, IdleLimit: 30 * time.Minute, MaxAge: 12 * time.Hour}
+	for at, want := range map[time.Duration]bool{
+		12*time.Hour - time.Microsecond: false, 12 * time.Hour: true, 13 * time.Hour: true,
+	} {
+		s.LastSeenAt = t0.Add(at - time.Second)
+		if got := s.Expired(t0.Add(at)); got != want {
+			t.Errorf("at %v, last seen a second before: expired %v, want %v", at, got, want)
+		}
+	}
+	if got := s.ExpiresAt(); !got.Equal(t0.Add(12 * time.Hour)) {
+		t.Errorf("ExpiresAt = %v, want %v", got, t0.Add(12*time.Hour))
 	}
 }

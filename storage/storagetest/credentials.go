@@ -42,8 +42,11 @@ func testSessions(t *testing.T, s storage.Store) {
 	seedMember(t, s, "a", newUser("u1", "Ann", "Lee"), team.RoleAdmin, team.MemberActive)
 	seedMember(t, s, "b", newUser("u1", "Ann", "Lee"), team.RoleAdmin, team.MemberActive)
 	seedMember(t, s, "a", newUser("u2", "Bob", "Lee"), team.RoleMember, team.MemberActive)
+	n := 0
 	session := func(hash, userID, teamID string) user.Session {
-		return user.Session{Hash: []byte(hash), UserID: userID, TeamID: teamID, CreatedAt: at(0), LastSeenAt: at(1), IdleLimit: 30*time.Minute + time.Microsecond}
+		n++
+		return user.Session{Hash: []byte(hash), ID: "id-" + hash, UserID: userID, TeamID: teamID, CreatedAt: at(n), LastSeenAt: at(n + 1),
+			IdleLimit: 30*time.Minute + time.Microsecond, MaxAge: 12*time.Hour + time.Microsecond, IP: "192.0.2." + hash[1:]}
 	}
 	all := []user.Session{session("s1", "u1", "a"), session("s2", "u1", "a"), session("s3", "u1", "a"), session("s4", "u1", "b"), session("s5", "u2", "a")}
 	write(t, s, func(tx storage.Tx) error {
@@ -56,6 +59,22 @@ func testSessions(t *testing.T, s storage.Store) {
 	})
 	got := read(t, s, func(tx storage.Tx) (user.Session, error) { return tx.Session(t.Context(), []byte("s1")) })
 	same(t, "Session", got, all[0])
+	for _, c := range []struct {
+		team, user string
+		want       []user.Session
+	}{
+		{"a", "u1", []user.Session{all[2], all[1], all[0]}}, // the newest first
+		{"b", "u1", []user.Session{all[3]}},
+		{"b", "u2", []user.Session{}},
+	} {
+		list := read(t, s, func(tx storage.Tx) ([]user.Session, error) { return tx.Sessions(t.Context(), c.team, c.user) })
+		same(t, "Sessions("+c.team+", "+c.user+")", list, c.want)
+	}
+	fails(t, s, errs.Conflict, "session", func(tx storage.Tx) error {
+		taken := session("s6", "u1", "a")
+		taken.ID = all[0].ID
+		return tx.InsertSession(t.Context(), taken)
+	})
 
 	write(t, s, func(tx storage.Tx) error {
 		return tx.TouchSession(t.Context(), []byte("s1"), at(20).Add(time.Nanosecond))

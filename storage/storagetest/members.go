@@ -201,7 +201,7 @@ func testTeamScoping(t *testing.T, s storage.Store) {
 			tx.InsertProject(t.Context(), team.Project{ID: "pa", TeamID: "a", Name: "A", CreatedAt: at(0)}),
 			tx.AddOwner(t.Context(), "a", "u2", "u1", at(0)),
 			tx.InsertCode(t.Context(), user.Code{Hash: code, Kind: user.CodeInvitation, UserID: "u1", TeamID: "a", CreatedAt: at(0), ExpiresAt: at(30)}),
-			tx.InsertSession(t.Context(), user.Session{Hash: session, UserID: "u1", TeamID: "a", CreatedAt: at(0), LastSeenAt: at(0), IdleLimit: time.Hour}),
+			tx.InsertSession(t.Context(), user.Session{Hash: session, ID: "sa", UserID: "u1", TeamID: "a", CreatedAt: at(0), LastSeenAt: at(0), IdleLimit: time.Hour}),
 		)
 	})
 

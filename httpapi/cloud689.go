@@ -50,6 +50,8 @@ func (a *api) endpoints689() []endpoint689 {
 		{name: "profile", session: true, serve: a.profile},
 		{name: "changepassword", session: true, serve: a.changePassword, fields: fieldNames{"password": "new_password", "old_password": "confirm_old_password"}},
 		{name: "changeemail", session: true, serve: a.changeEmail, fields: fieldNames{"email": "mail_address"}},
+		{name: "sessions", session: true, serve: a.sessions},
+		{name: "sessions/revoke", session: true, serve: a.revokeSessions},
 		{name: "getteam", session: true, serve: a.getTeam},
 		{name: "updateteamprofile", session: true, serve: a.updateTeamProfile, fields: fieldNames{"team_id": "team_update_id"}},
 	}

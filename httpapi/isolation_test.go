@@ -104,6 +104,7 @@ type isoA struct {
 	teamID, name, domain, phone, website string
 	projectID, project                   string
 	session                              string // the admin's
+	sessionID                            string // its public ID, as sessions lists it
 	app                                  app
 	admin, manager, member               isoUser
 	// shared5 and shared689 are the users B adds to its own team by their
@@ -125,7 +126,7 @@ func (a *isoA) data() []isoDatum {
 	d := []isoDatum{
 		{"A's team ID", a.teamID}, {"A's team name", a.name}, {"A's domain", a.domain},
 		{"A's team phone", a.phone}, {"A's website", a.website}, {"A's project ID", a.projectID},
-		{"A's project name", a.project}, {"A's client ID", a.app.clientID},
+		{"A's project name", a.project}, {"A's client ID", a.app.clientID}, {"the ID of A's admin session", a.sessionID},
 	}
 	for _, u := range a.users() {
 		d = append(d,
@@ -217,6 +218,11 @@ func isoSetUpA(s *server) *isoA {
 		shared689: isoUser{email: "Saffron.Quibley@Alpha-Quasar.example", first: "Saffron", last: "Quibley", national: "13911110005"},
 	}
 	a.teamID, a.admin.id, a.session = isoSignUp(s, a.admin, a.name, a.phone, isoPasswordA)
+	var sessions []struct {
+		ID string `json:"id"`
+	}
+	s.form("/api/user/sessions", map[string]string{"auth_token": a.session}).ok(s.t, &sessions)
+	a.sessionID = sessions[0].ID
 	if _, err := s.svc.UpdateTeam(ctx, identity.Operator(a.teamID), a.teamID,
 		team.Profile{Name: a.name, Phone: a.phone, Website: a.website, Domain: a.domain, Region: "CN"}); err != nil {
 		s.t.Fatal(err)
@@ -447,6 +453,17 @@ func isolationMatrix(s *server, a *isoA, b *isoB) map[string][]probe {
 			{name: "A's admin email", status: 200, send: as(b.memberSession, "changeemail", map[string]string{"mail_adress": a.admin.email})},
 			{name: "A's manager email, upper case", status: 200, send: as(b.memberSession, "changeemail", map[string]string{"mail_address": strings.ToUpper(a.manager.email)})},
 		},
+		"/api/user/sessions": {
+			{name: "own, with A's IDs", status: 200, send: asAdmin("sessions", map[string]string{"user_id": a.admin.id, "team_id": a.teamID})},
+		},
+		"/api/user/sessions/revoke": append(
+			notFoundInB(func(id string) func() *reply {
+				return asAdmin("sessions/revoke", map[string]string{"user_id": id, "all": "true"})
+			}, "user_id", 404, a.admin, a.manager, a.member),
+			probe{name: "A's admin session ID", status: 404, blame: "session_id", send: asAdmin("sessions/revoke", map[string]string{"session_id": a.sessionID})},
+			probe{name: "A's admin and session ID", status: 404, blame: "user_id", send: asAdmin("sessions/revoke", map[string]string{"user_id": a.admin.id, "session_id": a.sessionID})},
+			probe{name: "A's session ID, as B's member", status: 404, blame: "session_id", send: as(b.memberSession, "sessions/revoke", map[string]string{"session_id": a.sessionID})},
+		),
 		"/api/user/getteam": {
 			{name: "A's team", status: 404, blame: "team_id", send: asAdmin("getteam", map[string]string{"team_id": a.teamID})},
 		},

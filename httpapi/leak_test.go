@@ -313,6 +313,23 @@ func driveEverything(s *server) app {
 	s.form("/api/user/logout", map[string]string{"access_token": kept.SessionID}).ok(t, nil)
 	s.form("/api/user/logout", map[string]string{"access_token": kept.SessionID}).fail(t, http.StatusUnauthorized, "auth_token")
 	s.form("/api/user/nope", map[string]string{"auth_token": session}).fail(t, http.StatusNotFound, "")
+	extra := s.login(email, leakAdminPassword, teamID)
+	var open []struct {
+		ID      string `json:"id"`
+		Current bool   `json:"current"`
+	}
+	as(extra, "sessions", nil).ok(t, &open)
+	extraID := ""
+	for _, o := range open {
+		if o.Current {
+			extraID = o.ID
+		}
+	}
+	as(session, "sessions/revoke", nil).fail(t, http.StatusBadRequest, "session_id")
+	as(session, "sessions/revoke", map[string]string{"session_id": "nope"}).fail(t, http.StatusNotFound, "session_id")
+	as(session, "sessions/revoke", map[string]string{"session_id": extraID}).ok(t, nil)
+	as(session, "sessions/revoke", map[string]string{"user_id": m.UserID, "all": "true"}).ok(t, nil)
+	as(session, "sessions/revoke", map[string]string{"all": "true"}).ok(t, nil)
 
 	// Applications: the secret comes from the Go API; tokens from the
 	// endpoint, with the body or Basic authentication.

@@ -212,6 +212,33 @@ func login689Of(s identity.Session) login689 {
 	}
 }
 
+// session689 is one of the caller's sessions, named by its public ID: never
+// its token.
+type session689 struct {
+	ID         string  `json:"id"`
+	CreatedAt  *string `json:"created_at"`
+	LastSeenAt *string `json:"last_seen_at"`
+	ExpiresAt  *string `json:"expires_at"`
+	IPAddress  *string `json:"ip_address"`
+	Current    bool    `json:"current"`
+}
+
+func session689Of(s identity.OpenSession) session689 {
+	return session689{
+		ID:         s.ID,
+		CreatedAt:  date689(s.CreatedAt),
+		LastSeenAt: date689(s.LastSeenAt),
+		ExpiresAt:  date689(s.ExpiresAt),
+		IPAddress:  orNull(s.IP),
+		Current:    s.Current,
+	}
+}
+
+// revoked689 is how many sessions a revoke ended.
+type revoked689 struct {
+	Revoked int `json:"revoked"`
+}
+
 // row689 is a bad row of a refused import.
 type row689 struct {
 	Line   int    `json:"line"`

@@ -131,6 +131,13 @@ func TestBadCommandLines(t *testing.T) {
 		{nil, []string{"serve", "-db", dsn, "-region", "XX"}, `"XX" is not a known two-letter region code`},
 		{map[string]string{"IDENTITYD_BCRYPT_COST": "ten"}, []string{"serve"}, `invalid value "ten" for IDENTITYD_BCRYPT_COST`},
 		{map[string]string{"IDENTITYD_TOKEN_TTL": "soon"}, []string{"serve"}, `invalid value "soon" for IDENTITYD_TOKEN_TTL`},
+		{nil, []string{"serve", "-db", dsn, "-session-max-age", "0s"}, "session_max_age: must be positive"},
+		{nil, []string{"serve", "-db", dsn, "-session-max-age", "12h,-1h"}, "session_max_age: must be positive"},
+		{nil, []string{"serve", "-db", dsn, "-session-idle", "5m,0s"}, "session_idle: must be positive"},
+		{nil, []string{"serve", "-db", dsn, "-session-idle", "5m,"}, `invalid value "5m," for flag -session-idle`},
+		{map[string]string{"IDENTITYD_SESSION_MAX_AGE": "0s,720h"}, []string{"serve", "-db", dsn}, "session_max_age: must be positive"},
+		{map[string]string{"IDENTITYD_SESSION_IDLE": "-1m"}, []string{"serve", "-db", dsn}, "session_idle: must be positive"},
+		{map[string]string{"IDENTITYD_SESSION_IDLE": "soon"}, []string{"serve"}, `invalid value "soon" for IDENTITYD_SESSION_IDLE`},
 	} {
 		r := runCLI(t, tc.env, tc.args...)
 		if r.code != 2 || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 ||

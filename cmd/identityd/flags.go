@@ -97,6 +97,8 @@ type config struct {
 	activationTTL time.Duration
 	tokenTTL      time.Duration
 	region        string
+	sessionIdle   identity.SessionLimits
+	sessionMaxAge identity.SessionLimits
 }
 
 func defaultConfig() config {
@@ -104,7 +106,45 @@ func defaultConfig() config {
 		bcryptCost:    identity.DefaultBcryptCost,
 		activationTTL: identity.DefaultActivationTTL,
 		tokenTTL:      identity.DefaultTokenTTL,
+		sessionIdle:   identity.SessionLimits{KeepMeLogin: identity.KeepMeLoginIdle},
+		sessionMaxAge: identity.SessionLimits{Normal: identity.DefaultSessionMaxAge, KeepMeLogin: identity.DefaultKeepMeLoginMaxAge},
 	}
+}
+
+// sessionFlags defines the flags of the sessions' idle limit and maximum
+// age, with c's values as defaults.
+func (fs *flagSet) sessionFlags(c *config) {
+	fs.Var(limitsFlag{&c.sessionIdle}, "session-idle", "idle `NORMAL[,KEEP]` limits of ordinary and keep_me_login sessions; 0 for ordinary ones is the user's session_timeout")
+	fs.fromEnv("session-idle")
+	fs.Var(limitsFlag{&c.sessionMaxAge}, "session-max-age", "maximum ages `NORMAL[,KEEP]` of ordinary and keep_me_login sessions from their creation")
+	fs.fromEnv("session-max-age")
+}
+
+// limitsFlag is a flag of session limits written NORMAL[,KEEP], e.g. 12h or
+// 12h,720h: a KEEP left out keeps its value.
+type limitsFlag struct{ l *identity.SessionLimits }
+
+func (f limitsFlag) String() string {
+	if f.l == nil { // the zero value, which flag.PrintDefaults makes
+		return ""
+	}
+	return f.l.Normal.String() + "," + f.l.KeepMeLogin.String()
+}
+
+func (f limitsFlag) Set(v string) error {
+	normal, keep, both := strings.Cut(v, ",")
+	n, err := time.ParseDuration(strings.TrimSpace(normal))
+	if err != nil {
+		return err
+	}
+	k := f.l.KeepMeLogin
+	if both {
+		if k, err = time.ParseDuration(strings.TrimSpace(keep)); err != nil {
+			return err
+		}
+	}
+	f.l.Normal, f.l.KeepMeLogin = n, k
+	return nil
 }
 
 // configFlags defines the flags of the options that hash passwords and send

@@ -36,6 +36,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 	fs.configFlags(&c)
 	fs.DurationVar(&c.tokenTTL, "token-ttl", c.tokenTTL, "lifetime of access tokens")
 	fs.fromEnv("token-ttl")
+	fs.sessionFlags(&c)
 	if err := fs.parse(e, args); err != nil {
 		return err
 	}

@@ -46,6 +46,8 @@ func newService(store storage.Store, c config, log *slog.Logger) (*identity.Serv
 		identity.WithBcryptCost(c.bcryptCost),
 		identity.WithActivationTTL(c.activationTTL),
 		identity.WithTokenTTL(c.tokenTTL),
+		identity.WithSessionIdle(c.sessionIdle.Normal, c.sessionIdle.KeepMeLogin),
+		identity.WithSessionMaxAge(c.sessionMaxAge.Normal, c.sessionMaxAge.KeepMeLogin),
 	}
 	if c.region != "" {
 		opts = append(opts, identity.WithDefaultRegion(c.region))

@@ -27,10 +27,7 @@ type OpenSession struct {
 func (s *Service) Sessions(ctx context.Context, a Actor) ([]OpenSession, error) {
 	now := s.clock()
 	var list []user.Session
-	err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
-		if _, err = activeMembership(ctx, tx, a); err != nil {
-			return err
-		}
+	err := s.store.Query(ctx, func(tx storage.Reads) (err error) {
 		list, err = tx.Sessions(ctx, a.TeamID, a.UserID)
 		return err
 	})
@@ -66,8 +63,8 @@ type Revoke struct {
 	All       bool   // every live session but the actor's current one
 }
 
-// Validate checks that r names either one session or all of them.
-func (r Revoke) Validate() error {
+// validate checks that r names either one session or all of them.
+func (r Revoke) validate() error {
 	switch {
 	case r.SessionID == "" && !r.All:
 		return errs.New(errs.Invalid, "session_id", "is required, or all=true to end every other session")
@@ -81,7 +78,7 @@ func (r Revoke) Validate() error {
 // many live sessions it ended. A session ID of another user or team, or of
 // an expired session, is not found.
 func (s *Service) RevokeSessions(ctx context.Context, a Actor, r Revoke) (int, error) {
-	if err := r.Validate(); err != nil {
+	if err := r.validate(); err != nil {
 		return 0, err
 	}
 	var ended []user.Session
@@ -94,7 +91,6 @@ func (s *Service) RevokeSessions(ctx context.Context, a Actor, r Revoke) (int, e
 		if err != nil {
 			return err
 		}
-		ended = ended[:0]
 		for _, ss := range live(list, now) {
 			if ss.ID == r.SessionID || r.All && !bytes.Equal(ss.Hash, a.session) {
 				ended = append(ended, ss)

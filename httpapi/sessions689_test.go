@@ -132,6 +132,17 @@ func TestCloud689SessionRevoke(t *testing.T) {
 		revoke(adminToken, map[string]string{"user_id": mem.UserID, "all": "true"}).ok(t, &res)
 		info(memberToken).fail(t, http.StatusUnauthorized, "auth_token")
 		info(adminToken).ok(t, nil)
+
+		// A password change ends every other session of the user.
+		other := s.login("admin@example.com", password, teamID)
+		const next = "c33367701511b4f6020ec61ded352059"
+		s.form("/api/user/changepassword", map[string]string{
+			"auth_token": adminToken, "confirm_old_password": password, "new_password": next, "confirm_new_password": next,
+		}).ok(t, nil)
+		info(other).fail(t, http.StatusUnauthorized, "auth_token")
+		if left := s.sessions(adminToken); len(left) != 1 || !left[0].Current {
+			t.Errorf("after a password change the sessions are %+v, want only the current one", left)
+		}
 	})
 }
 

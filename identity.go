@@ -103,10 +103,12 @@ func WithNotifier(n Notifier) Option { return func(c *config) { c.notifier = n }
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
 
 // WithBcryptCost sets the bcrypt cost of new password hashes (default 10).
+// A password whose hash has a lower cost is hashed again at this one when
+// it next logs in successfully.
 func WithBcryptCost(cost int) Option { return func(c *config) { c.bcryptCost = cost } }
 
-// WithActivationTTL sets how long activation and invitation codes live
-// (default 30 minutes).
+// WithActivationTTL sets how long activation, invitation, email and reset
+// codes live (default 30 minutes).
 func WithActivationTTL(d time.Duration) Option { return func(c *config) { c.activationTTL = d } }
 
 // WithTokenTTL sets how long access tokens live (default 30 minutes).

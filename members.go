@@ -322,11 +322,7 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, old, next string)
 			return errOldPassword // changed since old was checked against it
 		}
 		m.User.MustChangePassword = false
-		if m.User.Claimed() {
-			m.User.PasswordHash, m.User.PasswordChangedAt = hash, now
-		} else {
-			m.Membership.PasswordHash, m.Membership.PasswordChangedAt = hash, now
-		}
+		m.SetPassword(hash, now)
 		return nil
 	})
 }

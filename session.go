@@ -126,7 +126,24 @@ func (s *Service) tryLogin(ctx context.Context, at loginAttempt) (Session, error
 			return Session{}, err
 		}
 	}
-	return s.openSession(ctx, at, seen, ok)
+	var rehash []byte
+	if ok && s.hasher.Stale(seen.m.PasswordHash()) {
+		if rehash, err = s.rehash(ctx, at.Password); err != nil {
+			return Session{}, err
+		}
+	}
+	return s.openSession(ctx, at, seen, ok, rehash)
+}
+
+// rehash returns the hash of a password that matched a hash of a lower
+// cost, at the current cost; nil for a password that no longer meets the
+// rules for new ones, which keeps its hash.
+func (s *Service) rehash(ctx context.Context, password string) ([]byte, error) {
+	hash, err := s.hasher.Hash(ctx, "password", password)
+	if errs.CodeOf(err) == errs.Invalid {
+		return nil, nil
+	}
+	return hash, err
 }
 
 // loginAttempt is a login with what names its failures.
@@ -187,9 +204,10 @@ func canLogIn(t team.Team, m team.Member) error {
 
 // openSession records the outcome of a login whose password was checked
 // against seen, in one transaction that reads everything again: a failure
-// if ok is false, else a new session. If the password hash changed since
-// seen, the verdict is stale: errStale, and nothing is written.
-func (s *Service) openSession(ctx context.Context, at loginAttempt, seen loginState, ok bool) (Session, error) {
+// if ok is false, else a new session, and the password's rehash if it is
+// not nil. If the password hash changed since seen, the verdict is stale:
+// errStale, and nothing is written.
+func (s *Service) openSession(ctx context.Context, at loginAttempt, seen loginState, ok bool, rehash []byte) (Session, error) {
 	var sess Session
 	refused := false
 	err := s.write(ctx, func(tx storage.Tx, now time.Time) error {
@@ -209,6 +227,12 @@ func (s *Service) openSession(ctx context.Context, at loginAttempt, seen loginSt
 		}
 		if err := canLogIn(st.t, st.m); err != nil {
 			return err
+		}
+		if rehash != nil {
+			st.m.SetPassword(rehash, st.m.PasswordChangedAt())
+			if err := tx.UpdateMembership(ctx, st.m.Membership); err != nil {
+				return err
+			}
 		}
 		sess, err = s.startSession(ctx, tx, at, st.m, now)
 		return err

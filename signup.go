@@ -151,7 +151,7 @@ func (s *Service) send(ctx context.Context, tx storage.Tx, c user.Code, to strin
 func (s *Service) Activate(ctx context.Context, code, password string) error {
 	var c user.Code
 	if err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
-		c, err = s.liveCode(ctx, tx, code, s.clock())
+		c, err = liveCode(ctx, tx, code, false, s.clock(), "getactivationcode")
 		return err
 	}); err != nil {
 		return err
@@ -168,7 +168,7 @@ func (s *Service) Activate(ctx context.Context, code, password string) error {
 		defer s.teams.forget(c.TeamID) // the team becomes active
 	}
 	return s.write(ctx, func(tx storage.Tx, now time.Time) error {
-		c, err := s.liveCode(ctx, tx, code, now) // again: it may have been used meanwhile
+		c, err := liveCode(ctx, tx, code, false, now, "getactivationcode") // again: it may have been used meanwhile
 		if err != nil {
 			return err
 		}
@@ -248,19 +248,18 @@ func moveAddress(ctx context.Context, tx storage.Tx, u user.User, address string
 	return tx.DeleteSessions(ctx, storage.SessionFilter{UserID: u.ID})
 }
 
-// liveCode finds a code unexpired at now.
-func (s *Service) liveCode(ctx context.Context, tx storage.Tx, code string, now time.Time) (user.Code, error) {
-	c, err := findCode(ctx, tx, code)
-	if err != nil {
-		return c, err
+// liveCode finds a code as findCode does, unexpired at now; renew names
+// where to ask for a new one.
+func liveCode(ctx context.Context, tx storage.Tx, code string, reset bool, now time.Time, renew string) (user.Code, error) {
+	c, err := findCode(ctx, tx, code, reset)
+	if err == nil && c.Expired(now) {
+		err = errs.New(errs.Expired, "code", "has expired; ask for a new one with %s", renew)
 	}
-	if c.Expired(now) {
-		return c, errs.New(errs.Expired, "code", "has expired; ask for a new one with getactivationcode")
-	}
-	return c, nil
+	return c, err
 }
 
-func findCode(ctx context.Context, tx storage.Tx, code string) (user.Code, error) {
+// findCode finds a reset code if reset, else a code of any other kind.
+func findCode(ctx context.Context, tx storage.Tx, code string, reset bool) (user.Code, error) {
 	code = strings.TrimSpace(code)
 	if code == "" {
 		return user.Code{}, errs.New(errs.Invalid, "code", "is required")
@@ -269,7 +268,7 @@ func findCode(ctx context.Context, tx storage.Tx, code string) (user.Code, error
 		return user.Code{}, errs.New(errs.Invalid, "code", "is not a code we issued")
 	}
 	c, err := tx.Code(ctx, secret.Hash(code))
-	if errs.CodeOf(err) == errs.NotFound {
+	if errs.CodeOf(err) == errs.NotFound || (err == nil && (c.Kind == user.CodeReset) != reset) {
 		return c, errs.New(errs.Invalid, "code", "is unknown or already used")
 	}
 	return c, err
@@ -280,7 +279,7 @@ func findCode(ctx context.Context, tx storage.Tx, code string) (user.Code, error
 // code stops working.
 func (s *Service) ReissueCode(ctx context.Context, code string) error {
 	return s.write(ctx, func(tx storage.Tx, now time.Time) error {
-		c, err := findCode(ctx, tx, code)
+		c, err := findCode(ctx, tx, code, false)
 		if err != nil {
 			return err
 		}

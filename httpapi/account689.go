@@ -53,6 +53,21 @@ func (a *api) activation(c *call689) (any, error) {
 	return "You have just activate your account successful", err
 }
 
+// forgotPassword answers alike whether or not the address is registered.
+func (a *api) forgotPassword(c *call689) (any, error) {
+	err := a.svc.RequestPasswordReset(c.ctx(), c.str("email_address"), remoteIP(c.r.RemoteAddr))
+	return "If the address is registered, a reset code is on its way to it", err
+}
+
+func (a *api) resetPassword(c *call689) (any, error) {
+	next := c.str("new_password")
+	if err := c.confirm("confirm_new_password", next); err != nil {
+		return nil, err
+	}
+	err := a.svc.ResetPassword(c.ctx(), c.str("reset_code"), next)
+	return "Your password is reset; log in with it", err
+}
+
 func (a *api) getActivationCode(c *call689) (any, error) {
 	err := a.svc.ReissueCode(c.ctx(), c.str("activation_code"))
 	return "Check your email address to active your account", err

@@ -37,6 +37,8 @@ func (a *api) endpoints689() []endpoint689 {
 		{name: "signup", serve: a.signup, description: "New user and team is created", fields: fieldNames{"team_name": "business_name"}},
 		{name: "activation", serve: a.activation, fields: fieldNames{"email": "mail_address"}}, // an email code moves the account to changeemail's mail_address
 		{name: "getactivationcode", serve: a.getActivationCode},
+		{name: "forgotpassword", serve: a.forgotPassword},
+		{name: "resetpassword", serve: a.resetPassword, fields: fieldNames{"code": "reset_code", "password": "new_password"}},
 		{name: "login/checkmail", serve: a.checkMail},
 		{name: "login", serve: a.login},
 		{name: "logout", serve: a.logout},
@@ -120,8 +122,9 @@ func (a *api) serve689(w http.ResponseWriter, r *http.Request, e endpoint689) (a
 // email is mail_address in create and changeemail, the role user_role in
 // create and role_id in update, the user user_update_id in update, the team
 // team_update_id in updateteamprofile, the team name business_name in
-// signup, and the passwords new_password and confirm_old_password in
-// changepassword.
+// signup, the passwords new_password and confirm_old_password in
+// changepassword, the code reset_code and the password new_password in
+// resetpassword, and the new address mail_address in activation.
 var fields689 = fieldNames{
 	"email":   "email_address",
 	"session": "auth_token",

@@ -365,6 +365,13 @@ func isolationMatrix(s *server, a *isoA, b *isoB) map[string][]probe {
 			{name: "A's team ID as code", status: 400, blame: "activation_code", send: anyone("activation", map[string]string{"activation_code": a.teamID})},
 			{name: "A's admin ID as code", status: 400, blame: "activation_code", send: anyone("activation", map[string]string{"activation_code": a.admin.id, "password": isoPasswordB})},
 		},
+		"/api/user/forgotpassword": {
+			{name: "A's admin email", status: 200, send: anyone("forgotpassword", map[string]string{"email_address": a.admin.email})},
+		},
+		"/api/user/resetpassword": {
+			{name: "A's admin ID as code", status: 400, blame: "reset_code", send: anyone("resetpassword", map[string]string{
+				"reset_code": a.admin.id, "new_password": isoPasswordB, "confirm_new_password": isoPasswordB})},
+		},
 		"/api/user/getactivationcode": {
 			{name: "A's admin ID as code", status: 400, blame: "activation_code", send: anyone("getactivationcode", map[string]string{"activation_code": a.admin.id})},
 		},

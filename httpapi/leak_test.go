@@ -231,11 +231,12 @@ const (
 	leakInvitedPassword  = "leak-invited-password-7"
 	leakLatePassword     = "leak-late-password-8"
 	leakWrongSecret      = "leak-wrong-client-secret-9"
+	leakResetPassword    = "leak-reset-password-10"
 )
 
 var leakPasswords = []string{
 	leakAdminPassword, leakMismatchPassword, leakWrongPassword, leakMemberPassword, leakMemberPassword2,
-	leakImportPassword, leakBadRowPassword, leakInvitedPassword, leakLatePassword, leakWrongSecret,
+	leakImportPassword, leakBadRowPassword, leakInvitedPassword, leakLatePassword, leakWrongSecret, leakResetPassword,
 }
 
 // driveEverything calls every endpoint, with successes and the usual
@@ -300,6 +301,15 @@ func driveEverything(s *server) app {
 		"mail_address,first_name,last_name,password,role\nbad@leak.example,Bad,Row,"+leakBadRowPassword+",1\n").fail(t, http.StatusBadRequest, "")
 	invited := s.box.Last(t, "invited@leak.example")
 	s.form("/api/user/activation", map[string]string{"activation_code": invited.Code, "password": leakInvitedPassword}).ok(t, nil)
+
+	// A forgotten password: the imported member's.
+	for _, addr := range []string{"imported@leak.example", "nobody@leak.example"} {
+		s.form("/api/user/forgotpassword", map[string]string{"email_address": addr}).ok(t, nil)
+	}
+	reset := s.box.Last(t, "imported@leak.example").Code
+	s.form("/api/user/resetpassword", map[string]string{"reset_code": reset, "new_password": leakResetPassword, "confirm_new_password": leakMismatchPassword}).fail(t, http.StatusBadRequest, "confirm_new_password")
+	s.form("/api/user/resetpassword", map[string]string{"reset_code": reset, "new_password": leakResetPassword, "confirm_new_password": leakResetPassword}).ok(t, nil)
+	s.form("/api/user/resetpassword", map[string]string{"reset_code": reset, "new_password": leakResetPassword, "confirm_new_password": leakResetPassword}).fail(t, http.StatusBadRequest, "reset_code")
 
 	// A member's own changes.
 	mine := s.login("max.member@leak.example", leakMemberPassword, teamID)

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"os"
 	"runtime"
 	"strings"
 
@@ -40,7 +41,8 @@ func WithMigrate() Option {
 
 // Open opens the database that dsn names and checks that it answers:
 //
-//   - "sqlite:PATH" is a SQLite file, created if missing, with foreign keys
+//   - "sqlite:PATH" is a SQLite file, created if missing with mode 0600
+//     (its -wal and -shm files too, whatever the umask), with foreign keys
 //     enforced, write-ahead logging, synchronous=NORMAL, a 10-second busy
 //     timeout, temp_store=MEMORY and write transactions that take the write
 //     lock at BEGIN, in a pool of max(4, GOMAXPROCS) connections. PATH must
@@ -90,6 +92,9 @@ func openDSN(dsn string) (*DB, error) {
 		if path == "" || strings.Contains(path, "?") {
 			return nil, errs.New(errs.Invalid, "db", "a SQLite DSN is sqlite:PATH, with a PATH that has no '?', or sqlite::memory:")
 		}
+		if err := createPrivate(path); err != nil {
+			return nil, err
+		}
 		return openSQLite(path+"?"+sqliteFileParams, max(4, runtime.GOMAXPROCS(0)))
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		cfg, err := pgx.ParseConfig(dsn)
@@ -109,6 +114,18 @@ func openDSN(dsn string) (*DB, error) {
 		return newDB(bun.NewDB(sqldb, pgdialect.New()), true)
 	}
 	return nil, errs.New(errs.Invalid, "db", "must be sqlite:PATH, sqlite::memory: or a postgres:// URL")
+}
+
+// createPrivate creates the SQLite file at path, if missing, readable and
+// writable by its owner only, whatever the umask: it holds password hashes,
+// emails and phone numbers. SQLite gives its -wal and -shm files the mode of
+// the database file. An existing file keeps its mode.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return &errs.Error{Code: errs.Invalid, Field: "db", Message: "cannot create the SQLite file " + path, Err: err}
+	}
+	return errs.Wrap("create the SQLite file", f.Close())
 }
 
 // openSQLite opens a pool of at most conns connections, all kept open: with

@@ -75,6 +75,15 @@ func (m *Member) PasswordChangedAt() time.Time {
 	return m.Membership.PasswordChangedAt
 }
 
+// SetPassword replaces the password PasswordHash returns with hash, set at.
+func (m *Member) SetPassword(hash []byte, at time.Time) {
+	if m.User.Claimed() {
+		m.User.PasswordHash, m.User.PasswordChangedAt = hash, at
+	} else {
+		m.Membership.PasswordHash, m.Membership.PasswordChangedAt = hash, at
+	}
+}
+
 // Teamed is one of a user's teams.
 type Teamed struct {
 	Team       Team

@@ -10,6 +10,7 @@ const (
 	CodeActivation CodeKind = "activation" // activates a signed-up team and its first admin
 	CodeInvitation CodeKind = "invitation" // lets an invited member set a password
 	CodeEmail      CodeKind = "email"      // moves an account to the address it was sent to
+	CodeReset      CodeKind = "reset"      // sets a forgotten password
 )
 
 // Code is a one-time code sent through the host's notifier. Only its hash is

@@ -57,6 +57,13 @@ func NewHasher(cost int) (*Hasher, error) {
 // Cost returns the bcrypt cost.
 func (h *Hasher) Cost() int { return h.cost }
 
+// Stale reports whether hash was made at a lower cost than h's: the password
+// it matches should be hashed again.
+func (h *Hasher) Stale(hash []byte) bool {
+	cost, err := bcrypt.Cost(hash)
+	return err == nil && cost < h.cost
+}
+
 // Hash validates password for field and returns its bcrypt hash.
 func (h *Hasher) Hash(ctx context.Context, field, password string) ([]byte, error) {
 	if err := CheckPassword(field, password); err != nil {

@@ -1,0 +1,78 @@
+package identity
+
+import (
+	"context"
+	"time"
+
+	"github.com/embedid/identity/contact"
+	"github.com/embedid/identity/internal/errs"
+	"github.com/embedid/identity/storage"
+	"github.com/embedid/identity/user"
+)
+
+// RequestPasswordReset sends a reset code to the account of email, if there
+// is one, and answers alike either way, so that it tells nobody whether the
+// address is registered. Every request counts against the lockout of that
+// address from the client address (see WithLockout), known or not, so that
+// nobody floods a mailbox with codes. The code expires after the activation
+// TTL; ResetPassword redeems it.
+func (s *Service) RequestPasswordReset(ctx context.Context, email, address string) error {
+	e, err := contact.ParseEmail(email, "email")
+	if err != nil {
+		return err
+	}
+	key := failureKey("reset", e.Normalized)
+	return s.write(ctx, func(tx storage.Tx, now time.Time) error {
+		fails, err := tx.Failures(ctx, key, address)
+		if err != nil {
+			return err
+		}
+		if err := s.locked(fails, now); err != nil {
+			return err
+		}
+		if err := s.failed(ctx, tx, key, address, now); err != nil {
+			return err
+		}
+		u, err := tx.UserByEmail(ctx, e.Normalized)
+		switch {
+		case errs.CodeOf(err) == errs.NotFound:
+			return nil
+		case err != nil:
+			return err
+		}
+		// Codes are filed under a team; a reset code, which opens every team
+		// of the user, under the one the account was created in.
+		return s.send(ctx, tx, user.Code{Kind: user.CodeReset, UserID: u.ID, TeamID: u.HomeTeamID}, u.Email.Display, now)
+	})
+}
+
+// ResetPassword redeems a reset code: the password becomes the owner's and
+// opens every team of theirs, which claims the account (see Activate), and
+// every session of the account ends. An expired code is refused with
+// CodeExpired; RequestPasswordReset sends a new one.
+func (s *Service) ResetPassword(ctx context.Context, code, password string) error {
+	if err := s.store.Read(ctx, func(tx storage.Tx) error {
+		_, err := liveCode(ctx, tx, code, true, s.clock(), "forgotpassword")
+		return err
+	}); err != nil {
+		return err
+	}
+	hash, err := s.hasher.Hash(ctx, "password", password)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx storage.Tx, now time.Time) error {
+		c, err := liveCode(ctx, tx, code, true, now, "forgotpassword") // again: it may have been used meanwhile
+		if err != nil {
+			return err
+		}
+		u, err := tx.User(ctx, c.UserID)
+		if err != nil {
+			return err
+		}
+		if err := claim(ctx, tx, u, hash, now); err != nil {
+			return err
+		}
+		return tx.DeleteCodes(ctx, c.TeamID, c.UserID, c.Kind)
+	})
+}

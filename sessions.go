@@ -57,7 +57,8 @@ func live(list []user.Session, now time.Time) []user.Session {
 type Revoke struct {
 	// UserID is whose sessions: "" for the actor's own. Another member's
 	// sessions may be ended by an admin of the team only, and an admin's by
-	// that admin only (team.CanEndSessions).
+	// that admin only (team.CanEndSessions). An Operator, who has no
+	// sessions, must name a member.
 	UserID    string
 	SessionID string // one live session, by its ID
 	All       bool   // every live session but the actor's current one
@@ -115,7 +116,10 @@ func (s *Service) RevokeSessions(ctx context.Context, a Actor, r Revoke) (int, e
 // is "" or a's, else those of the member userID if a may end them.
 func sessionsOwner(ctx context.Context, tx storage.Tx, a Actor, userID string) (string, error) {
 	actor, err := activeMembership(ctx, tx, a)
-	if err != nil || userID == "" || userID == a.UserID {
+	switch {
+	case err == nil && a.operator && userID == "":
+		return "", errs.New(errs.Invalid, "user_id", "is required: an operator has no sessions of its own")
+	case err != nil || userID == "" || userID == a.UserID:
 		return a.UserID, err
 	}
 	target, err := liveMember(ctx, tx, a.TeamID, userID, "user_id")

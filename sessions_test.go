@@ -252,6 +252,16 @@ func TestAdminRevokesMemberSessions(t *testing.T) {
 			}
 		}
 
+		op := identity.Operator(admin.TeamID)
+		_, err = f.svc.RevokeSessions(f.ctx, op, identity.Revoke{All: true})
+		wantErr(t, err, identity.CodeInvalid, "user_id")
+		f.login("mem@x.com", password, admin.TeamID)
+		n, err = f.svc.RevokeSessions(f.ctx, op, identity.Revoke{UserID: member.UserID, All: true})
+		must(t, err)
+		if n != 1 {
+			t.Errorf("the operator revoked %d of the member's, want 1", n)
+		}
+
 		other := f.member(admin, "admin2@x.com", team.RoleMember)
 		promote := int(team.RoleAdmin)
 		_, err = f.svc.UpdateMember(f.ctx, admin, identity.MemberUpdate{UserID: other.UserID, Role: &promote})

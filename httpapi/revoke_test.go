@@ -90,23 +90,28 @@ func TestIntrospectAndRevokeErrors(t *testing.T) {
 			header      []string
 			status      int
 			code, field string
+			challenged  bool // answered with WWW-Authenticate: Basic
 		}{
-			{"no client authentication", "token=" + a.token, nil, 401, "invalid_client", "client_id"},
-			{"no secret", "client_id=" + a.clientID + "&token=" + a.token, nil, 401, "invalid_client", "client_id"},
-			{"no client ID", "client_secret=" + a.secret + "&token=" + a.token, nil, 401, "invalid_client", "client_id"},
-			{"wrong secret", withToken(a.clientID, "wrong", a.token), nil, 401, "invalid_client", "client_secret"},
-			{"Basic with a wrong secret", "token=" + a.token, []string{"Authorization", basic(a.clientID, "wrong")}, 401, "invalid_client", "client_secret"},
-			{"malformed Basic", "token=" + a.token, []string{"Authorization", "Basic !!!"}, 401, "invalid_client", "Authorization"},
-			{"disabled application", withToken(off.clientID, off.secret, off.token), nil, 401, "invalid_client", "client_id"},
-			{"no token", withToken(a.clientID, a.secret, ""), nil, 400, "invalid_request", "token"},
-			{"Basic and a secret in the body", withToken(a.clientID, a.secret, a.token), []string{"Authorization", basic(a.clientID, a.secret)}, 400, "invalid_request", "client_secret"},
-			{"malformed form", "token=%zz", nil, 400, "invalid_request", "body"},
-			{"too large", withToken(a.clientID, a.secret, a.token) + "&x=" + strings.Repeat("a", 1<<20), nil, 413, "invalid_request", "body"},
+			{"no client authentication", "token=" + a.token, nil, 401, "invalid_client", "client_id", true},
+			{"no secret", "client_id=" + a.clientID + "&token=" + a.token, nil, 401, "invalid_client", "client_id", true},
+			{"no client ID", "client_secret=" + a.secret + "&token=" + a.token, nil, 401, "invalid_client", "client_id", true},
+			{"wrong secret", withToken(a.clientID, "wrong", a.token), nil, 401, "invalid_client", "client_secret", false},
+			{"Basic with a wrong secret", "token=" + a.token, []string{"Authorization", basic(a.clientID, "wrong")}, 401, "invalid_client", "client_secret", true},
+			{"malformed Basic", "token=" + a.token, []string{"Authorization", "Basic !!!"}, 401, "invalid_client", "Authorization", true},
+			{"disabled application", withToken(off.clientID, off.secret, off.token), nil, 401, "invalid_client", "client_id", false},
+			{"no token", withToken(a.clientID, a.secret, ""), nil, 400, "invalid_request", "token", false},
+			{"Basic and a secret in the body", withToken(a.clientID, a.secret, a.token), []string{"Authorization", basic(a.clientID, a.secret)}, 400, "invalid_request", "client_secret", false},
+			{"malformed form", "token=%zz", nil, 400, "invalid_request", "body", false},
+			{"too large", withToken(a.clientID, a.secret, a.token) + "&x=" + strings.Repeat("a", 1<<20), nil, 413, "invalid_request", "body", false},
 		}
 		for _, path := range []string{revokePath, introspectPath} {
 			for _, tt := range tests {
 				t.Run(path+"/"+tt.name, func(t *testing.T) {
-					s.oauthRequest(path, "192.0.2.1", formType, tt.body, tt.header...).refused(t, tt.status, tt.code, tt.field)
+					r := s.oauthRequest(path, "192.0.2.1", formType, tt.body, tt.header...)
+					r.refused(t, tt.status, tt.code, tt.field)
+					if challenged := r.Header.Get("WWW-Authenticate") == `Basic realm="identity"`; challenged != tt.challenged {
+						t.Errorf("WWW-Authenticate %q", r.Header.Get("WWW-Authenticate"))
+					}
 				})
 			}
 			t.Run(path+"/wrong method", func(t *testing.T) {

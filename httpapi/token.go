@@ -195,7 +195,8 @@ func usesBasic(r *http.Request) bool {
 }
 
 // failToken answers err as an OAuth error. A client that failed Basic
-// authentication is told the scheme to use.
+// authentication, or sent none where it is required, is told the scheme to
+// use.
 func (a *api) failToken(w http.ResponseWriter, r *http.Request, err error) {
 	f := a.failureOf(r, err, nil) // OAuth names its parameters as the library does
 	e := oauthError{Error: "invalid_request", Description: f.message}
@@ -204,7 +205,7 @@ func (a *api) failToken(w http.ResponseWriter, r *http.Request, err error) {
 		e.Error = "unsupported_grant_type"
 	case f.status == http.StatusUnauthorized:
 		e.Error = "invalid_client"
-		if usesBasic(r) {
+		if usesBasic(r) || errors.Is(err, errNoClient) {
 			w.Header().Set("WWW-Authenticate", `Basic realm="identity"`)
 		}
 	case f.status == http.StatusTooManyRequests:

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/embedid/identity/team"
 )
 
 const (
@@ -121,6 +123,61 @@ func TestIntrospectAndRevokeErrors(t *testing.T) {
 		}
 		if !s.bearerWorks(a) {
 			t.Fatal("a refused request ended the token")
+		}
+	})
+}
+
+// TestManagedApplicationOverHTTP checks what an operator's changes of an
+// application do to its clients over HTTP, at once on the same server:
+// disabling refuses its secret and its live token, enabling lets it get a
+// new token, rotating refuses the old secret, and new permissions show in
+// the scope.
+func TestManagedApplicationOverHTTP(t *testing.T) {
+	eachBackend(t, func(t *testing.T, s *server) {
+		ctx := context.Background()
+		a := s.newApp(s.newTeam("Acme", ""), "all")
+		if !s.bearerWorks(a) {
+			t.Fatal("a new token is refused")
+		}
+		if _, err := s.svc.DisableApplication(ctx, a.clientID); err != nil {
+			t.Fatal(err)
+		}
+		if s.bearerWorks(a) {
+			t.Fatal("a disabled application's token still works")
+		}
+		s.tokenRequest("192.0.2.1", formType, grant(a.clientID, a.secret)).refused(t, http.StatusUnauthorized, "invalid_client", "client_id")
+		if _, err := s.svc.EnableApplication(ctx, a.clientID); err != nil {
+			t.Fatal(err)
+		}
+		if s.bearerWorks(a) {
+			t.Fatal("enabling brought an ended token back")
+		}
+		a.token = s.tokenFor(a.clientID, a.secret)
+		if !s.bearerWorks(a) {
+			t.Fatal("a token of the enabled application is refused")
+		}
+
+		if _, err := s.svc.SetApplicationPermissions(ctx, a.clientID, []team.Permission{team.PermRead}); err != nil {
+			t.Fatal(err)
+		}
+		var scope struct{ Scope string }
+		s.oauthRequest(introspectPath, "192.0.2.1", formType, withToken(a.clientID, a.secret, a.token)).data(t, &scope)
+		if scope.Scope != "read" {
+			t.Fatalf("scope after new permissions: %q", scope.Scope)
+		}
+
+		rotated, err := s.svc.RotateSecret(ctx, a.clientID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.secrets = append(s.secrets, rotated.Secret)
+		s.tokenRequest("192.0.2.1", formType, grant(a.clientID, a.secret)).refused(t, http.StatusUnauthorized, "invalid_client", "client_secret")
+		if s.bearerWorks(a) {
+			t.Fatal("a token issued before the rotation still works")
+		}
+		a.secret, a.token = rotated.Secret, s.tokenFor(a.clientID, rotated.Secret)
+		if !s.bearerWorks(a) {
+			t.Fatal("a token of the new secret is refused")
 		}
 	})
 }

@@ -97,6 +97,7 @@ func TestManageApplications(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
 		app, tok := f.appWithToken("Managed", team.PermRead)
 		id := app.Application.ClientID
+		f.clock.Advance(time.Second) // listed oldest first
 		second, err := f.svc.CreateApplication(f.ctx, app.Application.TeamID, "Second", team.Permissions{team.PermAll})
 		must(t, err)
 		f.appWithToken("Elsewhere", team.PermAll)

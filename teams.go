@@ -171,9 +171,10 @@ type AccessToken struct {
 var errBadClient = errs.New(errs.Unauthorized, "client_secret", "the client ID or secret is wrong")
 
 // IssueToken exchanges an application's credentials for an access token
-// (OAuth 2.0 client credentials). Earlier tokens stay valid. Wrong secrets
-// from one address lock that address out of the client ID (see
-// WithLockout); address is the caller's network address. A disabled
+// (OAuth 2.0 client credentials). Earlier tokens stay valid until they
+// expire or are ended (RevokeToken, RotateSecret, DisableApplication).
+// Wrong secrets from one address lock that address out of the client ID
+// (see WithLockout); address is the caller's network address. A disabled
 // application gets none.
 func (s *Service) IssueToken(ctx context.Context, clientID, clientSecret, address string) (AccessToken, error) {
 	a, err := s.authenticateClient(ctx, clientID, clientSecret, address)

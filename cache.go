@@ -17,9 +17,10 @@ const (
 // WithTokenCache sets how long AuthenticateToken remembers a verified access
 // token in memory, so that the requests of a client within that time do not
 // read the store (default 2 seconds; 0 turns the cache off). A token is
-// still refused once it expires, cached or not. No use case revokes a token
-// or changes an application's permissions; the cache only delays, by at
-// most ttl, a change made to the store by other means.
+// still refused once it expires, cached or not. RevokeToken and the changes
+// of an application (RotateSecret, DisableApplication, ...) made through
+// this Service take effect at once; made through another Service or by
+// other means, they show within ttl.
 func WithTokenCache(ttl time.Duration) Option { return func(c *config) { c.tokenCacheTTL = ttl } }
 
 // WithTeamCache sets how long the lookups of an application's own team
@@ -103,6 +104,14 @@ func (c *memo[V]) put(key string, v V, gen uint64, now, end time.Time) {
 func (c *memo[V]) forget(key string) {
 	c.mu.Lock()
 	delete(c.m, key)
+	c.gen++
+	c.mu.Unlock()
+}
+
+// clear drops every entry; reads under way store nothing.
+func (c *memo[V]) clear() {
+	c.mu.Lock()
+	clear(c.m)
 	c.gen++
 	c.mu.Unlock()
 }

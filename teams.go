@@ -171,42 +171,19 @@ type AccessToken struct {
 var errBadClient = errs.New(errs.Unauthorized, "client_secret", "the client ID or secret is wrong")
 
 // IssueToken exchanges an application's credentials for an access token
-// (OAuth 2.0 client credentials). Earlier tokens stay valid. Wrong secrets
-// from one address lock that address out of the client ID (see
-// WithLockout); address is the caller's network address.
+// (OAuth 2.0 client credentials). Earlier tokens stay valid until they
+// expire or are ended (RevokeToken, RotateSecret, DisableApplication).
+// Wrong secrets from one address lock that address out of the client ID
+// (see WithLockout); address is the caller's network address. A disabled
+// application gets none.
 func (s *Service) IssueToken(ctx context.Context, clientID, clientSecret, address string) (AccessToken, error) {
-	if clientID == "" || clientSecret == "" || len(clientID) > 64 || len(clientSecret) > 128 {
-		return AccessToken{}, errBadClient
-	}
-	key := failureKey("client", clientID)
-	var fails storage.Failures
-	var a team.Application
-	err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
-		if fails, err = tx.Failures(ctx, key, address); err != nil {
-			return err
-		}
-		a, err = tx.Application(ctx, clientID)
-		return err
-	})
-	if err != nil && errs.CodeOf(err) != errs.NotFound {
+	a, err := s.authenticateClient(ctx, clientID, clientSecret, address)
+	if err != nil {
 		return AccessToken{}, err
-	}
-	if err := s.locked(fails, s.clock()); err != nil {
-		return AccessToken{}, err
-	}
-	if !secret.Equal(clientSecret, a.SecretHash) || err != nil {
-		err := s.write(ctx, func(tx storage.Tx, now time.Time) error { return s.failed(ctx, tx, key, address, now) })
-		if err != nil {
-			return AccessToken{}, err
-		}
-		return AccessToken{}, errBadClient
 	}
 	plain, hash := secret.Token()
 	var t team.Token
 	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
-		if err := tx.ClearFailures(ctx, key, address); err != nil {
-			return err
-		}
 		t = team.Token{Hash: hash, AppID: a.ID, ClientID: a.ClientID, TeamID: a.TeamID, Permissions: a.Permissions, CreatedAt: now, ExpiresAt: now.Add(s.tokenTTL)}
 		return tx.InsertToken(ctx, t)
 	})

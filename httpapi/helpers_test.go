@@ -191,7 +191,9 @@ func (s *server) check(req *http.Request, r *reply) {
 			AccessToken string `json:"access_token"`
 		}
 		json.Unmarshal(r.Body, &tok)
-		s.secrets = append(s.secrets, tok.AccessToken)
+		if tok.AccessToken != "" { // revocation and introspection answer none
+			s.secrets = append(s.secrets, tok.AccessToken)
+		}
 	}
 	if err := validate(s.prefix, req, r, f); err != nil {
 		s.t.Errorf("%s: the OpenAPI document does not describe the exchange: %v\n%s", where, err, r.Body)

@@ -84,7 +84,7 @@ type route struct {
 
 // routes lists every endpoint; each family adds its own.
 func (a *api) routes() []route {
-	rs := append(a.cloud689Routes(), a.tokenRoute())
+	rs := append(a.cloud689Routes(), a.tokenRoutes()...)
 	for _, f := range a.bearerFamilies() {
 		rs = append(rs, a.bearerRoutes(f)...)
 	}

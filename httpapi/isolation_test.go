@@ -333,6 +333,14 @@ func isolationMatrix(s *server, a *isoA, b *isoB) map[string][]probe {
 			return s.form("/api/v2/tenant/token", map[string]string{"grant_type": "client_credentials", "client_id": clientID, "client_secret": secret})
 		}
 	}
+	about := func(path, clientID, secret, token string) func() *reply {
+		return func() *reply { return s.oauthRequest(path, "192.0.2.1", formType, withToken(clientID, secret, token)) }
+	}
+	inactive := func(t *testing.T, r *reply) {
+		if !equalJSONText(r.Data, `{"active":false}`) {
+			t.Errorf("introspection of A's token by B: %s", r.Data)
+		}
+	}
 	const v5, portal = "/api/v5/entity/", "/app-portal-service/v2.2/user/getUserBaseInfo"
 	names := map[string]string{"first_name": "Pwned", "last_name": "ByBravo"}
 	with := func(m map[string]string, kv ...string) map[string]string {
@@ -488,6 +496,18 @@ func isolationMatrix(s *server, a *isoA, b *isoB) map[string][]probe {
 		"/api/v2/tenant/token": {
 			{name: "A's client ID, B's secret", status: 401, blame: "client_secret", send: token(a.app.clientID, b.app.secret)},
 			{name: "B's own credentials", status: 200, send: token(b.app.clientID, b.app.secret)},
+		},
+		// Revocation and introspection: B's credentials, A's token, which
+		// B neither ends nor learns about (the snapshot checks A's token
+		// still works).
+		revokePath: {
+			{name: "A's client ID, B's secret, A's token", status: 401, blame: "client_secret", send: about(revokePath, a.app.clientID, b.app.secret, a.app.token)},
+			{name: "no client authentication, A's token", status: 401, blame: "client_id", send: about(revokePath, "", "", a.app.token)},
+			{name: "B's credentials, A's token", status: 200, send: about(revokePath, b.app.clientID, b.app.secret, a.app.token)},
+		},
+		introspectPath: {
+			{name: "A's client ID, B's secret, A's token", status: 401, blame: "client_secret", send: about(introspectPath, a.app.clientID, b.app.secret, a.app.token)},
+			{name: "B's credentials, A's token", status: 200, send: about(introspectPath, b.app.clientID, b.app.secret, a.app.token), exact: inactive},
 		},
 
 		// v5 with B's token.

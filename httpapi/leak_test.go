@@ -380,6 +380,19 @@ func driveEverything(s *server) app {
 	s.post(a.token, "/app-portal-service/v2.2/user/getUserBaseInfo", map[string]string{"organizationId": teamID, "email": "nobody@leak.example"}).refused(t, http.StatusNotFound, "31404", "")
 	s.call(a.token, http.MethodGet, "/app-portal-service/nope", "").refused(t, http.StatusNotFound, "31404", "")
 	s.openapiReply(a.token, "")
+
+	// Revocation and introspection of a second token, with the body or
+	// Basic authentication.
+	spare := s.tokenFor(a.clientID, a.secret)
+	about := func(path string, header []string, body string) *reply {
+		return s.oauthRequest(path, "198.51.100.7", formType, body, header...)
+	}
+	about(introspectPath, nil, withToken(a.clientID, a.secret, spare)).data(t, nil)
+	about(introspectPath, nil, withToken(a.clientID, leakWrongSecret, spare)).refused(t, http.StatusUnauthorized, "invalid_client", "client_secret")
+	about(revokePath, []string{"Authorization", basic(a.clientID, leakWrongSecret)}, "token="+spare).refused(t, http.StatusUnauthorized, "invalid_client", "client_secret")
+	about(revokePath, []string{"Authorization", basic(a.clientID, a.secret)}, "token="+spare).data(t, nil)
+	about(introspectPath, nil, withToken(a.clientID, a.secret, spare)).data(t, nil)
+	about(revokePath, nil, "token="+spare).refused(t, http.StatusUnauthorized, "invalid_client", "client_id")
 	return a
 }
 
@@ -395,6 +408,8 @@ func failEverything(s *server, st storage.Store, a app) {
 		s.form("/api/user/signup", map[string]string{"first_name": "Late", "last_name": "Comer", "email_address": "late@leak.example",
 			"business_name": "Late", "phone": "1", "password": leakLatePassword, "confirm_password": leakLatePassword, "plan_id": "1"}),
 		s.form("/api/v2/tenant/token", map[string]string{"grant_type": "client_credentials", "client_id": a.clientID, "client_secret": a.secret}),
+		s.oauthRequest(revokePath, "192.0.2.1", formType, withToken(a.clientID, a.secret, a.token)),
+		s.oauthRequest(introspectPath, "192.0.2.1", formType, withToken(a.clientID, a.secret, a.token)),
 		s.get(a.token, "/api/v5/entity/profile/fetch", map[string]string{"corp_id": a.teamID, "user_id": "x"}),
 		s.call(a.token, http.MethodGet, "/api/v2/tenant/users/x", ""),
 		s.post(a.token, "/app-portal-service/v2.2/user/getUserBaseInfo", map[string]string{"organizationId": a.teamID, "email": "a@leak.example"}),

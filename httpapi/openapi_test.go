@@ -29,6 +29,8 @@ func (p *patterns) Handle(pattern string, _ http.Handler) { *p = append(*p, patt
 // whose endpoints all take POST.
 var methods = map[string]string{
 	"/api/v2/tenant/token":                          http.MethodPost,
+	"/api/v2/tenant/token/revoke":                   http.MethodPost,
+	"/api/v2/tenant/token/introspect":               http.MethodPost,
 	"/api/v5/entity/user/create":                    http.MethodPost,
 	"/api/v5/entity/profile/fetch":                  http.MethodGet,
 	"/api/v5/entity/user/owner/update":              http.MethodPost,
@@ -98,7 +100,7 @@ func TestOpenAPIHasNoSecrets(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range []string{"Cloud689User", "Token", "V5Profile", "TenantUser", "PortalUser"} {
+	for _, name := range []string{"Cloud689User", "Token", "TokenIntrospection", "V5Profile", "TenantUser", "PortalUser"} {
 		s := doc.Components.Schemas[name].Value
 		if s.AdditionalProperties.Has == nil || *s.AdditionalProperties.Has {
 			t.Errorf("%s allows additional properties", name)

@@ -14,10 +14,14 @@ import (
 // credentials grant (RFC 6749 section 4.4) that issues the access tokens of
 // the v5 entity, tenant v2 and application-portal families.
 
-// tokenRoute mounts the token endpoint for every method, so that a wrong
-// method is answered as an OAuth error.
-func (a *api) tokenRoute() route {
-	return route{path: "/api/v2/tenant/token", handler: http.HandlerFunc(a.token)}
+// tokenRoutes mounts the token endpoint and the revocation (RFC 7009) and
+// introspection (RFC 7662) endpoints of the tokens it issues.
+func (a *api) tokenRoutes() []route {
+	return []route{
+		a.oauthRoute("/api/v2/tenant/token", a.issue),
+		a.oauthRoute("/api/v2/tenant/token/revoke", a.revoke),
+		a.oauthRoute("/api/v2/tenant/token/introspect", a.introspect),
+	}
 }
 
 // token2 is the answer of a successful grant.
@@ -36,48 +40,121 @@ type oauthError struct {
 
 var errGrantType = errs.New(errs.Invalid, "grant_type", "only client_credentials is supported")
 
-func (a *api) token(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		a.failToken(w, r, errMethod(r, http.MethodPost))
-		return
-	}
-	t, err := a.issue(w, r)
-	if err != nil {
-		a.failToken(w, r, err)
-		return
-	}
-	w.Header().Set("Pragma", "no-cache")
-	writeJSON(w, http.StatusOK, token2{
-		AccessToken: t.Token,
-		TokenType:   "Bearer",
-		ExpiresIn:   int(t.ExpiresIn.Seconds()),
-		Scope:       t.Client.Permissions.String(),
-	})
+// oauthRoute mounts an OAuth endpoint on path for every method, so that a
+// wrong method is answered as an OAuth error; serve reads the parameters
+// and returns the answer, which is never cached.
+func (a *api) oauthRoute(path string, serve func(r *http.Request, p *params) (any, error)) route {
+	return route{path: path, handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			a.failToken(w, r, errMethod(r, http.MethodPost))
+			return
+		}
+		p, err := readParams(w, r, a.opts.MaxBodyBytes)
+		if err != nil {
+			a.failToken(w, r, err)
+			return
+		}
+		defer p.close()
+		result, err := serve(r, p)
+		if err != nil {
+			a.failToken(w, r, err)
+			return
+		}
+		w.Header().Set("Pragma", "no-cache")
+		writeJSON(w, http.StatusOK, result)
+	})}
 }
 
 // issue reads the grant and exchanges the client's credentials for a
 // token. The address that failed attempts are counted against is the host
 // of the connection's remote address: headers set by proxies are not
 // trusted.
-func (a *api) issue(w http.ResponseWriter, r *http.Request) (identity.AccessToken, error) {
-	p, err := readParams(w, r, a.opts.MaxBodyBytes)
-	if err != nil {
-		return identity.AccessToken{}, err
-	}
-	defer p.close()
+func (a *api) issue(r *http.Request, p *params) (any, error) {
 	grant, err := p.requiredStr("grant_type")
 	if err != nil {
-		return identity.AccessToken{}, err
+		return nil, err
 	}
 	if grant != "client_credentials" {
-		return identity.AccessToken{}, errGrantType
+		return nil, errGrantType
 	}
 	id, secret, err := clientCredentials(r, p)
 	if err != nil {
-		return identity.AccessToken{}, err
+		return nil, err
 	}
-	return a.svc.IssueToken(r.Context(), id, secret, remoteIP(r.RemoteAddr))
+	t, err := a.svc.IssueToken(r.Context(), id, secret, remoteIP(r.RemoteAddr))
+	if err != nil {
+		return nil, err
+	}
+	return token2{
+		AccessToken: t.Token,
+		TokenType:   "Bearer",
+		ExpiresIn:   int(t.ExpiresIn.Seconds()),
+		Scope:       t.Client.Permissions.String(),
+	}, nil
+}
+
+// revoke ends a token of the client (RFC 7009); an unknown token, or
+// another client's, is answered alike and left alone. token_type_hint is
+// ignored: there is one type of token.
+func (a *api) revoke(r *http.Request, p *params) (any, error) {
+	c, token, err := a.clientAndToken(r, p)
+	if err != nil {
+		return nil, err
+	}
+	return struct{}{}, a.svc.RevokeToken(r.Context(), c, token)
+}
+
+// introspection is the answer of the introspection endpoint (RFC 7662):
+// active alone unless the token is the client's own and live.
+type introspection struct {
+	Active    bool   `json:"active"`
+	ClientID  string `json:"client_id,omitempty"`
+	Scope     string `json:"scope,omitempty"`
+	Exp       int64  `json:"exp,omitempty"` // Unix seconds
+	Iat       int64  `json:"iat,omitempty"` // Unix seconds
+	TokenType string `json:"token_type,omitempty"`
+}
+
+// introspect tells the client whether a token of its own is live (RFC
+// 7662); token_type_hint is ignored.
+func (a *api) introspect(r *http.Request, p *params) (any, error) {
+	c, token, err := a.clientAndToken(r, p)
+	if err != nil {
+		return nil, err
+	}
+	info, err := a.svc.IntrospectToken(r.Context(), c, token)
+	if err != nil || !info.Active {
+		return introspection{}, err
+	}
+	return introspection{
+		Active:    true,
+		ClientID:  info.Client.ClientID,
+		Scope:     info.Client.Permissions.String(),
+		Exp:       info.ExpiresAt.Unix(),
+		Iat:       info.IssuedAt.Unix(),
+		TokenType: "Bearer",
+	}, nil
+}
+
+var errNoClient = errs.New(errs.Unauthorized, "client_id", "client authentication is required: HTTP Basic, or client_id and client_secret")
+
+// clientAndToken authenticates the client as the token endpoint does, and
+// reads the token it names.
+func (a *api) clientAndToken(r *http.Request, p *params) (identity.Client, string, error) {
+	if !usesBasic(r) && (p.str("client_id") == "" || p.str("client_secret") == "") {
+		return identity.Client{}, "", errNoClient
+	}
+	id, secret, err := clientCredentials(r, p)
+	if err != nil {
+		return identity.Client{}, "", err
+	}
+	c, err := a.svc.AuthenticateClient(r.Context(), id, secret, remoteIP(r.RemoteAddr))
+	if err != nil {
+		return identity.Client{}, "", err
+	}
+	token, err := p.requiredStr("token")
+	return c, token, err
 }
 
 // clientCredentials returns the client ID and secret of an "Authorization:
@@ -118,7 +195,8 @@ func usesBasic(r *http.Request) bool {
 }
 
 // failToken answers err as an OAuth error. A client that failed Basic
-// authentication is told the scheme to use.
+// authentication, or sent none where it is required, is told the scheme to
+// use.
 func (a *api) failToken(w http.ResponseWriter, r *http.Request, err error) {
 	f := a.failureOf(r, err, nil) // OAuth names its parameters as the library does
 	e := oauthError{Error: "invalid_request", Description: f.message}
@@ -127,7 +205,7 @@ func (a *api) failToken(w http.ResponseWriter, r *http.Request, err error) {
 		e.Error = "unsupported_grant_type"
 	case f.status == http.StatusUnauthorized:
 		e.Error = "invalid_client"
-		if usesBasic(r) {
+		if usesBasic(r) || errors.Is(err, errNoClient) {
 			w.Header().Set("WWW-Authenticate", `Basic realm="identity"`)
 		}
 	case f.status == http.StatusTooManyRequests:

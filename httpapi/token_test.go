@@ -18,7 +18,14 @@ import (
 // names and values in pairs.
 func (s *server) tokenRequest(address, contentType, body string, header ...string) *reply {
 	s.t.Helper()
-	req := httptest.NewRequest(http.MethodPost, "/api/v2/tenant/token", strings.NewReader(body))
+	return s.oauthRequest("/api/v2/tenant/token", address, contentType, body, header...)
+}
+
+// oauthRequest posts body to the OAuth endpoint at path from address, with
+// header names and values in pairs.
+func (s *server) oauthRequest(path, address, contentType, body string, header ...string) *reply {
+	s.t.Helper()
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
 	req.RemoteAddr = address + ":40000"
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)

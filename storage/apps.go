@@ -22,6 +22,7 @@ type appRow struct {
 	SecretHash  []byte    `bun:"secret_hash"`
 	Permissions string    `bun:"permissions"` // comma-separated codes
 	CreatedAt   time.Time `bun:"created_at,nullzero"`
+	DisabledAt  time.Time `bun:"disabled_at,nullzero"`
 }
 
 // tokenRow is a row of tokens.
@@ -43,6 +44,25 @@ func appOf(r *appRow) team.Application {
 		SecretHash:  r.SecretHash,
 		Permissions: permissions(r.Permissions),
 		CreatedAt:   r.CreatedAt.UTC(),
+		DisabledAt:  r.DisabledAt.UTC(),
+	}
+}
+
+// rowOfApp is the row of a.
+func rowOfApp(a team.Application) *appRow {
+	codes := make([]string, len(a.Permissions))
+	for i, p := range a.Permissions {
+		codes[i] = string(p)
+	}
+	return &appRow{
+		ID:          a.ID,
+		TeamID:      a.TeamID,
+		Name:        a.Name,
+		ClientID:    a.ClientID,
+		SecretHash:  a.SecretHash,
+		Permissions: strings.Join(codes, ","),
+		CreatedAt:   dbTime(a.CreatedAt),
+		DisabledAt:  dbTime(a.DisabledAt),
 	}
 }
 
@@ -73,8 +93,11 @@ func permissions(list string) team.Permissions {
 type ApplicationReads interface {
 	// Application finds an application by its client ID.
 	Application(ctx context.Context, clientID string) (team.Application, error)
+	// Applications lists the applications of a team, oldest first.
+	Applications(ctx context.Context, teamID string) ([]team.Application, error)
 	// Token finds an access token by its hash with its application's team,
-	// client ID and current permissions.
+	// client ID and current permissions; NotFound also if its application
+	// is disabled.
 	Token(ctx context.Context, hash []byte) (team.Token, error)
 }
 
@@ -84,9 +107,17 @@ type Applications interface {
 	// InsertApplication adds a; Conflict (field "client_id") on a taken
 	// client ID.
 	InsertApplication(ctx context.Context, a team.Application) error
+	// UpdateApplication writes the secret hash, permissions and disabled
+	// time of the application with a's ID; NotFound if there is none.
+	UpdateApplication(ctx context.Context, a team.Application) error
 	// InsertToken adds an access token; NotFound if its application is
 	// missing.
 	InsertToken(ctx context.Context, t team.Token) error
+	// DeleteToken deletes the access token with the hash if the application
+	// appID holds it, and reports whether it did.
+	DeleteToken(ctx context.Context, appID string, hash []byte) (bool, error)
+	// DeleteTokens deletes every access token of the application appID.
+	DeleteTokens(ctx context.Context, appID string) error
 }
 
 // appTokenRow is a token joined with its application, as getToken reads it.
@@ -100,29 +131,35 @@ type appTokenRow struct {
 var (
 	insertApplication = insertOf[appRow]("insert application", "team not found", 1, "")
 	insertToken       = insertOf[tokenRow]("insert token", "application not found", 1, "")
-	getApplication    = &stmt{op: "get application", missing: "application not found", byKey: true, row: reflect.TypeFor[appRow](), text: fixed("FROM applications AS a WHERE a.client_id = ?")}
-	getToken          = &stmt{
-		op: "get token", missing: "token not found", byKey: true, row: reflect.TypeFor[appTokenRow](),
-		text: fixed("FROM tokens AS tk LEFT JOIN applications AS app ON app.id = tk.app_id WHERE tk.hash = ?"),
+	updateApplication = updateOf[appRow]("update application", "application not found", []string{"id"}, func(c string) bool {
+		return c == "secret_hash" || c == "permissions" || c == "disabled_at"
+	})
+	getApplication = &stmt{
+		op: "get application", missing: "application not found", byKey: true, locks: true, row: reflect.TypeFor[appRow](),
+		text: fixed("FROM applications AS a WHERE a.client_id = ?"),
 	}
+	listApplications = &stmt{op: "list applications", row: reflect.TypeFor[appRow](), text: func(db *DB) string {
+		return "FROM applications AS a WHERE a.team_id = ? ORDER BY a.created_at ASC, a.client_id" + db.d.collate() + " ASC"
+	}}
+	getToken = &stmt{
+		op: "get token", missing: "token not found", byKey: true, row: reflect.TypeFor[appTokenRow](),
+		text: fixed("FROM tokens AS tk JOIN applications AS app ON app.id = tk.app_id WHERE tk.hash = ? AND app.disabled_at IS NULL"),
+	}
+	deleteToken  = &stmt{op: "delete token", text: fixed("DELETE FROM tokens WHERE hash = ? AND app_id = ?")}
+	deleteTokens = &stmt{op: "delete tokens", text: fixed("DELETE FROM tokens WHERE app_id = ?")}
 )
 
 func (t *tx) InsertApplication(ctx context.Context, a team.Application) error {
-	codes := make([]string, len(a.Permissions))
-	for i, p := range a.Permissions {
-		codes[i] = string(p)
-	}
-	r := &appRow{
-		ID:          a.ID,
-		TeamID:      a.TeamID,
-		Name:        a.Name,
-		ClientID:    a.ClientID,
-		SecretHash:  a.SecretHash,
-		Permissions: strings.Join(codes, ","),
-		CreatedAt:   dbTime(a.CreatedAt),
-	}
-	_, err := insertApplication.exec(ctx, t, r)
+	_, err := insertApplication.exec(ctx, t, rowOfApp(a))
 	return err
+}
+
+func (t *tx) UpdateApplication(ctx context.Context, a team.Application) error {
+	return updateApplication.exec(ctx, t, rowOfApp(a))
+}
+
+func (t *tx) Applications(ctx context.Context, teamID string) ([]team.Application, error) {
+	return all(ctx, t, listApplications, infallible(appOf), teamID)
 }
 
 func (t *tx) Application(ctx context.Context, clientID string) (team.Application, error) {
@@ -137,4 +174,14 @@ func (t *tx) InsertToken(ctx context.Context, tk team.Token) error {
 
 func (t *tx) Token(ctx context.Context, hash []byte) (team.Token, error) {
 	return one(ctx, t, getToken, infallible(tokenOf), hash)
+}
+
+func (t *tx) DeleteToken(ctx context.Context, appID string, hash []byte) (bool, error) {
+	n, err := t.exec(ctx, deleteToken, hash, appID)
+	return n > 0, err
+}
+
+func (t *tx) DeleteTokens(ctx context.Context, appID string) error {
+	_, err := t.exec(ctx, deleteTokens, appID)
+	return err
 }

@@ -43,7 +43,7 @@ type Store interface {
 	Query(ctx context.Context, fn func(Reads) error) error
 	// Write runs fn in one transaction, committed if fn returns nil and rolled
 	// back otherwise. The rows that User, UserByEmail, UserByMobile,
-	// Membership, Member and Team return stay locked against other writers
+	// Membership, Member, Team and Application return stay locked against other writers
 	// until it ends, so read-modify-write cycles lose no update. A failed
 	// statement may abort the transaction (Postgres): fn must return the
 	// first error it gets.

@@ -65,7 +65,11 @@ type Application struct {
 	SecretHash  []byte `json:"-"`
 	Permissions Permissions
 	CreatedAt   time.Time
+	DisabledAt  time.Time // zero while the application is enabled
 }
+
+// Disabled reports whether the application is disabled.
+func (a Application) Disabled() bool { return !a.DisabledAt.IsZero() }
 
 // Token is an access token issued to an application. Only its hash is stored.
 type Token struct {

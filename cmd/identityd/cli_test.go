@@ -121,6 +121,11 @@ func TestBadCommandLines(t *testing.T) {
 		{nil, []string{"team", "create", "-name", "Acme", "extra"}, `unexpected argument "extra"`},
 		{nil, []string{"app", "create", "-team", "t", "-name", "CRM", "-permissions", "all,write"}, `"write" is not a permission`},
 		{nil, []string{"app", "create", "-team", "t", "-name", "CRM"}, "-permissions is required"},
+		{nil, []string{"app", "list"}, "-team is required"},
+		{nil, []string{"app", "disable"}, "-app is required"},
+		{nil, []string{"app", "rotate-secret", "-app", "c", "extra"}, `unexpected argument "extra"`},
+		{nil, []string{"app", "permissions", "-app", "c"}, "-permissions is required"},
+		{nil, []string{"app", "permissions", "-app", "c", "-permissions", "write"}, `"write" is not a permission`},
 		{nil, []string{"project", "add-member", "-project", "p", "-user", "u", "-role", "9"}, "-role must be from 1 to 3"},
 		{nil, []string{"project", "add-member", "-project", "p", "-user", "u", "-role", "x"}, `invalid value "x" for flag -role`},
 		{nil, []string{"import", "-team", "t"}, "want one FILE.csv argument"},
@@ -156,6 +161,8 @@ func TestFailuresExitOne(t *testing.T) {
 	}{
 		{[]string{"app", "create", "-db", dsn, "-team", "0123", "-name", "CRM", "-permissions", "read"}, "not"},
 		{[]string{"project", "create", "-db", dsn, "-team", "0123", "-name", "Apollo"}, "not"},
+		{[]string{"app", "list", "-db", dsn, "-team", "0123"}, "team_id: no such team"},
+		{[]string{"app", "enable", "-db", dsn, "-app", "0123"}, "client_id: no such application"},
 		{[]string{"import", "-db", dsn, "-team", "0123", filepath.Join(t.TempDir(), "missing.csv")}, "no such file"},
 		{[]string{"team", "create", "-db", dsn, "-name", "Acme", "-email", "not an email"}, "email"},
 	} {

@@ -176,6 +176,12 @@ func commandsLeakNothing(t *testing.T, dsn string) {
 
 	served, issued := serveAFewRequests(t, dsn, app["client_id"], app["client_secret"], teamID, invitation)
 	outputs = append(outputs, served)
+	ok("app list", "app", "list", "-db", dsn, "-team", teamID)
+	ok("app permissions", "app", "permissions", "-db", dsn, "-app", app["client_id"], "-permissions", "read")
+	ok("app disable", "app", "disable", "-db", dsn, "-app", app["client_id"])
+	ok("app enable", "app", "enable", "-db", dsn, "-app", app["client_id"])
+	rotated := ok("app rotate-secret", "app", "rotate-secret", "-db", dsn, "-app", app["client_id"])
+	cli("app rotate-secret of no application", 1, nil, "app", "rotate-secret", "-db", dsn, "-app", "0123")
 
 	secrets := storedCLISecrets(t, dsn)
 	for _, pw := range []string{cliAdminPassword, cliWrongPassword, cliImportPassword, cliBadRowPassword, cliInvitedPassword, cliDBPassword, cliWrongSecret} {
@@ -183,6 +189,9 @@ func commandsLeakNothing(t *testing.T, dsn string) {
 	}
 	secrets = append(secrets, newCLISecret("client secret", app["client_secret"], func(run, stream, _ string) bool {
 		return run == "app create" && stream == "stdout" // its one issuance
+	}))
+	secrets = append(secrets, newCLISecret("rotated client secret", rotated["client_secret"], func(run, stream, _ string) bool {
+		return run == "app rotate-secret" && stream == "stdout" // its one issuance
 	}))
 	secrets = append(secrets, newCLISecret("invitation code", invitation, onNotificationLines))
 	for what, value := range issued {

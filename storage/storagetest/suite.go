@@ -59,6 +59,7 @@ var cases = []struct {
 	{"Sessions", testSessions},
 	// storage.Applications (applications.go)
 	{"ApplicationsAndTokens", testApplicationsAndTokens},
+	{"ApplicationLifecycle", testApplicationLifecycle},
 	// storage.Projects (projects.go)
 	{"Projects", testProjects},
 	// storage.Lockout (lockout.go)

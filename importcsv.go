@@ -323,6 +323,7 @@ func (b *importing) write(ctx context.Context) ([]int, error) {
 			default:
 				m.Status = team.MemberPending
 			}
+			row.Names.Apply(&m.Profile)
 			ms = append(ms, m)
 		}
 	}
@@ -419,7 +420,7 @@ func (b *importing) create(ctx context.Context, ids []string) error {
 // user returns the new user row i describes, with ID id.
 func (b *importing) user(i int, id string) user.User {
 	row := b.rows[i]
-	u := b.s.newUser(b.now, b.teamID, row.Names, row.Email)
+	u := b.s.newUser(b.now, b.teamID, row.Email)
 	u.ID, u.Mobile = id, row.Mobile
 	if row.TimeZone != nil {
 		u.Settings.TimeZone = *row.TimeZone

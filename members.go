@@ -62,12 +62,13 @@ func (in NewMember) parse(creator team.Role) (contact.Email, team.Role, error) {
 
 // CreateMember adds a member to the actor's team under the role rules: an
 // admin creates managers and members, a manager creates members. The new
-// member is active at once. The password opens this team only, until the
-// person claims the account (see user.User.Claimed); once they have, their
-// own password opens it and the one given is not kept. An email that
-// already belongs to a user elsewhere adds that user to the team, with
-// nothing another team set for them changed or let in; one already in this
-// team is a conflict. It checks in as Validate does, then the password.
+// member is active at once, known to the team by the names given. The
+// password opens this team only, until the person claims the account (see
+// user.User.Claimed); once they have, their own password opens it and the
+// one given is not kept. An email that already belongs to a user elsewhere
+// adds that user to the team, with nothing another team set for them
+// changed or let in; one already in this team is a conflict. It checks in
+// as Validate does, then the password.
 func (s *Service) CreateMember(ctx context.Context, a Actor, in NewMember) (team.Member, error) {
 	email, role, err := in.parse(a.Role)
 	if err != nil {
@@ -86,7 +87,7 @@ func (s *Service) CreateMember(ctx context.Context, a Actor, in NewMember) (team
 		if err := team.CanCreate(actor.Role, role); err != nil {
 			return err
 		}
-		u := s.newUser(now, a.TeamID, in.Names, email)
+		u := s.newUser(now, a.TeamID, email)
 		u.Status, u.ActivatedAt = user.StatusActive, now
 		if u, err = s.userFor(ctx, tx, u); err != nil {
 			return err
@@ -97,6 +98,7 @@ func (s *Service) CreateMember(ctx context.Context, a Actor, in NewMember) (team
 		if !u.Claimed() {
 			m.Membership.PasswordHash, m.Membership.PasswordChangedAt = hash, now
 		}
+		in.Names.Apply(&m.Membership.Profile)
 		return s.join(ctx, tx, m.Membership, "email")
 	})
 	return m, err
@@ -137,7 +139,8 @@ type MemberUpdate struct {
 // UpdateMember applies in under the role rules: everyone may update their own
 // names and settings; an admin may update another member's names and anyone's
 // role, as long as the team keeps an active admin; a manager may update a
-// member's names.
+// member's names. Names are the team's: they change how this team knows the
+// member, and no other team.
 func (s *Service) UpdateMember(ctx context.Context, a Actor, in MemberUpdate) (team.Member, error) {
 	change, err := in.validate()
 	if err != nil {
@@ -157,11 +160,6 @@ func (s *Service) UpdateMember(ctx context.Context, a Actor, in MemberUpdate) (t
 		}
 		if err := team.CanUpdate(actor, target.Membership, change); err != nil {
 			return err
-		}
-		if in.Names != nil && a.UserID != target.User.ID && !in.Names.Same(target.User) {
-			if err := ownsAccount(ctx, tx, target.User, a.TeamID, "user_id", "names"); err != nil {
-				return err
-			}
 		}
 		return s.applyUpdate(ctx, tx, &target, in, now)
 	})
@@ -205,26 +203,13 @@ func (in *MemberUpdate) validate() (team.Change, error) {
 }
 
 func (s *Service) applyUpdate(ctx context.Context, tx storage.Tx, m *team.Member, in MemberUpdate, now time.Time) error {
-	if in.Role != nil && team.Role(*in.Role) != m.Membership.Role {
-		admins, err := tx.CountActiveAdmins(ctx, m.Membership.TeamID)
-		if err != nil {
-			return err
-		}
-		if err := team.KeepsAdmin(admins, m.Membership, team.Role(*in.Role)); err != nil {
-			return err
-		}
-		m.Membership.Role, m.Membership.UpdatedAt = team.Role(*in.Role), now
-		if err := tx.UpdateMembership(ctx, m.Membership); err != nil {
-			return err
-		}
+	if err := applyToMembership(ctx, tx, &m.Membership, in, now); err != nil {
+		return err
 	}
-	if in.Names == nil && in.TimeZone == nil && in.Notify == nil && in.Lang == nil {
+	if in.TimeZone == nil && in.Notify == nil && in.Lang == nil {
 		return nil
 	}
 	u := &m.User
-	if in.Names != nil {
-		in.Names.Apply(u)
-	}
 	set := u.Settings
 	setIf(&set.TimeZone, in.TimeZone)
 	setIf(&set.NotificationFlag, in.Notify)
@@ -234,6 +219,30 @@ func (s *Service) applyUpdate(ctx context.Context, tx storage.Tx, m *team.Member
 	}
 	u.Settings, u.UpdatedAt = set, now
 	return tx.UpdateUser(ctx, *u)
+}
+
+// applyToMembership applies the role and names of in, which are the team's,
+// to m.
+func applyToMembership(ctx context.Context, tx storage.Tx, m *team.Membership, in MemberUpdate, now time.Time) error {
+	changed := in.Names != nil
+	if in.Role != nil && team.Role(*in.Role) != m.Role {
+		admins, err := tx.CountActiveAdmins(ctx, m.TeamID)
+		if err != nil {
+			return err
+		}
+		if err := team.KeepsAdmin(admins, *m, team.Role(*in.Role)); err != nil {
+			return err
+		}
+		m.Role, changed = team.Role(*in.Role), true
+	}
+	if !changed {
+		return nil
+	}
+	if in.Names != nil {
+		in.Names.Apply(&m.Profile)
+	}
+	m.UpdatedAt = now
+	return tx.UpdateMembership(ctx, *m)
 }
 
 func setIf[T any](dst *T, v *T) {

@@ -259,7 +259,10 @@ func (s *Service) startSession(ctx context.Context, tx storage.Tx, at loginAttem
 	if err := tx.ClearFailures(ctx, at.key, at.IP); err != nil {
 		return Session{}, err
 	}
-	m.User.LastLoginAt, m.User.LastLoginIP, m.User.LastActivityAt = now, truncate(at.IP, 64), now
+	m.Membership.LastLoginAt, m.Membership.LastLoginIP, m.User.LastActivityAt = now, truncate(at.IP, 64), now
+	if err := tx.UpdateMembership(ctx, m.Membership); err != nil {
+		return Session{}, err
+	}
 	if err := tx.UpdateUser(ctx, m.User); err != nil {
 		return Session{}, err
 	}

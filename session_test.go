@@ -139,11 +139,15 @@ func TestTeamsForEmail(t *testing.T) {
 		b, adminB := f.activeTeam("b@x.com")
 		f.create(admin, "both@x.com", team.RoleMember)
 		f.clock.Advance(time.Second) // teams are listed in the order joined
-		f.create(adminB, "both@x.com", team.RoleManager)
+		inB := newMember("both@x.com", team.RoleManager)
+		inB.Names.First = "Bee" // each team lists the user by its own names
+		_, err := f.svc.CreateMember(f.ctx, adminB, inB)
+		must(t, err)
 		teams, u, err := f.svc.TeamsForEmail(f.ctx, "BOTH@x.com")
 		must(t, err)
-		if len(teams) != 2 || teams[0].Team.ID != a.ID || teams[1].Team.ID != b.ID || u.FirstName != "Firstb" {
-			t.Fatalf("teams %d, first %s, user %s", len(teams), teams[0].Team.Name, u.FirstName)
+		if len(teams) != 2 || teams[0].Team.ID != a.ID || teams[1].Team.ID != b.ID || u.Email.Normalized != "both@x.com" ||
+			teams[0].Membership.FirstName != "Firstb" || teams[1].Membership.FirstName != "Bee" {
+			t.Fatalf("teams %d, first %s, user %s", len(teams), teams[0].Team.Name, u.Email.Normalized)
 		}
 		teams, _, err = f.svc.TeamsForEmail(f.ctx, "nobody@x.com")
 		if err != nil || len(teams) != 0 {

@@ -84,7 +84,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) (SignUpResult, error) {
 		if err := tx.InsertTeam(ctx, t); err != nil {
 			return err
 		}
-		if u, err = s.userFor(ctx, tx, s.newUser(now, t.ID, names, email)); err != nil {
+		if u, err = s.userFor(ctx, tx, s.newUser(now, t.ID, email)); err != nil {
 			return err
 		}
 		if u.Claimed() {
@@ -94,6 +94,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) (SignUpResult, error) {
 			TeamID: t.ID, UserID: u.ID, Role: team.RoleAdmin, Status: team.MemberPending, Pool: team.PoolAlive, CreatedAt: now, UpdatedAt: now,
 			PasswordHash: hash, PasswordChangedAt: now,
 		}
+		names.Apply(&m.Profile)
 		if err := tx.InsertMembership(ctx, m); err != nil {
 			return err
 		}
@@ -107,13 +108,11 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) (SignUpResult, error) {
 }
 
 // newUser returns an active-by-default user with default settings.
-func (s *Service) newUser(now time.Time, teamID string, names user.Names, email contact.Email) user.User {
-	u := user.User{
+func (s *Service) newUser(now time.Time, teamID string, email contact.Email) user.User {
+	return user.User{
 		ID: secret.ID(now), Email: email, Settings: user.DefaultSettings(), Grade: 1,
 		HomeTeamID: teamID, CreatedAt: now, UpdatedAt: now,
 	}
-	names.Apply(&u)
-	return u
 }
 
 // sendCode replaces the user's codes of kind in the team with a new one and

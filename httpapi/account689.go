@@ -80,7 +80,7 @@ func (a *api) checkMail(c *call689) (any, error) {
 	}
 	out := make([]teamOfEmail689, len(teams))
 	for i, t := range teams {
-		out[i] = teamOfEmail689Of(t.Team, u)
+		out[i] = teamOfEmail689Of(t, u)
 	}
 	return counted{result: out, total: len(out)}, nil
 }

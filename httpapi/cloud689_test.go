@@ -790,12 +790,17 @@ func TestCloud689Teams(t *testing.T) {
 		s.form("/api/user/remove", map[string]string{"auth_token": tokenA, "user_id": userB.UserID}).fail(t, http.StatusNotFound, "user_id")
 		s.form("/api/user/project", map[string]string{"auth_token": tokenA, "project_id": "nope"}).fail(t, http.StatusNotFound, "")
 
-		// A user of team B added to team A keeps their password and names.
-		var added user
+		// A user of team B added to team A keeps their password; team A
+		// knows them by the names it gave, team B by its own.
+		var added, inB user
 		s.form("/api/user/create", map[string]string{"auth_token": tokenA, "first_name": "Other", "last_name": "Name",
 			"mail_address": "b2@example.com", "password": "another-password", "confirm_password": "another-password", "user_role": member}).ok(t, &added)
-		if added.UserID != userB.UserID || added.FirstName != "First" || added.TeamID != teamA {
+		if added.UserID != userB.UserID || added.FirstName != "Other" || added.LastName != "Name" || added.TeamID != teamA {
 			t.Errorf("adding an existing user: %+v", added)
+		}
+		s.form("/api/user/profile", map[string]string{"auth_token": tokenB, "user_id": userB.UserID}).ok(t, &inB)
+		if inB.FirstName != "First" || inB.TeamID != teamB {
+			t.Errorf("the user in team B after team A added them: %+v", inB)
 		}
 		// Each team's password opens that team only (TestHijackOver689).
 		s.login("b2@example.com", "another-password", teamA)

@@ -73,7 +73,7 @@ func (a *api) getUserBaseInfo(c *bearerCall) (any, error) {
 	}
 	users := make([]userPortal, len(found))
 	for i, m := range found {
-		users[i] = userPortal{ID: m.User.ID, Name: m.User.DisplayName(), Domain: t.Domain, Email: m.User.Email.Display}
+		users[i] = userPortal{ID: m.User.ID, Name: m.DisplayName(), Domain: t.Domain, Email: m.User.Email.Display}
 	}
 	return usersPortal{Users: users}, nil
 }

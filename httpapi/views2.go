@@ -68,12 +68,12 @@ type orgRelation2 struct {
 // user2Of shows m; the relation list holds only m's team, so that a token
 // never learns which other teams the user belongs to.
 func user2Of(m team.Member) user2 {
-	u, teamID := &m.User, m.Membership.TeamID
+	u, p, teamID := &m.User, &m.Membership, m.Membership.TeamID
 	relation := orgRelation2{OrgID: teamID}
 	if u.HomeTeamID == teamID {
 		relation.RelationType = 1
 	}
-	ext := u.Extension
+	ext := p.Extension
 	if ext == nil {
 		ext = map[string]any{}
 	}
@@ -81,25 +81,25 @@ func user2Of(m team.Member) user2 {
 		UserID:             u.ID,
 		OrgID:              teamID,
 		UserName:           orNull(u.UserName),
-		Name:               orNull(u.DisplayName()),
+		Name:               orNull(m.DisplayName()),
 		Mobile:             orNull(u.Mobile.Dashed()),
 		Email:              orNull(u.Email.Display),
-		FirstName:          orNull(u.FirstName),
-		MiddleName:         orNull(u.MiddleName),
-		LastName:           orNull(u.LastName),
-		EmployeeID:         orNull(u.EmployeeID),
-		ExternalID:         orNull(u.ExternalID),
-		AttrCity:           orNull(u.City),
-		AttrNickName:       orNull(u.NickName),
-		AttrArea:           orNull(u.Area),
-		AttrGender:         orNull(u.Gender),
-		AttrWorkPlace:      orNull(u.WorkPlace),
-		AttrIdentityType:   orNull(u.IdentityType),
-		AttrIdentityNumber: orNull(u.IdentityNumber),
-		AttrManagerID:      orNull(u.ManagerID),
-		AttrBirthday:       time2(u.Birthday),
-		AttrUserType:       orNull(u.PersonnelType),
-		AttrHireDate:       time2(u.HireDate),
+		FirstName:          orNull(p.FirstName),
+		MiddleName:         orNull(p.MiddleName),
+		LastName:           orNull(p.LastName),
+		EmployeeID:         orNull(p.EmployeeID),
+		ExternalID:         orNull(p.ExternalID),
+		AttrCity:           orNull(p.City),
+		AttrNickName:       orNull(p.NickName),
+		AttrArea:           orNull(p.Area),
+		AttrGender:         orNull(p.Gender),
+		AttrWorkPlace:      orNull(p.WorkPlace),
+		AttrIdentityType:   orNull(p.IdentityType),
+		AttrIdentityNumber: orNull(p.IdentityNumber),
+		AttrManagerID:      orNull(p.ManagerID),
+		AttrBirthday:       time2(p.Birthday),
+		AttrUserType:       orNull(p.PersonnelType),
+		AttrHireDate:       time2(p.HireDate),
 		PwdMustModify:      u.MustChangePassword,
 		PwdChangeAt:        time2(m.PasswordChangedAt()),
 		Disabled:           u.Disabled,
@@ -107,8 +107,8 @@ func user2Of(m team.Member) user2 {
 		Grade:              u.Grade,
 		CreatedAt:          time2(u.CreatedAt),
 		UpdatedAt:          time2(u.UpdatedAt),
-		LastLoginIP:        orNull(u.LastLoginIP),
-		LastLoginAt:        time2(u.LastLoginAt),
+		LastLoginIP:        orNull(p.LastLoginIP),
+		LastLoginAt:        time2(p.LastLoginAt),
 		UserOrgRelations:   []orgRelation2{relation},
 		Extension:          ext,
 	}

@@ -59,26 +59,26 @@ type profile5 struct {
 }
 
 func profile5Of(m team.Member) profile5 {
-	u := &m.User
+	u, pr := &m.User, &m.Membership
 	p := profile5{
 		UserID:      u.ID,
 		CorpID:      m.Membership.TeamID,
-		Name:        orNull(u.DisplayName()),
-		LastName:    orNull(u.LastName),
-		FirstName:   orNull(u.FirstName),
+		Name:        orNull(m.DisplayName()),
+		LastName:    orNull(pr.LastName),
+		FirstName:   orNull(pr.FirstName),
 		AreaCode:    orNull(u.Mobile.AreaCode()),
 		Mobile:      orNull(u.Mobile.National),
-		Gender:      orNull(u.Gender),
-		City:        orNull(u.City),
-		CityRaw:     orNull(u.CityRaw),
-		CityMobile:  orNull(u.CityMobile),
-		CompanyName: orNull(u.CompanyName),
-		JobTitle:    orNull(u.JobTitle),
-		Department:  orNull(u.Department),
-		Industry:    orNull(u.Industry),
-		LinkedinURL: orNull(u.LinkedInURL),
+		Gender:      orNull(pr.Gender),
+		City:        orNull(pr.City),
+		CityRaw:     orNull(pr.CityRaw),
+		CityMobile:  orNull(pr.CityMobile),
+		CompanyName: orNull(pr.CompanyName),
+		JobTitle:    orNull(pr.JobTitle),
+		Department:  orNull(pr.Department),
+		Industry:    orNull(pr.Industry),
+		LinkedinURL: orNull(pr.LinkedInURL),
 	}
-	if age := u.Age; age > 0 {
+	if age := pr.Age; age > 0 {
 		p.Age = &age // a copy: a pointer into m would move all of m to the heap
 	}
 	return p

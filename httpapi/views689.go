@@ -57,16 +57,16 @@ type user689 struct {
 }
 
 func user689Of(m team.Member) user689 {
-	u, s := &m.User, m.User.Settings
+	u, p, s := &m.User, &m.Membership, m.User.Settings
 	return user689{
 		UserID:             u.ID,
 		TeamID:             m.Membership.TeamID,
 		RoleID:             int(m.Membership.Role),
 		MailAddress:        u.Email.Display,
 		Status:             int(m.Membership.Status),
-		FirstName:          u.FirstName,
-		MiddleName:         orNull(u.MiddleName),
-		LastName:           u.LastName,
+		FirstName:          p.FirstName,
+		MiddleName:         orNull(p.MiddleName),
+		LastName:           p.LastName,
 		SessionTimeOut:     s.SessionTimeout,
 		ActivationDate:     date689(u.ActivatedAt),
 		NumOfDispNotify:    strconv.Itoa(s.NotifyDisplayCount),
@@ -78,7 +78,7 @@ func user689Of(m team.Member) user689 {
 		NotificationFlag:   s.NotificationFlag,
 		LandingPage:        s.LandingPage,
 		Lang:               s.Lang,
-		BookendUserID:      orNull(u.ExternalID),
+		BookendUserID:      orNull(p.ExternalID),
 	}
 }
 
@@ -109,11 +109,11 @@ type projectMember689 struct {
 
 func projectMember689Of(pm team.ProjectMember) projectMember689 {
 	return projectMember689{
-		FirstName:     pm.User.FirstName,
+		FirstName:     pm.Membership.FirstName,
 		CreateDate:    date689(pm.AddedAt),
 		Status:        int(pm.Membership.Status),
 		ProjectRoleID: pm.ProjectRole,
-		LastName:      pm.User.LastName,
+		LastName:      pm.Membership.LastName,
 		UserID:        pm.User.ID,
 		EmailAddress:  pm.User.Email.Display,
 	}
@@ -172,13 +172,13 @@ type teamOfEmail689 struct {
 	EmailAddress string  `json:"email_address"`
 }
 
-func teamOfEmail689Of(t team.Team, u user.User) teamOfEmail689 {
+func teamOfEmail689Of(t team.Teamed, u user.User) teamOfEmail689 {
 	return teamOfEmail689{
-		TeamID:       t.ID,
-		TeamName:     t.Name,
-		FirstName:    u.FirstName,
-		MiddleName:   orNull(u.MiddleName),
-		LastName:     u.LastName,
+		TeamID:       t.Team.ID,
+		TeamName:     t.Team.Name,
+		FirstName:    t.Membership.FirstName,
+		MiddleName:   orNull(t.Membership.MiddleName),
+		LastName:     t.Membership.LastName,
 		Lang:         u.Settings.Lang,
 		EmailAddress: u.Email.Display,
 	}
@@ -198,13 +198,13 @@ type login689 struct {
 }
 
 func login689Of(s identity.Session) login689 {
-	u := &s.Member.User
+	u, p := &s.Member.User, &s.Member.Membership
 	return login689{
 		UserID:       u.ID,
 		TeamID:       s.Member.Membership.TeamID,
-		FirstName:    u.FirstName,
-		MiddleName:   orNull(u.MiddleName),
-		LastName:     u.LastName,
+		FirstName:    p.FirstName,
+		MiddleName:   orNull(p.MiddleName),
+		LastName:     p.LastName,
 		RoleID:       int(s.Member.Membership.Role),
 		Lang:         u.Settings.Lang,
 		EmailAddress: u.Email.Display,

@@ -19,7 +19,11 @@ func (t *tx) InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership
 	rows := make([]*membershipRow, len(ms))
 	var unknown []*membershipRow // whose user's keys are to be read
 	for i := range ms {
-		rows[i] = &membershipRow{Membership: ms[i]}
+		r, err := membershipRowOf(&ms[i])
+		if err != nil {
+			return nil, err
+		}
+		rows[i] = r
 		if u := known[ms[i].UserID]; u != nil {
 			rows[i].copyUserKeys(u)
 		} else {
@@ -49,15 +53,13 @@ func (t *tx) InsertMembershipsIfAbsent(ctx context.Context, ms []team.Membership
 
 // listKeys are the columns of a user that memberships copy.
 type listKeys struct {
-	ID           string    `bun:"id"`
-	FirstNameKey string    `bun:"first_name_key"`
-	LastNameKey  string    `bun:"last_name_key"`
-	EmailNorm    string    `bun:"email_norm"`
-	CreatedAt    time.Time `bun:"created_at"`
+	ID        string    `bun:"id"`
+	EmailNorm string    `bun:"email_norm"`
+	CreatedAt time.Time `bun:"created_at"`
 }
 
 // listKeysFrom is the select of users' list keys.
-const listKeysFrom = "SELECT u.id, u.first_name_key, u.last_name_key, COALESCE(u.email_norm, '') AS email_norm, u.created_at FROM users AS u WHERE u.id "
+const listKeysFrom = "SELECT u.id, COALESCE(u.email_norm, '') AS email_norm, u.created_at FROM users AS u WHERE u.id "
 
 var (
 	insertMemberships = insertOf[membershipRow]("insert memberships", "team or user not found", BatchRows, "ON CONFLICT DO NOTHING RETURNING user_id")
@@ -65,18 +67,18 @@ var (
 	addToListed       = &stmt{op: "count listed members", text: fixed("UPDATE teams SET listed_members = listed_members + ? WHERE id = ?")}
 )
 
-// copyListKeys sets the list keys of r from its user's.
+// copyListKeys sets the copies of its user's keys on r.
 func (r *membershipRow) copyListKeys(u *listKeys) {
-	r.FirstNameKey, r.LastNameKey, r.EmailKey, r.SignupAt = u.FirstNameKey, u.LastNameKey, u.EmailNorm, u.CreatedAt
+	r.EmailKey, r.SignupAt = u.EmailNorm, u.CreatedAt
 }
 
-// copyUserKeys sets the list keys of r from its user, as the user's row
+// copyUserKeys sets the copies of its user's keys on r, as the user's row
 // holds them.
 func (r *membershipRow) copyUserKeys(u *user.User) {
-	r.FirstNameKey, r.LastNameKey, r.EmailKey, r.SignupAt = nameKey(u.FirstName), nameKey(u.LastName), u.Email.Normalized, u.CreatedAt
+	r.EmailKey, r.SignupAt = u.Email.Normalized, u.CreatedAt
 }
 
-// fillListKeys copies onto membership rows their users' sort keys. A row
+// fillListKeys copies onto membership rows their users' keys. A row
 // whose user is missing keeps empty keys: its insert fails on the foreign
 // key.
 func (t *tx) fillListKeys(ctx context.Context, rows []*membershipRow) error {

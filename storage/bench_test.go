@@ -214,10 +214,10 @@ func benchSeed(b *testing.B, db *storage.DB) (string, []user.User) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		us[i] = user.User{ID: benchID(i + 1), Profile: user.Profile{FirstName: "Wei", LastName: "Zhang"}, Email: email, Mobile: mobile,
+		us[i] = user.User{ID: benchID(i + 1), Email: email, Mobile: mobile,
 			Settings: user.DefaultSettings(), Grade: 1, HomeTeamID: t.ID, CreatedAt: now, UpdatedAt: now}
 		ms[i] = team.Membership{TeamID: t.ID, UserID: us[i].ID, Role: team.RoleMember, Status: team.MemberActive,
-			Pool: team.PoolAlive, CreatedAt: now, UpdatedAt: now}
+			Pool: team.PoolAlive, CreatedAt: now, UpdatedAt: now, Profile: user.Profile{FirstName: "Wei", LastName: "Zhang"}}
 	}
 	err := db.Write(ctx, func(tx storage.Tx) error {
 		if err := tx.InsertTeam(ctx, t); err != nil {

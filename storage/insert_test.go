@@ -88,15 +88,13 @@ func TestInsertionsStoreWhatBunWrites(t *testing.T) {
 func insertedUser(id string, n int, now time.Time) user.User {
 	u := user.User{
 		ID: id, UserName: "user " + id,
-		Profile:  user.Profile{FirstName: "Zoë", LastName: "O'Brien", Age: 40, Birthday: now.AddDate(-40, 0, 0)},
 		Email:    contact.Email{Display: id + "@Example.com", Normalized: id + "@example.com"},
 		Mobile:   contact.Phone{CountryCode: 86, National: fmt.Sprintf("152%08d", n)},
 		Settings: user.DefaultSettings(),
 		Status:   user.StatusActive, Locked: true, CreatedAt: now, UpdatedAt: now.Add(time.Second),
-		Extension: map[string]any{"k": "v"},
 	}
 	if n%2 == 0 {
-		u.PasswordHash, u.PasswordChangedAt, u.HireDate = []byte{0, 1, 2, 0xff}, now, now.AddDate(0, -1, 0)
+		u.PasswordHash, u.PasswordChangedAt = []byte{0, 1, 2, 0xff}, now
 	}
 	return u
 }
@@ -109,8 +107,13 @@ func bunsYearOne(bun, store string) bool {
 	return strings.Contains(bun, "0001-01-01 00:00:00") && strings.HasSuffix(store, ":NULL")
 }
 
+// insertedMembership is a membership with a profile, an extension, a time
+// with nanoseconds in another zone and zero times.
 func insertedMembership(userID string, now time.Time) team.Membership {
-	return team.Membership{TeamID: "a", UserID: userID, Role: team.RoleMember, Status: team.MemberActive, Pool: team.PoolAlive, CreatedAt: now, UpdatedAt: now}
+	return team.Membership{TeamID: "a", UserID: userID, Role: team.RoleMember, Status: team.MemberActive, Pool: team.PoolAlive, CreatedAt: now, UpdatedAt: now,
+		Profile:   user.Profile{FirstName: "Zoë", LastName: "O'Brien", Age: 40, Birthday: now.AddDate(-40, 0, 0)},
+		Extension: map[string]any{"k": "v"}, LastLoginIP: "192.0.2.1",
+	}
 }
 
 // storedRow returns every column of the row of table whose key is id, each

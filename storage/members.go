@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"strconv"
 	"strings"
@@ -22,8 +23,9 @@ type memberRow struct {
 }
 
 func memberOfRow(r *memberRow) (team.Member, error) {
-	usr, err := userOf(&r.U)
-	return team.Member{User: usr, Membership: membershipOf(&r.membershipRow)}, err
+	usr, err1 := userOf(&r.U)
+	m, err2 := membershipOf(&r.membershipRow)
+	return team.Member{User: usr, Membership: m}, errors.Join(err1, err2)
 }
 
 // membersFrom is the FROM clause of the member reads: memberships joined
@@ -48,9 +50,12 @@ var (
 	// countFound counts the listed members of a team matching a LIKE
 	// pattern.
 	countFound = &stmt{op: "count members", planEach: true, text: fixed(
-		"SELECT count(*) FROM memberships AS m JOIN users AS u ON u.id = m.user_id " +
-			"WHERE m.team_id = ? AND " + listed() + ` AND u.search_text LIKE ? ESCAPE '\'`)}
+		"SELECT count(*) FROM memberships AS m WHERE m.team_id = ? AND " + listed() + " AND " + searched)}
 )
+
+// searched is the condition that a member's lower-cased "full name\nemail"
+// matches a LIKE pattern.
+const searched = `(m.search_text || m.email_key) LIKE ? ESCAPE '\'`
 
 // listed is the condition on the members that lists and searches show,
 // written out so that the list indexes, which leave removed members out,
@@ -76,7 +81,7 @@ var criteria = [...]struct {
 }{
 	{"u.email_norm = ?", "", 1, true, func(c team.Criteria) string { return c.Email }},
 	{"u.mobile_e164 = ?", "", 1, true, func(c team.Criteria) string { return c.Mobile }},
-	{"(u.user_name = ? OR (u.user_name = '' AND u.full_name = ?))", "", 2, false, func(c team.Criteria) string { return c.Name }},
+	{"(u.user_name = ? OR (u.user_name = '' AND m.full_name = ?))", "", 2, false, func(c team.Criteria) string { return c.Name }},
 	{"t.domain = ?", "JOIN teams AS t ON t.id = m.team_id ", 1, false, func(c team.Criteria) string { return c.Domain }},
 }
 
@@ -146,17 +151,13 @@ type listShape struct {
 // list declares the read of a page of a team's members sorted by the key,
 // matching a LIKE pattern if it searches. Its arguments are the team, the
 // pattern if any, the limit and the offset. The page is chosen from the list
-// index alone, joining users only to search; then its ten or so rows are
-// read whole, so OFFSET skips index entries, not joined rows.
+// index and memberships alone, which hold what searches match; then its ten
+// or so rows are read whole, so OFFSET skips index entries, not joined rows.
 func (l listShape) list() *stmt {
 	return &stmt{op: "list members", planEach: l.search, row: reflect.TypeFor[memberRow](), shape: l, text: func(db *DB) string {
-		page := "SELECT m.user_id FROM memberships AS m "
+		page := "SELECT m.user_id FROM memberships AS m WHERE m.team_id = ? AND " + listed()
 		if l.search {
-			page += "JOIN users AS u ON u.id = m.user_id "
-		}
-		page += "WHERE m.team_id = ? AND " + listed()
-		if l.search {
-			page += ` AND u.search_text LIKE ? ESCAPE '\'`
+			page += " AND " + searched
 		}
 		page += " ORDER BY " + orderBy(l.key) + " LIMIT ? OFFSET ?"
 		return membersFrom + "WHERE m.user_id IN (" + page + ") AND m.team_id = ? ORDER BY " + orderBy(l.key)

@@ -25,10 +25,15 @@ func TestSessionLimitsMigration(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			if err := storage.MigrateTo(ctx, db, "20261206000005"); err != nil {
+			// oldRows are users and memberships of the claims schema, before
+			// member_profiles moved names to memberships.
+			if err := storage.MigrateTo(ctx, db, "20261206000003"); err != nil {
 				t.Fatal(err)
 			}
 			oldRows(t, db)
+			if err := storage.MigrateTo(ctx, db, "20261206000005"); err != nil {
+				t.Fatal(err)
+			}
 			at := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 			kinds := map[string]struct{ idle, maxAge time.Duration }{
 				"normal": {30 * time.Minute, 12 * time.Hour},

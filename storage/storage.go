@@ -13,8 +13,8 @@
 // dialect (dialect.go, one file per database) rebinds, locks, classifies
 // errors and scans rows. bun gives the tables' columns, the migrations and
 // the host's *bun.DB; a row type embeds the domain type whose fields are
-// its columns as bun names them (team.Team, team.Membership, user.Code,
-// user.Profile), and spells out the others. Adding a single-row read is one stmt, one method and
+// its columns as bun names them (team.Team, team.Membership and the
+// user.Profile in it, user.Code, user.Settings), and spells out the others. Adding a single-row read is one stmt, one method and
 // its line in the interface, in that interface's file.
 //
 // Contract shared by every method:

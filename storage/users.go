@@ -38,7 +38,7 @@ type Users interface {
 	// does, and returns the IDs of those it added.
 	InsertUsersIfAbsent(ctx context.Context, us []user.User) (map[string]bool, error)
 	// UpdateUser writes every mutable column of u (all but ID and CreatedAt),
-	// and its sort keys to its memberships; Conflict on a taken email or
+	// and its email to its memberships' copies; Conflict on a taken email or
 	// mobile.
 	UpdateUser(ctx context.Context, u user.User) error
 }
@@ -63,31 +63,19 @@ var (
 )
 
 func (t *tx) InsertUser(ctx context.Context, u user.User) error {
-	r, err := userRowOf(&u)
-	if err != nil {
-		return err
-	}
-	_, err = insertUser.exec(ctx, t, r)
+	_, err := insertUser.exec(ctx, t, userRowOf(&u))
 	return err
 }
 
 func (t *tx) InsertUserIfAbsent(ctx context.Context, u user.User) (bool, error) {
-	r, err := userRowOf(&u)
-	if err != nil {
-		return false, err
-	}
-	n, err := insertUserIfAbsent.exec(ctx, t, r)
+	n, err := insertUserIfAbsent.exec(ctx, t, userRowOf(&u))
 	return n > 0, err
 }
 
 func (t *tx) InsertUsersIfAbsent(ctx context.Context, us []user.User) (map[string]bool, error) {
 	rows := make([]*userRow, len(us))
 	for i := range us {
-		r, err := userRowOf(&us[i])
-		if err != nil {
-			return nil, err
-		}
-		rows[i] = r
+		rows[i] = userRowOf(&us[i])
 	}
 	return keySet(insertUsers.returning(ctx, t, rows))
 }
@@ -113,15 +101,11 @@ func (t *tx) UsersByMobiles(ctx context.Context, e164 []string) ([]user.User, er
 }
 
 func (t *tx) UpdateUser(ctx context.Context, u user.User) error {
-	r, err := userRowOf(&u)
-	if err != nil {
-		return err
-	}
+	r := userRowOf(&u)
 	if err := updateUser.exec(ctx, t, r); err != nil {
 		return err
 	}
-	keys := []any{r.FirstNameKey, r.LastNameKey, r.EmailNorm} // as the memberships' copies hold them
-	_, err = t.exec(ctx, updateListKeys, append(append(keys, r.ID), keys...)...)
+	_, err := t.exec(ctx, updateEmailKeys, r.EmailNorm, r.ID, r.EmailNorm)
 	return err
 }
 

@@ -36,7 +36,9 @@ func ParsePool(field, s string) (Pool, error) {
 	return "", errs.New(errs.Invalid, field, "must be alive, dead or public, got %q", s)
 }
 
-// Membership is a user's place in a team.
+// Membership is a user's place in a team, and what the team records about
+// them: its own names and attributes of the person, and their last login to
+// the team.
 type Membership struct {
 	TeamID    string
 	UserID    string
@@ -50,6 +52,11 @@ type Membership struct {
 	// ends it.
 	PasswordHash      []byte `json:"-"`
 	PasswordChangedAt time.Time
+
+	user.Profile
+	Extension   map[string]any // free-form attributes, stored as a JSON object
+	LastLoginAt time.Time
+	LastLoginIP string
 }
 
 // Member is a user seen from one team.
@@ -82,6 +89,15 @@ func (m *Member) SetPassword(hash []byte, at time.Time) {
 	} else {
 		m.Membership.PasswordHash, m.Membership.PasswordChangedAt = hash, at
 	}
+}
+
+// DisplayName returns the user name if set, else the full name the team
+// records.
+func (m *Member) DisplayName() string {
+	if m.User.UserName != "" {
+		return m.User.UserName
+	}
+	return m.Membership.FullName()
 }
 
 // Teamed is one of a user's teams.

@@ -20,12 +20,13 @@ const (
 	StatusActive  Status = 1 // activated
 )
 
-// User is one person, global across teams. Per-team facts live on the team
-// membership. Empty strings and zero times mean "unknown".
+// User is one person, global across teams: the identity keys, credentials
+// and own settings. Per-team facts, what a team records about the person
+// included, live on the team membership. Empty strings and zero times mean
+// "unknown".
 type User struct {
 	ID       string
 	UserName string
-	Profile
 
 	Email        contact.Email
 	Mobile       contact.Phone
@@ -48,14 +49,10 @@ type User struct {
 
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
-	LastLoginIP    string
-	LastLoginAt    time.Time
 	LastActivityAt time.Time
-
-	Extension map[string]any // free-form attributes, stored as a JSON object
 }
 
-// Profile is what is recorded about a person: names and attributes.
+// Profile is what one team records about a person: names and attributes.
 type Profile struct {
 	FirstName  string
 	MiddleName string
@@ -118,14 +115,6 @@ func (p *Profile) FullName() string {
 	return joinNonEmpty(p.FirstName, p.MiddleName, p.LastName)
 }
 
-// DisplayName returns the user name if set, else the full name.
-func (u *User) DisplayName() string {
-	if u.UserName != "" {
-		return u.UserName
-	}
-	return u.FullName()
-}
-
 func joinNonEmpty(parts ...string) string {
 	var b strings.Builder
 	for _, p := range parts {
@@ -169,14 +158,9 @@ func (n *Names) Validate() error {
 	return nil
 }
 
-// Same reports whether u already has these names.
-func (n Names) Same(u User) bool {
-	return n.First == u.FirstName && n.Middle == u.MiddleName && n.Last == u.LastName
-}
-
-// Apply sets the names on u.
-func (n Names) Apply(u *User) {
-	u.FirstName, u.MiddleName, u.LastName = n.First, n.Middle, n.Last
+// Apply sets the names on p.
+func (n Names) Apply(p *Profile) {
+	p.FirstName, p.MiddleName, p.LastName = n.First, n.Middle, n.Last
 }
 
 // CheckText refuses text that is not UTF-8, holds control characters or is

@@ -24,7 +24,7 @@ func testBatches(t *testing.T, s storage.Store) {
 	const n = 450
 	us := make([]user.User, n)
 	for i := range us {
-		us[i] = newUser(fmt.Sprintf("b%03d", i), "F", "L")
+		us[i] = newUser(fmt.Sprintf("b%03d", i), "F", "L").User
 		us[i].Email = email(fmt.Sprintf("u%d", i))
 	}
 	us[9].Mobile = mobile(9) // taken by mobile; us[7] is taken by email

@@ -49,22 +49,34 @@ func newTeam(id string) team.Team {
 	}
 }
 
+// person is a user and what a team records about them. The fixtures give
+// each team of a person the same record unless a test says otherwise.
+type person struct {
+	user.User
+	user.Profile
+	Extension   map[string]any
+	LastLoginAt time.Time
+	LastLoginIP string
+}
+
 // newUser returns an active user with names, an email and defaults.
-func newUser(id, first, last string) user.User {
-	return user.User{
-		ID:        id,
-		Profile:   user.Profile{FirstName: first, LastName: last},
-		Email:     email(id),
-		Settings:  user.DefaultSettings(),
-		Status:    user.StatusActive,
-		CreatedAt: at(0),
-		UpdatedAt: at(0),
+func newUser(id, first, last string) person {
+	return person{
+		User: user.User{
+			ID:        id,
+			Email:     email(id),
+			Settings:  user.DefaultSettings(),
+			Status:    user.StatusActive,
+			CreatedAt: at(0),
+			UpdatedAt: at(0),
+		},
+		Profile: user.Profile{FirstName: first, LastName: last},
 	}
 }
 
-// fullUser returns a user with every field set to something other than its
-// zero value.
-func fullUser(id string, n int) user.User {
+// fullUser returns a person with every field set to something other than
+// its zero value.
+func fullUser(id string, n int) person {
 	u := newUser(id, "Émile", "Zola")
 	u.UserName, u.MiddleName, u.NickName = "ezola"+id, "Édouard", "Mimi"
 	u.Mobile, u.MobileBackup = mobile(n), contact.Phone{CountryCode: 44, National: fmt.Sprintf("77009%05d", n)}
@@ -86,8 +98,20 @@ func fullUser(id string, n int) user.User {
 
 // userTimes returns pointers to every time of u.
 func userTimes(u *user.User) []*time.Time {
-	return []*time.Time{&u.Birthday, &u.HireDate, &u.PasswordChangedAt, &u.ActivatedAt, &u.ClaimedAt,
-		&u.CreatedAt, &u.UpdatedAt, &u.LastLoginAt, &u.LastActivityAt}
+	return []*time.Time{&u.PasswordChangedAt, &u.ActivatedAt, &u.ClaimedAt, &u.CreatedAt, &u.UpdatedAt, &u.LastActivityAt}
+}
+
+// membershipOf returns p's membership of teamID, created when p was, with
+// p's record.
+func (p person) membershipOf(teamID string, role team.Role, status team.MemberStatus) team.Membership {
+	m := membership(teamID, p.ID, role, status, p.CreatedAt)
+	m.Profile, m.Extension, m.LastLoginAt, m.LastLoginIP = p.Profile, p.Extension, p.LastLoginAt, p.LastLoginIP
+	return m
+}
+
+// memberOf returns p as a member of teamID, as seedMember seeds them.
+func (p person) memberOf(teamID string, role team.Role, status team.MemberStatus) team.Member {
+	return team.Member{User: p.User, Membership: p.membershipOf(teamID, role, status)}
 }
 
 // membership returns a membership of userID in teamID in the pool alive.
@@ -108,14 +132,14 @@ func seedTeams(t *testing.T, s storage.Store, ids ...string) {
 	})
 }
 
-// seedMember inserts u, unless its ID is taken, and makes it a member of
-// teamID.
-func seedMember(t *testing.T, s storage.Store, teamID string, u user.User, role team.Role, status team.MemberStatus) {
+// seedMember inserts p's user, unless its ID is taken, and makes them a
+// member of teamID with p's record.
+func seedMember(t *testing.T, s storage.Store, teamID string, p person, role team.Role, status team.MemberStatus) {
 	t.Helper()
 	write(t, s, func(tx storage.Tx) error {
-		if _, err := tx.InsertUserIfAbsent(t.Context(), u); err != nil {
+		if _, err := tx.InsertUserIfAbsent(t.Context(), p.User); err != nil {
 			return err
 		}
-		return tx.InsertMembership(t.Context(), membership(teamID, u.ID, role, status, u.CreatedAt))
+		return tx.InsertMembership(t.Context(), p.membershipOf(teamID, role, status))
 	})
 }

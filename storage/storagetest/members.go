@@ -44,8 +44,8 @@ func testOwners(t *testing.T, s storage.Store) {
 func testMemberships(t *testing.T, s storage.Store) {
 	seedTeams(t, s, "a")
 	u := newUser("u1", "Ann", "Lee")
-	write(t, s, func(tx storage.Tx) error { return tx.InsertUser(t.Context(), u) })
-	m := membership("a", "u1", team.RoleManager, team.MemberPending, at(1))
+	write(t, s, func(tx storage.Tx) error { return tx.InsertUser(t.Context(), u.User) })
+	m := u.membershipOf("a", team.RoleManager, team.MemberPending)
 	write(t, s, func(tx storage.Tx) error { return tx.InsertMembership(t.Context(), m) })
 	fails(t, s, errs.Conflict, "user_id", func(tx storage.Tx) error { return tx.InsertMembership(t.Context(), m) })
 	for _, stranger := range []team.Membership{membership("a", "nobody", team.RoleMember, team.MemberActive, at(1)),
@@ -61,8 +61,9 @@ func testMemberships(t *testing.T, s storage.Store) {
 	got := read(t, s, func(tx storage.Tx) (team.Membership, error) { return tx.Membership(t.Context(), "a", "u1") })
 	same(t, "Membership", got, m)
 
-	want := membership("a", "u1", team.RoleAdmin, team.MemberRemoved, m.CreatedAt)
-	want.Pool, want.UpdatedAt, want.PasswordHash, want.PasswordChangedAt = team.PoolDead, at(8), []byte("team-a-hash"), at(7)
+	want := fullUser("u1", 1).membershipOf("a", team.RoleAdmin, team.MemberRemoved) // the team's whole record changes
+	want.CreatedAt, want.Pool, want.UpdatedAt = m.CreatedAt, team.PoolDead, at(8)
+	want.PasswordHash, want.PasswordChangedAt = []byte("team-a-hash"), at(7)
 	changed := want
 	changed.CreatedAt = at(99) // not mutable
 	write(t, s, func(tx storage.Tx) error { return tx.UpdateMembership(t.Context(), changed) })
@@ -105,16 +106,19 @@ func testCountActiveAdmins(t *testing.T, s storage.Store) {
 
 func testTeams(t *testing.T, s storage.Store) {
 	seedTeams(t, s, "a", "b", "c", "d")
-	u := newUser("u1", "Ann", "Lee")
+	// Each team knows the person by its own record.
+	a, b, c := newUser("u1", "Ann", "Lee"), newUser("u1", "Anna", "Li"), fullUser("u1", 1)
+	ms := []team.Membership{
+		c.membershipOf("c", team.RoleAdmin, team.MemberActive),
+		b.membershipOf("b", team.RoleMember, team.MemberRemoved),
+		a.membershipOf("a", team.RoleManager, team.MemberPending),
+	}
+	ms[0].CreatedAt, ms[1].CreatedAt, ms[2].CreatedAt = at(2), at(1), at(1)
 	write(t, s, func(tx storage.Tx) error {
-		if err := tx.InsertUser(t.Context(), u); err != nil {
+		if err := tx.InsertUser(t.Context(), a.User); err != nil {
 			return err
 		}
-		for _, m := range []team.Membership{
-			membership("c", "u1", team.RoleAdmin, team.MemberActive, at(2)),
-			membership("b", "u1", team.RoleMember, team.MemberRemoved, at(1)),
-			membership("a", "u1", team.RoleManager, team.MemberPending, at(1)),
-		} {
+		for _, m := range ms {
 			if err := tx.InsertMembership(t.Context(), m); err != nil {
 				return err
 			}
@@ -123,9 +127,9 @@ func testTeams(t *testing.T, s storage.Store) {
 	})
 	got := read(t, s, func(tx storage.Tx) ([]team.Teamed, error) { return tx.Teams(t.Context(), "u1") })
 	same(t, "Teams", got, []team.Teamed{
-		{Team: newTeam("a"), Membership: membership("a", "u1", team.RoleManager, team.MemberPending, at(1))},
-		{Team: newTeam("b"), Membership: membership("b", "u1", team.RoleMember, team.MemberRemoved, at(1))},
-		{Team: newTeam("c"), Membership: membership("c", "u1", team.RoleAdmin, team.MemberActive, at(2))},
+		{Team: newTeam("a"), Membership: ms[2]},
+		{Team: newTeam("b"), Membership: ms[1]},
+		{Team: newTeam("c"), Membership: ms[0]},
 	})
 	none := read(t, s, func(tx storage.Tx) ([]team.Teamed, error) { return tx.Teams(t.Context(), "nobody") })
 	same(t, "Teams of nobody", none, []team.Teamed{})
@@ -136,7 +140,7 @@ func testMember(t *testing.T, s storage.Store) {
 	u := fullUser("u1", 1)
 	seedMember(t, s, "a", u, team.RoleManager, team.MemberRemoved)
 	got := read(t, s, func(tx storage.Tx) (team.Member, error) { return tx.Member(t.Context(), "a", "u1") })
-	same(t, "Member", got, team.Member{User: u, Membership: membership("a", "u1", team.RoleManager, team.MemberRemoved, u.CreatedAt)})
+	same(t, "Member", got, u.memberOf("a", team.RoleManager, team.MemberRemoved))
 }
 
 func testFindMembers(t *testing.T, s storage.Store) {
@@ -154,6 +158,12 @@ func testFindMembers(t *testing.T, s storage.Store) {
 	seedMember(t, s, "a", named, team.RoleAdmin, team.MemberActive)
 	seedMember(t, s, "a", removed, team.RoleMember, team.MemberRemoved)
 	seedMember(t, s, "b", newUser("u5", "Ann", "Lee"), team.RoleMember, team.MemberActive)
+	// Team b knows u6 as Ann Marie Lee, team a as Bea Bo: a finds them by a's names.
+	elsewhere := newUser("u6", "Ann", "Lee")
+	elsewhere.MiddleName = "Marie"
+	seedMember(t, s, "b", elsewhere, team.RoleMember, team.MemberActive)
+	elsewhere.FirstName, elsewhere.MiddleName, elsewhere.LastName = "Bea", "", "Bo"
+	seedMember(t, s, "a", elsewhere, team.RoleMember, team.MemberActive)
 
 	for _, c := range []struct {
 		name  string
@@ -166,6 +176,7 @@ func testFindMembers(t *testing.T, s storage.Store) {
 		{"user name", team.Criteria{Name: "annlee"}, 10, []string{"u1"}},
 		{"full name", team.Criteria{Name: "Ann Marie Lee"}, 10, []string{"u2", "u3"}},
 		{"full name of a user with a user name", team.Criteria{Name: "Ann Lee"}, 10, []string{}},
+		{"full name this team records", team.Criteria{Name: "Bea Bo"}, 10, []string{"u6"}},
 		{"full name, limited", team.Criteria{Name: "Ann Marie Lee"}, 1, []string{"u2"}},
 		{"name and domain", team.Criteria{Name: "annlee", Domain: "a.example.com"}, 10, []string{"u1"}},
 		{"name and another domain", team.Criteria{Name: "annlee", Domain: "b.example.com"}, 10, []string{}},
@@ -185,7 +196,7 @@ func testFindMembers(t *testing.T, s storage.Store) {
 	got := read(t, s, func(tx storage.Tx) ([]team.Member, error) {
 		return tx.FindMembers(t.Context(), "a", team.Criteria{Mobile: named.Mobile.E164()}, 10)
 	})
-	same(t, "found member", got, []team.Member{{User: named, Membership: membership("a", "u1", team.RoleAdmin, team.MemberActive, named.CreatedAt)}})
+	same(t, "found member", got, []team.Member{named.memberOf("a", team.RoleAdmin, team.MemberActive)})
 }
 
 // testTeamScoping checks that a member of team a is out of reach through
@@ -285,13 +296,11 @@ func testReadsKeepTheirValues(t *testing.T, s storage.Store) {
 	sparse := newUser("u3", "Ann", "Lee")
 	sparse.Mobile = mobile(3)
 	seedMember(t, s, "a", sparse, team.RoleMember, team.MemberActive)
-	want := func(u user.User, role team.Role) team.Member {
-		return team.Member{User: u, Membership: membership("a", u.ID, role, team.MemberActive, u.CreatedAt)}
-	}
+	want := func(u person, role team.Role) team.Member { return u.memberOf("a", role, team.MemberActive) }
 	byID := func(id string) team.Member {
 		return read(t, s, func(tx storage.Tx) (team.Member, error) { return tx.Member(t.Context(), "a", id) })
 	}
-	byMobile := func(u user.User) []team.Member {
+	byMobile := func(u person) []team.Member {
 		return read(t, s, func(tx storage.Tx) ([]team.Member, error) {
 			return tx.FindMembers(t.Context(), "a", team.Criteria{Mobile: u.Mobile.E164()}, 1)
 		})

@@ -12,7 +12,6 @@ import (
 	"github.com/embedid/identity/contact"
 	"github.com/embedid/identity/storage"
 	"github.com/embedid/identity/team"
-	"github.com/embedid/identity/user"
 )
 
 // listed is a member of the list fixtures; created is in minutes after base.
@@ -54,7 +53,7 @@ func seedList(t *testing.T, s storage.Store, fixtures []listed) []team.Member {
 		}
 		seedMember(t, s, "a", u, f.role, f.status)
 		if f.status != team.MemberRemoved {
-			want = append(want, team.Member{User: u, Membership: membership("a", u.ID, f.role, f.status, u.CreatedAt)})
+			want = append(want, u.memberOf("a", f.role, f.status))
 		}
 	}
 	namesake := newUser("u99", fixtures[0].first, fixtures[0].last)
@@ -65,10 +64,10 @@ func seedList(t *testing.T, s storage.Store, fixtures []listed) []team.Member {
 // sortKeys compares members by each ascending sort key.
 var sortKeys = map[team.SortKey]func(a, b *team.Member) int{
 	team.SortFirstNameAsc: func(a, b *team.Member) int {
-		return strings.Compare(strings.ToLower(a.User.FirstName), strings.ToLower(b.User.FirstName))
+		return strings.Compare(strings.ToLower(a.Membership.FirstName), strings.ToLower(b.Membership.FirstName))
 	},
 	team.SortLastNameAsc: func(a, b *team.Member) int {
-		return strings.Compare(strings.ToLower(a.User.LastName), strings.ToLower(b.User.LastName))
+		return strings.Compare(strings.ToLower(a.Membership.LastName), strings.ToLower(b.Membership.LastName))
 	},
 	team.SortEmailAsc: func(a, b *team.Member) int { return strings.Compare(a.User.Email.Normalized, b.User.Email.Normalized) },
 	team.SortRoleAsc:  func(a, b *team.Member) int { return cmp.Compare(a.Membership.Role, b.Membership.Role) },
@@ -160,7 +159,7 @@ func testListMembersSearchEscaping(t *testing.T, s storage.Store) {
 func testListMembersPaging(t *testing.T, s storage.Store) {
 	all := seedList(t, s, listFixtures)
 	unmatched := func(m team.Member) bool {
-		return !strings.Contains(strings.ToLower(m.User.FullName()+"\n"+m.User.Email.Normalized), "e")
+		return !strings.Contains(strings.ToLower(m.Membership.FullName()+"\n"+m.User.Email.Normalized), "e")
 	}
 	for _, q := range []team.ListQuery{
 		{Sort: team.SortRoleAsc, Size: 3},
@@ -194,9 +193,16 @@ func testListFollowsChanges(t *testing.T, s storage.Store) {
 		if err != nil {
 			return err
 		}
-		u.FirstName, u.LastName = "Aaron", "Ÿzzy" // keys sort by bytes: ÿ after é
 		u.Email = contact.Email{Display: "zzz@example.com", Normalized: "zzz@example.com"}
 		if err := tx.UpdateUser(t.Context(), u); err != nil {
+			return err
+		}
+		renamed, err := tx.Membership(t.Context(), "a", "u05")
+		if err != nil {
+			return err
+		}
+		renamed.FirstName, renamed.LastName = "Aaron", "Ÿzzy" // keys sort by bytes: ÿ after é
+		if err := tx.UpdateMembership(t.Context(), renamed); err != nil {
 			return err
 		}
 		m, err := tx.Membership(t.Context(), "a", "u01")
@@ -227,11 +233,12 @@ func testListFollowsChanges(t *testing.T, s storage.Store) {
 	}
 }
 
-// testListKeysFollowUser renames a member of two teams and changes her
-// email: lists sorted by those keys, searched or not, follow in both teams.
+// testListKeysFollowUser changes the email of a member of two teams and
+// renames her in one: lists sorted by those keys, searched or not, follow
+// the email in both teams and the names in the team that changed them.
 func testListKeysFollowUser(t *testing.T, s storage.Store) {
 	seedTeams(t, s, "a", "b")
-	for _, u := range []user.User{newUser("u1", "Bea", "Moss"), newUser("u2", "Cleo", "Nash"), newUser("u3", "Dora", "Ortiz")} {
+	for _, u := range []person{newUser("u1", "Bea", "Moss"), newUser("u2", "Cleo", "Nash"), newUser("u3", "Dora", "Ortiz")} {
 		seedMember(t, s, "a", u, team.RoleMember, team.MemberActive)
 		seedMember(t, s, "b", u, team.RoleMember, team.MemberActive)
 	}
@@ -240,28 +247,45 @@ func testListKeysFollowUser(t *testing.T, s storage.Store) {
 		if err != nil {
 			return err
 		}
-		u.FirstName, u.LastName, u.Email = "Zed", "Abel", email("0first")
-		return tx.UpdateUser(t.Context(), u)
-	})
-	for _, teamID := range []string{"a", "b"} {
-		for _, c := range []struct {
-			sort   team.SortKey
-			search string
-			want   []string
-		}{
-			{team.SortFirstNameAsc, "", []string{"u1", "u3", "u2"}},
-			{team.SortLastNameAsc, "", []string{"u2", "u1", "u3"}},
-			{team.SortEmailAsc, "", []string{"u2", "u1", "u3"}},
-			{team.SortFirstNameDesc, "example", []string{"u2", "u3", "u1"}},
-			{team.SortLastNameAsc, "example", []string{"u2", "u1", "u3"}},
-			{team.SortEmailDesc, "example", []string{"u3", "u1", "u2"}},
-		} {
-			got := read(t, s, func(tx storage.Tx) ([]team.Member, error) {
-				ms, _, err := tx.ListMembers(t.Context(), teamID, team.ListQuery{Sort: c.sort, Search: c.search, Size: 10})
-				return ms, err
-			})
-			same(t, fmt.Sprintf("team %s, sort key %d, search %q", teamID, c.sort, c.search), userIDs(got), c.want)
+		u.Email = email("0first")
+		if err := tx.UpdateUser(t.Context(), u); err != nil {
+			return err
 		}
+		m, err := tx.Membership(t.Context(), "a", "u2")
+		if err != nil {
+			return err
+		}
+		m.FirstName, m.LastName = "Zed", "Abel"
+		return tx.UpdateMembership(t.Context(), m)
+	})
+	for _, c := range []struct {
+		team   string
+		sort   team.SortKey
+		search string
+		want   []string
+	}{
+		{"a", team.SortFirstNameAsc, "", []string{"u1", "u3", "u2"}},
+		{"a", team.SortLastNameAsc, "", []string{"u2", "u1", "u3"}},
+		{"a", team.SortEmailAsc, "", []string{"u2", "u1", "u3"}},
+		{"a", team.SortFirstNameDesc, "example", []string{"u2", "u3", "u1"}},
+		{"a", team.SortLastNameAsc, "example", []string{"u2", "u1", "u3"}},
+		{"a", team.SortEmailDesc, "example", []string{"u3", "u1", "u2"}},
+		{"a", team.SortEmailDesc, "zed", []string{"u2"}},
+		{"a", team.SortEmailDesc, "cleo", []string{}},
+		{"b", team.SortFirstNameAsc, "", []string{"u1", "u2", "u3"}},
+		{"b", team.SortLastNameAsc, "", []string{"u1", "u2", "u3"}},
+		{"b", team.SortEmailAsc, "", []string{"u2", "u1", "u3"}},
+		{"b", team.SortFirstNameDesc, "example", []string{"u3", "u2", "u1"}},
+		{"b", team.SortLastNameAsc, "0first", []string{"u2"}},
+		{"b", team.SortEmailDesc, "example", []string{"u3", "u1", "u2"}},
+		{"b", team.SortEmailDesc, "zed", []string{}},
+		{"b", team.SortEmailDesc, "cleo", []string{"u2"}},
+	} {
+		got := read(t, s, func(tx storage.Tx) ([]team.Member, error) {
+			ms, _, err := tx.ListMembers(t.Context(), c.team, team.ListQuery{Sort: c.sort, Search: c.search, Size: 10})
+			return ms, err
+		})
+		same(t, fmt.Sprintf("team %s, sort key %d, search %q", c.team, c.sort, c.search), userIDs(got), c.want)
 	}
 	// without an email, the user's email key is empty: first ascending
 	write(t, s, func(tx storage.Tx) error {

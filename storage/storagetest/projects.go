@@ -37,8 +37,8 @@ func testProjects(t *testing.T, s storage.Store) {
 	})
 	members := read(t, s, func(tx storage.Tx) ([]team.ProjectMember, error) { return tx.ProjectMembers(t.Context(), "a", "p1") })
 	same(t, "ProjectMembers", members, []team.ProjectMember{
-		{Member: team.Member{User: bob, Membership: membership("a", "u2", team.RoleMember, team.MemberPending, bob.CreatedAt)}, ProjectRole: 2, AddedAt: at(1)},
-		{Member: team.Member{User: ann, Membership: membership("a", "u1", team.RoleAdmin, team.MemberActive, ann.CreatedAt)}, ProjectRole: 3, AddedAt: at(2)},
+		{Member: bob.memberOf("a", team.RoleMember, team.MemberPending), ProjectRole: 2, AddedAt: at(1)},
+		{Member: ann.memberOf("a", team.RoleAdmin, team.MemberActive), ProjectRole: 3, AddedAt: at(2)},
 	})
 	fails(t, s, errs.NotFound, "", func(tx storage.Tx) error { return tx.AddProjectMember(t.Context(), "a", "p1", "nobody", 1, at(3)) })
 	fails(t, s, errs.NotFound, "", func(tx storage.Tx) error { return tx.AddProjectMember(t.Context(), "a", "p9", "u1", 1, at(3)) })

@@ -12,7 +12,6 @@ import (
 	"github.com/embedid/identity/internal/errs"
 	"github.com/embedid/identity/storage"
 	"github.com/embedid/identity/team"
-	"github.com/embedid/identity/user"
 )
 
 func testNotFound(t *testing.T, s storage.Store) {
@@ -28,7 +27,7 @@ func testNotFound(t *testing.T, s storage.Store) {
 		"User":             func(tx storage.Tx) error { return ignore(tx.User(t.Context(), "x")) },
 		"UserByEmail":      func(tx storage.Tx) error { return ignore(tx.UserByEmail(t.Context(), "x@example.com")) },
 		"UserByMobile":     func(tx storage.Tx) error { return ignore(tx.UserByMobile(t.Context(), mobile(1).E164())) },
-		"UpdateUser":       func(tx storage.Tx) error { return tx.UpdateUser(t.Context(), newUser("x", "X", "X")) },
+		"UpdateUser":       func(tx storage.Tx) error { return tx.UpdateUser(t.Context(), newUser("x", "X", "X").User) },
 		"Membership":       func(tx storage.Tx) error { return ignore(tx.Membership(t.Context(), "a", "x")) },
 		"UpdateMembership": func(tx storage.Tx) error { return tx.UpdateMembership(t.Context(), membership("a", "x", 1, 1, at(0))) },
 		"Member":           func(tx storage.Tx) error { return ignore(tx.Member(t.Context(), "a", "x")) },
@@ -50,7 +49,7 @@ func testWriteRollsBack(t *testing.T, s storage.Store) {
 	err := s.Write(t.Context(), func(tx storage.Tx) error {
 		if err := firstError(
 			tx.InsertTeam(t.Context(), newTeam("a")),
-			tx.InsertUser(t.Context(), newUser("u1", "Ann", "Lee")),
+			tx.InsertUser(t.Context(), newUser("u1", "Ann", "Lee").User),
 			tx.InsertMembership(t.Context(), membership("a", "u1", team.RoleAdmin, team.MemberActive, at(0))),
 		); err != nil {
 			return err
@@ -80,7 +79,7 @@ func testConcurrentInsertIfAbsent(t *testing.T, s storage.Store) {
 	)
 	for i := range writers {
 		wg.Go(func() {
-			u := newUser(fmt.Sprintf("u%02d", i), "Ann", "Lee")
+			u := newUser(fmt.Sprintf("u%02d", i), "Ann", "Lee").User
 			u.Mobile = mobile(7)
 			failed[i] = s.Write(t.Context(), func(tx storage.Tx) (err error) {
 				if added[i], err = tx.InsertUserIfAbsent(t.Context(), u); err != nil {
@@ -111,14 +110,14 @@ func testConcurrentInsertIfAbsent(t *testing.T, s storage.Store) {
 }
 
 // testWriteLosesNoUpdate runs two read-modify-write cycles on one user and
-// one membership at once, each changing a different field: both changes
-// must survive, whichever order the database puts them in.
+// one membership at once, each changing a different field of both: every
+// change must survive, whichever order the database puts them in.
 func testWriteLosesNoUpdate(t *testing.T, s storage.Store) {
 	seedTeams(t, s, "a")
 	seedMember(t, s, "a", newUser("u", "Ann", "Lee"), team.RoleMember, team.MemberActive)
 	edits := []func(*team.Member){
-		func(m *team.Member) { m.User.FirstName = "First" },
-		func(m *team.Member) { m.User.LastName = "Last" },
+		func(m *team.Member) { m.User.UserName, m.Membership.FirstName = "first", "First" },
+		func(m *team.Member) { m.User.Settings.Lang, m.Membership.LastName = "ja", "Last" },
 	}
 	firstRead := make(chan struct{})
 	firstReadDone := sync.OnceFunc(func() { close(firstRead) }) // also if the first writer fails, so the second never waits forever
@@ -142,7 +141,10 @@ func testWriteLosesNoUpdate(t *testing.T, s storage.Store) {
 					time.Sleep(50 * time.Millisecond) // let the second writer try to read
 				}
 				edit(&m)
-				return tx.UpdateUser(t.Context(), m.User)
+				if err := tx.UpdateUser(t.Context(), m.User); err != nil {
+					return err
+				}
+				return tx.UpdateMembership(t.Context(), m.Membership)
 			})
 		})
 	}
@@ -153,9 +155,9 @@ func testWriteLosesNoUpdate(t *testing.T, s storage.Store) {
 			t.Fatalf("Write: %v", err)
 		}
 	}
-	got := read(t, s, func(tx storage.Tx) (user.User, error) { return tx.User(t.Context(), "u") })
-	if got.FirstName != "First" || got.LastName != "Last" {
-		t.Fatalf("names %q %q: a concurrent update was lost", got.FirstName, got.LastName)
+	got := read(t, s, func(tx storage.Tx) (team.Member, error) { return tx.Member(t.Context(), "a", "u") })
+	if got.User.UserName != "first" || got.User.Settings.Lang != "ja" || got.Membership.FirstName != "First" || got.Membership.LastName != "Last" {
+		t.Fatalf("user %q %q, names %q %q: a concurrent update was lost", got.User.UserName, got.User.Settings.Lang, got.Membership.FirstName, got.Membership.LastName)
 	}
 }
 
@@ -169,8 +171,8 @@ func testQuery(t *testing.T, s storage.Store) {
 		got, err = tx.Member(t.Context(), "a", "u")
 		return err
 	})
-	if err != nil || got.User.FirstName != "Ann" {
-		t.Fatalf("Query: %v, %+v", err, got.User.FirstName)
+	if err != nil || got.Membership.FirstName != "Ann" {
+		t.Fatalf("Query: %v, %+v", err, got.Membership.FirstName)
 	}
 	err = s.Query(t.Context(), func(tx storage.Reads) error {
 		_, err := tx.Member(t.Context(), "a", "missing")

@@ -16,7 +16,7 @@ func testLockTeam(t *testing.T, s storage.Store) {
 		if err := tx.LockTeam(t.Context(), "a"); err != nil {
 			return err
 		}
-		return tx.InsertUser(t.Context(), newUser("u1", "Ann", "Lee"))
+		return tx.InsertUser(t.Context(), newUser("u1", "Ann", "Lee").User)
 	})
 }
 

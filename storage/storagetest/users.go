@@ -10,6 +10,7 @@ import (
 	"github.com/embedid/identity/contact"
 	"github.com/embedid/identity/internal/errs"
 	"github.com/embedid/identity/storage"
+	"github.com/embedid/identity/team"
 	"github.com/embedid/identity/user"
 )
 
@@ -28,7 +29,7 @@ var userGetters = []struct {
 }
 
 func testUserRoundTrip(t *testing.T, s storage.Store) {
-	in := fullUser("u1", 1)
+	in := fullUser("u1", 1).User
 	want := in
 	for _, p := range userTimes(&in) {
 		*p = p.Add(789 * time.Nanosecond) // truncated to microseconds when stored
@@ -50,22 +51,25 @@ func testUserZeroValues(t *testing.T, s storage.Store) {
 	write(t, s, func(tx storage.Tx) error { return tx.InsertUser(t.Context(), in) })
 	got := read(t, s, func(tx storage.Tx) (user.User, error) { return tx.User(t.Context(), "u1") })
 	same(t, "User", got, in)
-	if got.Extension != nil || got.PasswordHash != nil {
-		t.Errorf("got Extension %#v and PasswordHash %#v, want nil", got.Extension, got.PasswordHash)
+	if got.PasswordHash != nil {
+		t.Errorf("got PasswordHash %#v, want nil", got.PasswordHash)
 	}
 	// Users without email or mobile do not conflict with each other.
 	write(t, s, func(tx storage.Tx) error { return tx.InsertUser(t.Context(), user.User{ID: "u2", CreatedAt: at(0)}) })
 }
 
 // testUserAnyText stores text with every character that JSON escapes or
-// encodes in more than one byte, and a hash with every byte value, and
-// reads them back unchanged: SQLite reads rows packed as JSON.
+// encodes in more than one byte, and a hash with every byte value, in a user
+// and what a team records about them, and reads them back unchanged: SQLite
+// reads rows packed as JSON.
 func testUserAnyText(t *testing.T, s storage.Store) {
+	seedTeams(t, s, "a")
 	in := fullUser("u1", 1)
 	var ctl strings.Builder
 	for c := rune(1); c < 0x20; c++ {
 		ctl.WriteRune(c)
 	}
+	in.UserName = `"quoted" 'it''s' \back\slash/ and \u00e9, null` + ctl.String() + "\x7f"
 	in.FirstName, in.LastName = `"quoted" 'it''s' \back\slash/ and \u00e9, null`, ctl.String()+"\x7f"
 	in.City, in.WorkPlace = "é ß 中文 😀", "\\\"\\"
 	in.JobTitle = `["a",null,1]`
@@ -74,21 +78,23 @@ func testUserAnyText(t *testing.T, s storage.Store) {
 	for i := range in.PasswordHash {
 		in.PasswordHash[i] = byte(i)
 	}
-	write(t, s, func(tx storage.Tx) error { return tx.InsertUser(t.Context(), in) })
+	seedMember(t, s, "a", in, team.RoleMember, team.MemberActive)
 	for _, g := range userGetters {
-		same(t, g.name, read(t, s, func(tx storage.Tx) (user.User, error) { return g.get(t, tx, in) }), in)
+		same(t, g.name, read(t, s, func(tx storage.Tx) (user.User, error) { return g.get(t, tx, in.User) }), in.User)
 	}
+	got := read(t, s, func(tx storage.Tx) (team.Member, error) { return tx.Member(t.Context(), "a", "u1") })
+	same(t, "Member", got, in.memberOf("a", team.RoleMember, team.MemberActive))
 }
 
 func testUserConflicts(t *testing.T, s storage.Store) {
-	u1, u2 := fullUser("u1", 1), fullUser("u2", 2)
+	u1, u2 := fullUser("u1", 1).User, fullUser("u2", 2).User
 	write(t, s, func(tx storage.Tx) error {
 		if err := tx.InsertUser(t.Context(), u1); err != nil {
 			return err
 		}
 		return tx.InsertUser(t.Context(), u2)
 	})
-	sameEmail, sameMobile, sameID := fullUser("u3", 3), fullUser("u3", 3), fullUser("u1", 3)
+	sameEmail, sameMobile, sameID := fullUser("u3", 3).User, fullUser("u3", 3).User, fullUser("u1", 3).User
 	sameEmail.Email = u1.Email
 	sameMobile.Mobile = u1.Mobile
 	sameID.Email, sameID.Mobile = email("u3"), mobile(3)
@@ -108,9 +114,9 @@ func testUserConflicts(t *testing.T, s storage.Store) {
 }
 
 func testUpdateUser(t *testing.T, s storage.Store) {
-	old := newUser("u1", "Ann", "Lee")
+	old := newUser("u1", "Ann", "Lee").User
 	write(t, s, func(tx storage.Tx) error { return tx.InsertUser(t.Context(), old) })
-	want := fullUser("u1", 1)
+	want := fullUser("u1", 1).User
 	changed := want
 	changed.CreatedAt = at(99) // not mutable
 	write(t, s, func(tx storage.Tx) error { return tx.UpdateUser(t.Context(), changed) })
@@ -121,18 +127,18 @@ func testUpdateUser(t *testing.T, s storage.Store) {
 	}
 	// Clearing the email and mobile frees them.
 	cleared := want
-	cleared.Email, cleared.Mobile, cleared.Extension = contact.Email{}, contact.Phone{}, nil
+	cleared.Email, cleared.Mobile = contact.Email{}, contact.Phone{}
 	write(t, s, func(tx storage.Tx) error { return tx.UpdateUser(t.Context(), cleared) })
 	got := read(t, s, func(tx storage.Tx) (user.User, error) { return tx.User(t.Context(), "u1") })
 	same(t, "User after clearing", got, cleared)
-	other := fullUser("u2", 1)
+	other := fullUser("u2", 1).User
 	other.Email = want.Email
 	write(t, s, func(tx storage.Tx) error { return tx.InsertUser(t.Context(), other) })
 }
 
 func testInsertUserIfAbsent(t *testing.T, s storage.Store) {
-	first := fullUser("u1", 1)
-	byEmail, byMobile, byID, fresh := fullUser("u2", 2), fullUser("u3", 1), fullUser("u1", 4), fullUser("u5", 5)
+	first := fullUser("u1", 1).User
+	byEmail, byMobile, byID, fresh := fullUser("u2", 2).User, fullUser("u3", 1).User, fullUser("u1", 4).User, fullUser("u5", 5).User
 	byEmail.Email = first.Email
 	byMobile.Email = email("u3")
 	byID.Email = email("u4")
@@ -157,7 +163,7 @@ func testInsertUserIfAbsent(t *testing.T, s storage.Store) {
 }
 
 func testUserByNormalizedEmail(t *testing.T, s storage.Store) {
-	u := newUser("u1", "Ann", "Lee")
+	u := newUser("u1", "Ann", "Lee").User
 	u.Email = contact.Email{Display: "Ann.Lee@Example.COM", Normalized: "ann.lee@example.com"}
 	write(t, s, func(tx storage.Tx) error { return tx.InsertUser(t.Context(), u) })
 	got := read(t, s, func(tx storage.Tx) (user.User, error) { return tx.UserByEmail(t.Context(), "ann.lee@example.com") })
@@ -166,7 +172,7 @@ func testUserByNormalizedEmail(t *testing.T, s storage.Store) {
 		_, err := tx.UserByEmail(t.Context(), "Ann.Lee@Example.COM") // not normalized
 		return err
 	})
-	shouting := newUser("u2", "Ann", "Lee")
+	shouting := newUser("u2", "Ann", "Lee").User
 	shouting.Email = contact.Email{Display: "ANN.LEE@EXAMPLE.COM", Normalized: "ann.lee@example.com"}
 	fails(t, s, errs.Conflict, "email", func(tx storage.Tx) error { return tx.InsertUser(t.Context(), shouting) })
 }

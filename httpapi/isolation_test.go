@@ -98,6 +98,23 @@ type isoUser struct {
 	national               string // the mobile, national (CN) digits; "" for none
 }
 
+// attributes are what A records about u beyond names, which no endpoint
+// writes: a job title, department, employee ID, city and a value of the
+// extension.
+func (u isoUser) attributes() []string {
+	return []string{u.first + " Wrangler", "Quasar " + u.last + " Ops", "AQ-EMP-" + u.last, "Quasarville " + u.last, "AQ-NOTE-" + u.last}
+}
+
+// contacts are u's ID, address and mobile in every form: the user's own and
+// global, which a team that has added u may read.
+func (u isoUser) contacts() []string {
+	c := []string{u.id, u.email}
+	if n := u.national; n != "" {
+		c = append(c, "+86"+n, "+86-"+n, n)
+	}
+	return c
+}
+
 // isoA is team A, the victim: its identifiers and the credentials of its
 // own admin and application, which B never uses.
 type isoA struct {
@@ -136,6 +153,9 @@ func (a *isoA) data() []isoDatum {
 			isoDatum{"the first name of " + u.first, u.first},
 			isoDatum{"the last name of " + u.first, u.last},
 		)
+		for _, v := range u.attributes() {
+			d = append(d, isoDatum{"what A records of " + u.first, v})
+		}
 		if n := u.national; n != "" {
 			d = append(d,
 				isoDatum{"the mobile of " + u.first + " (E.164)", "+86" + n},
@@ -248,6 +268,9 @@ func isoSetUpA(s *server) *isoA {
 		}
 	}
 
+	for _, u := range a.users() {
+		isoRecord(s, a.teamID, u)
+	}
 	a.app = s.newApp(a.teamID, "all")
 	v5 := func(path string, params map[string]string) {
 		params["corp_id"] = a.teamID
@@ -267,6 +290,24 @@ func isoSetUpA(s *server) *isoA {
 		}
 	}
 	return a
+}
+
+// isoRecord writes u's attributes to their membership of team A.
+func isoRecord(s *server, teamID string, u isoUser) {
+	s.t.Helper()
+	ctx := context.Background()
+	err := s.svc.Store().Write(ctx, func(tx storage.Tx) error {
+		m, err := tx.Membership(ctx, teamID, u.id)
+		if err != nil {
+			return err
+		}
+		v := u.attributes()
+		m.JobTitle, m.Department, m.EmployeeID, m.City, m.Extension = v[0], v[1], v[2], v[3], map[string]any{"note": v[4]}
+		return tx.UpdateMembership(ctx, m)
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
 }
 
 // isoSetUpB builds team B, which attacks A with its admin's sessions, a
@@ -296,6 +337,10 @@ type probe struct {
 	// last marks a probe that adds a user of A to B, as documented: it runs
 	// after every other probe, so that user is A's alone until then.
 	last bool
+	// joined marks a probe that reads or changes, as B, a user of A that the
+	// last probes added to B: it runs after them. B may read the user's
+	// contacts, never what A recorded.
+	joined bool
 }
 
 // isolationMatrix is a row of probes for every route Mount registers, keyed
@@ -611,6 +656,30 @@ func isolationMatrix(s *server, a *isoA, b *isoB) map[string][]probe {
 			}},
 		},
 	}
+	// B reads and renames, through every family, the users of A it has
+	// added: each answer is B's record of them (the names B gave, or none)
+	// with their contacts, and nothing A recorded.
+	joined := func(u isoUser, name string, send func() *reply) probe {
+		return probe{name: name + " A's " + u.first + ", joined", status: 200, joined: true, send: send, allow: u.contacts(),
+			exact: func(t *testing.T, r *reply) {
+				if !strings.Contains(string(r.Body), u.id) {
+					t.Errorf("%s A's %s, joined, answers without them: %s", name, u.first, r.Body)
+				}
+			}}
+	}
+	for _, u := range []isoUser{a.shared5, a.shared689} {
+		for pattern, p := range map[string]probe{
+			"/api/user/profile":                   joined(u, "689 profile of", asAdmin("profile", map[string]string{"user_id": u.id})),
+			"/api/user/list":                      joined(u, "689 list by the email of", asAdmin("list", map[string]string{"search_key": u.email})),
+			"/api/user/update":                    joined(u, "689 rename of", asAdmin("update", with(names, "user_update_id", u.id))),
+			v5 + "profile/fetch":                  joined(u, "v5 profile of", get(v5+"profile/fetch", map[string]string{"corp_id": b.teamID, "user_id": u.id})),
+			"/api/v2/tenant/users/{user_id}":      joined(u, "tenant user", raw(http.MethodGet, "/api/v2/tenant/users/"+u.id)),
+			"/api/v2/tenant/users/user-by-mobile": joined(u, "tenant mobile of", post("/api/v2/tenant/users/user-by-mobile", map[string]string{"mobile": "+86" + u.national})),
+			portal:                                joined(u, "portal email of", post(portal, map[string]string{"organizationId": b.teamID, "email": u.email})),
+		} {
+			m[pattern] = append(m[pattern], p)
+		}
+	}
 	return m
 }
 
@@ -751,19 +820,22 @@ func TestIsolationMatrix(t *testing.T) {
 			pattern string
 			probe
 		}
-		var first, last []planned
+		var first, last, joined []planned
 		for _, pattern := range slices.Sorted(maps.Keys(matrix)) {
 			for _, p := range matrix[pattern] {
-				if p.last {
+				switch {
+				case p.joined:
+					joined = append(joined, planned{pattern, p})
+				case p.last:
 					last = append(last, planned{pattern, p})
-				} else {
+				default:
 					first = append(first, planned{pattern, p})
 				}
 			}
 		}
 
 		before := a.snapshot(t, s)
-		for _, p := range append(first, last...) {
+		for _, p := range slices.Concat(first, last, joined) {
 			where := fmt.Sprintf("%s (%s)", p.pattern, p.name)
 			served := mux.served(p.pattern)
 			r := p.send()
@@ -790,7 +862,7 @@ func TestIsolationMatrix(t *testing.T) {
 		if diff := snapshotDiff(before, a.snapshot(t, s)); diff != "" {
 			t.Errorf("B's requests changed A's rows:%s", diff)
 		}
-		t.Logf("%d routes, %d requests of team B", len(matrix), len(first)+len(last))
+		t.Logf("%d routes, %d requests of team B", len(matrix), len(first)+len(last)+len(joined))
 	})
 }
 

@@ -135,12 +135,26 @@ func testTeams(t *testing.T, s storage.Store) {
 	same(t, "Teams of nobody", none, []team.Teamed{})
 }
 
+// testMember reads back a member with every field of the user and of the
+// team's record set; the record's times, given with nanoseconds in another
+// zone, come back truncated to microseconds, in UTC.
 func testMember(t *testing.T, s storage.Store) {
 	seedTeams(t, s, "a")
 	u := fullUser("u1", 1)
-	seedMember(t, s, "a", u, team.RoleManager, team.MemberRemoved)
+	in := u
+	nine := time.FixedZone("UTC+9", 9*3600)
+	for _, p := range []*time.Time{&in.Birthday, &in.HireDate, &in.LastLoginAt} {
+		*p = p.Add(789 * time.Nanosecond).In(nine)
+	}
+	seedMember(t, s, "a", in, team.RoleManager, team.MemberRemoved)
 	got := read(t, s, func(tx storage.Tx) (team.Member, error) { return tx.Member(t.Context(), "a", "u1") })
 	same(t, "Member", got, u.memberOf("a", team.RoleManager, team.MemberRemoved))
+	m := &got.Membership
+	for _, p := range []*time.Time{&m.Birthday, &m.HireDate, &m.LastLoginAt, &m.CreatedAt, &m.UpdatedAt} {
+		if p.Location() != time.UTC {
+			t.Errorf("time %v of the membership is not in UTC", *p)
+		}
+	}
 }
 
 func testFindMembers(t *testing.T, s storage.Store) {

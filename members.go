@@ -166,20 +166,6 @@ func (s *Service) UpdateMember(ctx context.Context, a Actor, in MemberUpdate) (t
 	return target, err
 }
 
-// ownsAccount refuses a change to what field names of a user who also
-// belongs to other teams, unless teamID created the account: one tenant
-// must not change how the others know a person.
-func ownsAccount(ctx context.Context, tx storage.Tx, u user.User, teamID, field, what string) error {
-	if u.HomeTeamID == teamID {
-		return nil
-	}
-	teams, err := tx.Teams(ctx, u.ID)
-	if err != nil || len(teams) < 2 {
-		return err
-	}
-	return errs.New(errs.Forbidden, field, "the user also belongs to other teams; only the team that created the account may change their %s", what)
-}
-
 func (in *MemberUpdate) validate() (team.Change, error) {
 	var c team.Change
 	if in.UserID == "" {

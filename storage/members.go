@@ -71,18 +71,24 @@ func (t *tx) Member(ctx context.Context, teamID, userID string) (team.Member, er
 	return one(ctx, t, getMember, memberOfRow, teamID, userID)
 }
 
-// criteria are the conditions FindMembers adds for the criteria given, with
-// the join each needs. A unique criterion matches one user at most.
-var criteria = [...]struct {
+// criterion is a condition FindMembers adds for one criterion given, with
+// the join it needs. A unique criterion matches one user at most.
+type criterion struct {
 	cond, join string
 	uses       int // placeholders in cond, each bound to the criterion's value
 	unique     bool
 	value      func(team.Criteria) string
-}{
-	{"u.email_norm = ?", "", 1, true, func(c team.Criteria) string { return c.Email }},
-	{"u.mobile_e164 = ?", "", 1, true, func(c team.Criteria) string { return c.Mobile }},
-	{"(u.user_name = ? OR (u.user_name = '' AND m.full_name = ?))", "", 2, false, func(c team.Criteria) string { return c.Name }},
-	{"t.domain = ?", "JOIN teams AS t ON t.id = m.team_id ", 1, false, func(c team.Criteria) string { return c.Domain }},
+}
+
+// criteria returns the criteria of FindMembers, in the order of their bits;
+// a function, so that no package-level table can be changed.
+func criteria() [4]criterion {
+	return [...]criterion{
+		{"u.email_norm = ?", "", 1, true, func(c team.Criteria) string { return c.Email }},
+		{"u.mobile_e164 = ?", "", 1, true, func(c team.Criteria) string { return c.Mobile }},
+		{"(u.user_name = ? OR (u.user_name = '' AND m.full_name = ?))", "", 2, false, func(c team.Criteria) string { return c.Name }},
+		{"t.domain = ?", "JOIN teams AS t ON t.id = m.team_id ", 1, false, func(c team.Criteria) string { return c.Domain }},
+	}
 }
 
 // findShape is the set of criteria a find has, by their bits.
@@ -92,7 +98,7 @@ type findShape int
 // one row at most: it needs no sorting, which SQLite would otherwise do in
 // a temporary B-tree, and no limit.
 func (set findShape) unique() bool {
-	for i, c := range criteria {
+	for i, c := range criteria() {
 		if c.unique && set&(1<<i) != 0 {
 			return true
 		}
@@ -106,7 +112,7 @@ func (set findShape) unique() bool {
 func (set findShape) find() *stmt {
 	return &stmt{op: "find members", byKey: set.unique(), row: reflect.TypeFor[memberRow](), shape: set, text: func(db *DB) string {
 		var join, where strings.Builder
-		for i, c := range criteria {
+		for i, c := range criteria() {
 			if set&(1<<i) != 0 {
 				join.WriteString(c.join)
 				where.WriteString(" AND " + c.cond)
@@ -128,7 +134,7 @@ func (t *tx) FindMembers(ctx context.Context, teamID string, c team.Criteria, li
 		return nil, errs.New(errs.Invalid, "limit", "must be at least 1, got %d", limit)
 	}
 	set, args := findShape(0), []any{teamID}
-	for i, cr := range criteria {
+	for i, cr := range criteria() {
 		if v := cr.value(c); v != "" {
 			set |= 1 << i
 			for range cr.uses {
@@ -184,19 +190,19 @@ func (t *tx) ListMembers(ctx context.Context, teamID string, lq team.ListQuery) 
 	return ms, total, err
 }
 
-// likeEscaper escapes the LIKE wildcards and the escape character itself.
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-
 // containing returns a LIKE pattern, with '\' as its escape character, that
 // matches text containing s lower-cased.
 func containing(s string) string {
-	return "%" + likeEscaper.Replace(strings.ToLower(s)) + "%"
+	escaped := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(s))
+	return "%" + escaped + "%"
 }
 
-// sortColumns holds, for each pair of sort keys (ascending, descending), the
+// sortColumns returns, for each pair of sort keys (ascending, descending), the
 // column of memberships sorted on; each has an index with the team before it
 // and the user ID after it.
-var sortColumns = [...]string{"m.first_name_key", "m.last_name_key", "m.email_key", "m.role", "m.signup_at"}
+func sortColumns() [5]string {
+	return [...]string{"m.first_name_key", "m.last_name_key", "m.email_key", "m.role", "m.signup_at"}
+}
 
 // orderBy returns the ORDER BY terms of a valid sort key: its column, then
 // the user ID, both in the key's direction, so that an index serves it.
@@ -207,5 +213,5 @@ func orderBy(k team.SortKey) string {
 	if k%2 == 0 {
 		dir = " DESC"
 	}
-	return sortColumns[(k-1)/2] + dir + ", m.user_id" + dir
+	return sortColumns()[(k-1)/2] + dir + ", m.user_id" + dir
 }

@@ -88,15 +88,17 @@ func (t *tx) TouchSession(ctx context.Context, hash []byte, at time.Time) error 
 // bits of sessionConds.
 type sessionsShape int
 
-// sessionConds are the conditions of the fields of a SessionFilter, in the
-// order of their bits.
-var sessionConds = [...]string{"hash = ?", "user_id = ?", "team_id = ?", "hash <> ?"}
+// sessionConds returns the conditions of the fields of a SessionFilter, in
+// the order of their bits.
+func sessionConds() [4]string {
+	return [...]string{"hash = ?", "user_id = ?", "team_id = ?", "hash <> ?"}
+}
 
 // delete declares the delete of the sessions that meet the conditions.
 func (set sessionsShape) delete() *stmt {
 	return &stmt{op: "delete sessions", shape: set, text: func(*DB) string {
 		var conds []string
-		for i, c := range sessionConds {
+		for i, c := range sessionConds() {
 			if set&(1<<i) != 0 {
 				conds = append(conds, c)
 			}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/embedid/identity"
 	"github.com/embedid/identity/storage"
-	"github.com/embedid/identity/storage/storagetest"
 )
 
 // TestClaimsMigration migrates a store as the version before account
@@ -17,57 +16,44 @@ import (
 // claimed owner of their account, and an account an admin created keeps
 // opening every team it belonged to with its password, now each team's.
 func TestClaimsMigration(t *testing.T) {
-	for name, dsn := range map[string]func(testing.TB) string{
-		"sqlite":   func(testing.TB) string { return "sqlite::memory:" },
-		"postgres": storagetest.PostgresDSN,
-	} {
-		t.Run(name, func(t *testing.T) {
-			ctx := context.Background()
-			db, err := storage.Open(ctx, dsn(t))
+	eachOldStore(t, "20261206000002", func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		oldRows(t, db)
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		svc, err := identity.New(db, identity.WithBcryptCost(4))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range []identity.Login{
+			{Email: "owner@x.com", Password: "owner-password", TeamID: "t1"},
+			{Email: "owner@x.com", Password: "owner-password", TeamID: "t2"},
+			{Email: "made@x.com", Password: "made-password", TeamID: "t1"},
+			{Email: "made@x.com", Password: "made-password", TeamID: "t2"},
+		} {
+			if _, err := svc.Login(ctx, l); err != nil {
+				t.Errorf("log in %s to %s: %v", l.Email, l.TeamID, err)
+			}
+		}
+		err = db.Query(ctx, func(r storage.Reads) error {
+			owner, err := r.User(ctx, "u-owner")
 			if err != nil {
-				t.Fatal(err)
+				return err
 			}
-			defer db.Close()
-			if err := storage.MigrateTo(ctx, db, "20261206000002"); err != nil {
-				t.Fatal(err)
-			}
-			oldRows(t, db)
-			if err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			svc, err := identity.New(db, identity.WithBcryptCost(4))
+			made, err := r.User(ctx, "u-made")
 			if err != nil {
-				t.Fatal(err)
+				return err
 			}
-			for _, l := range []identity.Login{
-				{Email: "owner@x.com", Password: "owner-password", TeamID: "t1"},
-				{Email: "owner@x.com", Password: "owner-password", TeamID: "t2"},
-				{Email: "made@x.com", Password: "made-password", TeamID: "t1"},
-				{Email: "made@x.com", Password: "made-password", TeamID: "t2"},
-			} {
-				if _, err := svc.Login(ctx, l); err != nil {
-					t.Errorf("log in %s to %s: %v", l.Email, l.TeamID, err)
-				}
+			if !owner.Claimed() || made.Claimed() || made.PasswordHash != nil {
+				t.Errorf("owner claimed %v; made claimed %v, hash %q", owner.Claimed(), made.Claimed(), made.PasswordHash)
 			}
-			err = db.Query(ctx, func(r storage.Reads) error {
-				owner, err := r.User(ctx, "u-owner")
-				if err != nil {
-					return err
-				}
-				made, err := r.User(ctx, "u-made")
-				if err != nil {
-					return err
-				}
-				if !owner.Claimed() || made.Claimed() || made.PasswordHash != nil {
-					t.Errorf("owner claimed %v; made claimed %v, hash %q", owner.Claimed(), made.Claimed(), made.PasswordHash)
-				}
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
+			return nil
 		})
-	}
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 // oldRows writes two active teams and two users in both, as the version

@@ -21,83 +21,91 @@ import (
 // memberships.
 const beforeMemberProfiles = "20261206000003"
 
+// eachOldStore runs fn, on each backend, on a new store with the embedded
+// migrations applied up to last: a store of an earlier version.
+func eachOldStore(t *testing.T, last string, fn func(t *testing.T, db *storage.DB)) {
+	for name, dsn := range map[string]func(testing.TB) string{
+		"sqlite":   func(tb testing.TB) string { return "sqlite:" + tb.TempDir() + "/old.db" },
+		"postgres": storagetest.PostgresDSN,
+	} {
+		t.Run(name, func(t *testing.T) {
+			db, err := storage.Open(t.Context(), dsn(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if err := storage.MigrateTo(t.Context(), db, last); err != nil {
+				t.Fatalf("migrate to %s: %v", last, err)
+			}
+			fn(t, db)
+		})
+	}
+}
+
 // TestMigrateMemberProfiles builds a database as the version before
 // member_profiles left it, with rows of that shape (a user in two teams
 // with every profile field set, one with few), migrates it, and checks that
 // every member reads as their teams read them before, that lists find and
 // sort them by the names they had, and that users no longer hold them.
 func TestMigrateMemberProfiles(t *testing.T) {
-	for name, dsn := range map[string]func(testing.TB) string{
-		"sqlite":   func(tb testing.TB) string { return "sqlite:" + tb.TempDir() + "/old.db" },
-		"postgres": storagetest.PostgresDSN,
-	} {
-		t.Run(name, func(t *testing.T) {
-			ctx := t.Context()
-			db, err := storage.Open(ctx, dsn(t))
-			if err != nil {
-				t.Fatal(err)
+	eachOldStore(t, beforeMemberProfiles, func(t *testing.T, db *storage.DB) {
+		ctx := t.Context()
+		want := seedOldShape(t, db)
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatalf("migrate: %v", err)
+		}
+		for _, column := range []string{"first_name", "job_title", "extension", "last_login_at", "search_text"} {
+			if _, err := db.Bun().NewRaw("SELECT " + column + " FROM users").Exec(ctx); err == nil {
+				t.Errorf("users still has %s, which is each team's", column)
 			}
-			defer db.Close()
-			if err := storage.MigrateTo(ctx, db, beforeMemberProfiles); err != nil {
-				t.Fatalf("migrate to the previous version: %v", err)
-			}
-			want := seedOldShape(t, db)
-			if err := db.Migrate(ctx); err != nil {
-				t.Fatalf("migrate: %v", err)
-			}
-			for _, column := range []string{"first_name", "job_title", "extension", "last_login_at", "search_text"} {
-				if _, err := db.Bun().NewRaw("SELECT " + column + " FROM users").Exec(ctx); err == nil {
-					t.Errorf("users still has %s, which is each team's", column)
-				}
-			}
-			for _, w := range want {
-				var got team.Member
-				err := db.Read(ctx, func(tx storage.Tx) (err error) {
-					got, err = tx.Member(ctx, w.Membership.TeamID, w.User.ID)
-					return err
-				})
-				if err != nil || !reflect.DeepEqual(got, w) {
-					t.Errorf("member %s of %s after the migration: %v\n got %+v\nwant %+v", w.User.ID, w.Membership.TeamID, err, got, w)
-				}
-			}
-			for _, c := range []struct {
-				team, search string
-				sort         team.SortKey
-				want         []string
-			}{
-				{"a", "", team.SortFirstNameDesc, []string{"u1", "u2"}}, // émile, then ann
-				{"a", "", team.SortLastNameAsc, []string{"u2", "u1"}},   // lee, then zola
-				{"a", "zola", team.SortEmailAsc, []string{"u1"}},
-				{"a", "u1@example", team.SortEmailAsc, []string{"u1"}},
-				{"a", "ann lee", team.SortEmailAsc, []string{"u2"}},
-				{"b", "émile édouard zola", team.SortEmailAsc, []string{"u1"}},
-				{"b", "", team.SortEmailDesc, []string{"u1"}},
-			} {
-				var ids []string
-				err := db.Read(ctx, func(tx storage.Tx) error {
-					ms, n, err := tx.ListMembers(ctx, c.team, team.ListQuery{Search: c.search, Sort: c.sort, Size: 10})
-					for _, m := range ms {
-						ids = append(ids, m.User.ID)
-					}
-					if err == nil && n != len(c.want) {
-						err = fmt.Errorf("total %d", n)
-					}
-					return err
-				})
-				if err != nil || !slices.Equal(ids, c.want) {
-					t.Errorf("team %s, search %q, sort %d after the migration: %v, %v; want %v", c.team, c.search, c.sort, ids, err, c.want)
-				}
-			}
-			var found []team.Member
-			err = db.Read(ctx, func(tx storage.Tx) (err error) {
-				found, err = tx.FindMembers(ctx, "a", team.Criteria{Name: "Ann Lee"}, 10)
+		}
+		for _, w := range want {
+			var got team.Member
+			err := db.Read(ctx, func(tx storage.Tx) (err error) {
+				got, err = tx.Member(ctx, w.Membership.TeamID, w.User.ID)
 				return err
 			})
-			if err != nil || len(found) != 1 || found[0].User.ID != "u2" {
-				t.Errorf("FindMembers by full name after the migration: %v, %v", found, err)
+			if err != nil || !reflect.DeepEqual(got, w) {
+				t.Errorf("member %s of %s after the migration: %v\n got %+v\nwant %+v", w.User.ID, w.Membership.TeamID, err, got, w)
 			}
+		}
+		for _, c := range []struct {
+			team, search string
+			sort         team.SortKey
+			want         []string
+		}{
+			{"a", "", team.SortFirstNameDesc, []string{"u1", "u2"}}, // émile, then ann
+			{"a", "", team.SortLastNameAsc, []string{"u2", "u1"}},   // lee, then zola
+			{"a", "zola", team.SortEmailAsc, []string{"u1"}},
+			{"a", "u1@example", team.SortEmailAsc, []string{"u1"}},
+			{"a", "ann lee", team.SortEmailAsc, []string{"u2"}},
+			{"b", "émile édouard zola", team.SortEmailAsc, []string{"u1"}},
+			{"b", "", team.SortEmailDesc, []string{"u1"}},
+		} {
+			var ids []string
+			err := db.Read(ctx, func(tx storage.Tx) error {
+				ms, n, err := tx.ListMembers(ctx, c.team, team.ListQuery{Search: c.search, Sort: c.sort, Size: 10})
+				for _, m := range ms {
+					ids = append(ids, m.User.ID)
+				}
+				if err == nil && n != len(c.want) {
+					err = fmt.Errorf("total %d", n)
+				}
+				return err
+			})
+			if err != nil || !slices.Equal(ids, c.want) {
+				t.Errorf("team %s, search %q, sort %d after the migration: %v, %v; want %v", c.team, c.search, c.sort, ids, err, c.want)
+			}
+		}
+		var found []team.Member
+		err := db.Read(ctx, func(tx storage.Tx) (err error) {
+			found, err = tx.FindMembers(ctx, "a", team.Criteria{Name: "Ann Lee"}, 10)
+			return err
 		})
-	}
+		if err != nil || len(found) != 1 || found[0].User.ID != "u2" {
+			t.Errorf("FindMembers by full name after the migration: %v, %v", found, err)
+		}
+	})
 }
 
 // seedOldShape writes teams, users and memberships as the previous version

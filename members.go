@@ -301,11 +301,11 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, old, next string)
 		return m, err
 	}
 	checked := m.PasswordHash()
-	ok, err := s.hasher.Verify(ctx, checked, old)
+	verdict, err := s.hasher.Verify(ctx, checked, old)
 	if err != nil {
 		return m, err
 	}
-	if !ok {
+	if verdict == user.Mismatch {
 		return m, errOldPassword
 	}
 	hash, err := s.hasher.Hash(ctx, "password", next)

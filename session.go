@@ -120,14 +120,13 @@ func (s *Service) tryLogin(ctx context.Context, at loginAttempt) (Session, error
 	if err := s.locked(seen.fails, s.clock()); err != nil {
 		return Session{}, err
 	}
-	ok := false // a missing hash costs a comparison too, so timing tells nothing
-	if len(at.Password) <= user.MaxPasswordLen {
-		if ok, err = s.hasher.Verify(ctx, seen.m.PasswordHash(), at.Password); err != nil {
-			return Session{}, err
-		}
+	verdict, err := s.hasher.Verify(ctx, seen.m.PasswordHash(), at.Password)
+	if err != nil {
+		return Session{}, err
 	}
+	ok := verdict != user.Mismatch
 	var rehash []byte
-	if ok && s.hasher.Stale(seen.m.PasswordHash()) {
+	if verdict == user.MatchStale {
 		if rehash, err = s.rehash(ctx, at.Password); err != nil {
 			return Session{}, err
 		}
@@ -135,8 +134,8 @@ func (s *Service) tryLogin(ctx context.Context, at loginAttempt) (Session, error
 	return s.openSession(ctx, at, seen, ok, rehash)
 }
 
-// rehash returns the hash of a password that matched a hash of a lower
-// cost, at the current cost; nil for a password that no longer meets the
+// rehash returns the hash of a password that matched a stale hash (see
+// user.MatchStale), at the current cost; nil for a password that no longer meets the
 // rules for new ones, which keeps its hash.
 func (s *Service) rehash(ctx context.Context, password string) ([]byte, error) {
 	hash, err := s.hasher.Hash(ctx, "password", password)

@@ -4,30 +4,44 @@ import (
 	"context"
 	"runtime"
 	"sync"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/embedid/identity/internal/errs"
 )
 
-// Password length limits in bytes. bcrypt reads at most 72 bytes; a longer
-// password is refused rather than silently truncated.
+// Password length limits. A password is normalized to Unicode NFC before it
+// is checked and hashed, so that the same characters typed on different
+// systems are the same password; the minimum counts its characters, and the
+// maximum its normalized bytes, because bcrypt reads at most 72 bytes: a
+// longer password is refused rather than silently truncated.
 const (
-	MinPasswordLen = 8
-	MaxPasswordLen = 72
+	MinPasswordLen = 8  // characters
+	MaxPasswordLen = 72 // bytes, once normalized
 )
 
 // CheckPassword validates a new password for field.
 func CheckPassword(field, password string) error {
+	_, err := normalized(field, password)
+	return err
+}
+
+// normalized returns password in NFC, or why it cannot be a new password.
+func normalized(field, password string) (string, error) {
+	nfc := norm.NFC.String(password)
 	switch {
 	case password == "":
-		return errs.New(errs.Invalid, field, "is required")
-	case len(password) < MinPasswordLen:
-		return errs.New(errs.Invalid, field, "must be at least %d characters", MinPasswordLen)
-	case len(password) > MaxPasswordLen:
-		return errs.New(errs.Invalid, field, "is %d bytes long; the limit is %d bytes", len(password), MaxPasswordLen)
+		return "", errs.New(errs.Invalid, field, "is required")
+	case !utf8.ValidString(password):
+		return "", errs.New(errs.Invalid, field, "is not valid UTF-8 text")
+	case utf8.RuneCountInString(nfc) < MinPasswordLen:
+		return "", errs.New(errs.Invalid, field, "must be at least %d characters", MinPasswordLen)
+	case len(nfc) > MaxPasswordLen:
+		return "", errs.New(errs.Invalid, field, "is %d bytes long in UTF-8 (NFC); the limit is %d bytes", len(nfc), MaxPasswordLen)
 	}
-	return nil
+	return nfc, nil
 }
 
 // Hasher hashes and verifies passwords with bcrypt. It runs at most as many
@@ -57,39 +71,63 @@ func NewHasher(cost int) (*Hasher, error) {
 // Cost returns the bcrypt cost.
 func (h *Hasher) Cost() int { return h.cost }
 
-// Stale reports whether hash was made at a lower cost than h's: the password
-// it matches should be hashed again.
-func (h *Hasher) Stale(hash []byte) bool {
-	cost, err := bcrypt.Cost(hash)
-	return err == nil && cost < h.cost
-}
-
-// Hash validates password for field and returns its bcrypt hash.
+// Hash validates password for field and returns the bcrypt hash of its NFC
+// form.
 func (h *Hasher) Hash(ctx context.Context, field, password string) ([]byte, error) {
-	if err := CheckPassword(field, password); err != nil {
+	nfc, err := normalized(field, password)
+	if err != nil {
 		return nil, err
 	}
 	if err := h.acquire(ctx); err != nil {
 		return nil, err
 	}
 	defer h.release()
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), h.cost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(nfc), h.cost)
 	return hash, errs.Wrap("hash password", err)
 }
 
-// Verify reports whether password matches hash. A missing hash never matches,
-// but costs the same time as a real comparison so that timing does not tell
-// whether an account has a password.
-func (h *Hasher) Verify(ctx context.Context, hash []byte, password string) (bool, error) {
+// Verdict is what Verify finds.
+type Verdict int
+
+// The verdicts.
+const (
+	Mismatch Verdict = iota
+	Match
+	// MatchStale is a match on a hash that should be made again from the
+	// password: one of a lower cost than the Hasher's, or one made before
+	// passwords were normalized from a password that NFC changes.
+	MatchStale
+)
+
+// Verify checks password against hash. A missing hash never matches, but
+// costs the same time as a real comparison so that timing does not tell
+// whether an account has a password; a password longer than any hash can
+// hold matches nothing and costs nothing. The password is compared in NFC
+// and, if NFC changes it and that fails, as given: hashes made before
+// passwords were normalized match, and are stale.
+func (h *Hasher) Verify(ctx context.Context, hash []byte, password string) (Verdict, error) {
+	nfc := norm.NFC.String(password)
+	if len(nfc) > MaxPasswordLen {
+		return Mismatch, nil
+	}
 	if err := h.acquire(ctx); err != nil {
-		return false, err
+		return Mismatch, err
 	}
 	defer h.release()
 	if len(hash) == 0 {
-		bcrypt.CompareHashAndPassword(h.dummy(), []byte(password))
-		return false, nil
+		bcrypt.CompareHashAndPassword(h.dummy(), []byte(nfc))
+		return Mismatch, nil
 	}
-	return bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil, nil
+	if bcrypt.CompareHashAndPassword(hash, []byte(nfc)) == nil {
+		if cost, err := bcrypt.Cost(hash); err == nil && cost < h.cost {
+			return MatchStale, nil
+		}
+		return Match, nil
+	}
+	if nfc != password && len(password) <= MaxPasswordLen && bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil {
+		return MatchStale, nil
+	}
+	return Mismatch, nil
 }
 
 func (h *Hasher) acquire(ctx context.Context) error {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/embedid/identity/internal/errs"
 	"github.com/embedid/identity/user"
 )
@@ -19,8 +21,13 @@ func TestCheckPassword(t *testing.T) {
 		{"1234567", "at least 8"},
 		{"12345678", ""},
 		{strings.Repeat("x", 72), ""},
-		{strings.Repeat("x", 73), "73 bytes long; the limit is 72"},
-		{strings.Repeat("é", 37), "74 bytes long"}, // 37 runes, 74 bytes
+		{strings.Repeat("x", 73), "73 bytes long in UTF-8 (NFC); the limit is 72"},
+		{strings.Repeat("é", 37), "74 bytes long"},   // 37 characters, 74 bytes
+		{strings.Repeat("e\u0301", 8), ""},           // 16 runes, 8 characters once in NFC
+		{strings.Repeat("e\u0301", 7), "at least 8"}, // 14 runes, but 7 characters
+		{strings.Repeat("e\u0301", 36), ""},          // 108 bytes, 72 once in NFC
+		{strings.Repeat("名", 8), ""},                 // 8 characters, 24 bytes
+		{"password\xff", "not valid UTF-8"},
 	}
 	for _, c := range cases {
 		err := user.CheckPassword("password", c.pw)
@@ -40,13 +47,16 @@ func TestHasher(t *testing.T) {
 	if err != nil || strings.Contains(string(hash), "correct") {
 		t.Fatalf("hash %q, %v", hash, err)
 	}
-	for pw, want := range map[string]bool{"correct horse": true, "correct hors": false, "": false} {
-		if ok, err := h.Verify(ctx, hash, pw); ok != want || err != nil {
-			t.Errorf("Verify(%q) = %v, %v", pw, ok, err)
+	for pw, want := range map[string]user.Verdict{"correct horse": user.Match, "correct hors": user.Mismatch, "": user.Mismatch} {
+		if v, err := h.Verify(ctx, hash, pw); v != want || err != nil {
+			t.Errorf("Verify(%q) = %v, %v", pw, v, err)
 		}
 	}
-	if ok, _ := h.Verify(ctx, nil, "anything"); ok {
+	if v, _ := h.Verify(ctx, nil, "anything"); v != user.Mismatch {
 		t.Error("a missing hash matched")
+	}
+	if higher, _ := user.NewHasher(5); must(higher.Verify(ctx, hash, "correct horse")) != user.MatchStale {
+		t.Error("a hash of a lower cost is not stale")
 	}
 	if _, err := h.Hash(ctx, "new_password", strings.Repeat("x", 73)); errs.FieldOf(err) != "new_password" {
 		t.Errorf("73-byte password: %v", err)
@@ -59,6 +69,41 @@ func TestHasher(t *testing.T) {
 	if d, _ := user.NewHasher(0); d.Cost() != 10 {
 		t.Errorf("default cost %d", d.Cost())
 	}
+}
+
+// TestPasswordsAreNormalized checks that a password typed in NFD (as macOS
+// keyboards may send it) and in NFC is one password, and that a hash made
+// from the NFD bytes before passwords were normalized still matches, as
+// stale.
+func TestPasswordsAreNormalized(t *testing.T) {
+	ctx := context.Background()
+	h, _ := user.NewHasher(4)
+	nfc, nfd := "caf\u00e9 cr\u00e8me", "cafe\u0301 cre\u0300me"
+	for _, set := range []string{nfc, nfd} {
+		hash, err := h.Hash(ctx, "password", set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, typed := range []string{nfc, nfd} {
+			if v := must(h.Verify(ctx, hash, typed)); v != user.Match {
+				t.Errorf("set %+q, typed %+q: %v, want Match", set, typed, v)
+			}
+		}
+	}
+	legacy, _ := bcrypt.GenerateFromPassword([]byte(nfd), 4)
+	if v := must(h.Verify(ctx, legacy, nfd)); v != user.MatchStale {
+		t.Errorf("a hash of the unnormalized bytes: %v, want MatchStale", v)
+	}
+	if v := must(h.Verify(ctx, legacy, "cafe cre\u0300me")); v != user.Mismatch {
+		t.Errorf("a wrong password against the legacy hash: %v", v)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 func TestHasherHonoursContext(t *testing.T) {

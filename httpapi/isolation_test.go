@@ -650,7 +650,7 @@ func isolationMatrix(s *server, a *isoA, b *isoB) map[string][]probe {
 		},
 
 		// The endpoint reference is the same for everyone.
-		"GET /openapi.json": {
+		"/openapi.json": {
 			{name: "B's token, A's IDs", status: 200, send: func() *reply {
 				return s.openapiReply(b.app.token, "corp_id="+a.teamID+"&user_id="+a.admin.id)
 			}},

@@ -21,7 +21,12 @@ func (a *api) referenceRoute() route {
 		server = "/"
 	}
 	doc := withServer(openapiJSON, server)
-	return route{method: http.MethodGet, path: "/openapi.json", handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return route{path: "/openapi.json", handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			writeError(w, errMethod(r, http.MethodGet))
+			return
+		}
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Write(doc)
 	})}

@@ -56,7 +56,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	for _, p := range mounted {
 		method, ok := methods[p]
 		switch {
-		case slices.Contains(unknown, p), p == "GET /openapi.json":
+		case slices.Contains(unknown, p), p == "/openapi.json":
 			continue
 		case strings.HasPrefix(p, "/api/user/"):
 			method, ok = http.MethodPost, true

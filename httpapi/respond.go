@@ -38,6 +38,26 @@ func errTooLarge(field string, limit int64) *statusError {
 	return &statusError{status: http.StatusRequestEntityTooLarge, field: field, message: fmt.Sprintf("is larger than the limit of %d bytes", limit)}
 }
 
+// plainError is the body of a refusal outside the families: the endpoint
+// reference's, and NotFound's.
+type plainError struct {
+	Error string `json:"error"`
+}
+
+// writeError answers a refusal outside the families.
+func writeError(w http.ResponseWriter, e *statusError) {
+	writeJSON(w, e.status, plainError{Error: e.Error()})
+}
+
+// NotFound answers every request with 404 and {"error":"no such endpoint"}.
+// A host that serves nothing but the mounted endpoints mounts it at "/", so
+// that paths outside the families' prefixes answer JSON too (identityd
+// does); under a family's prefix, unknown paths and wrong methods already
+// answer in that family's envelope.
+func NotFound() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { writeError(w, errNoEndpoint()) })
+}
+
 // statusOf is the HTTP status of each error code, in every family.
 var statusOf = map[identity.Code]int{
 	identity.CodeInvalid:         http.StatusBadRequest,

@@ -71,7 +71,8 @@ func collectLess(getenv func(string) string) (restore func()) {
 func newServer(svc *identity.Service, log *slog.Logger) *http.Server {
 	mux := http.NewServeMux()
 	httpapi.Mount(mux, svc, httpapi.Options{Logger: log})
-	mux.Handle("GET /healthz", healthz(svc.Store(), log))
+	mux.Handle("/healthz", healthz(svc.Store(), log))
+	mux.Handle("/", httpapi.NotFound())
 	return &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -112,20 +113,32 @@ type pinger interface {
 	Ping(ctx context.Context) error
 }
 
-// healthz answers 200 {"status":"ok"} when the store answers a ping in time,
-// and 503 {"status":"unavailable"} otherwise.
+// healthz answers GET with 200 {"status":"ok"} when the store answers a ping
+// in time, and 503 {"status":"unavailable"} otherwise; other methods with 405
+// and a JSON error.
 func healthz(store pinger, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
-		defer cancel()
-		status, body := http.StatusOK, `{"status":"ok"}`
-		if err := store.Ping(ctx); err != nil {
-			log.WarnContext(ctx, "health check failed", "err", err)
-			status, body = http.StatusServiceUnavailable, `{"status":"unavailable"}`
+		status, body := health(r, store, log)
+		if status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", "GET, HEAD")
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(status)
 		io.WriteString(w, body+"\n")
 	})
+}
+
+// health returns the status and body of a health check.
+func health(r *http.Request, store pinger, log *slog.Logger) (int, string) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return http.StatusMethodNotAllowed, `{"error":"method not allowed; use GET"}`
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+	defer cancel()
+	if err := store.Ping(ctx); err != nil {
+		log.WarnContext(ctx, "health check failed", "err", err)
+		return http.StatusServiceUnavailable, `{"status":"unavailable"}`
+	}
+	return http.StatusOK, `{"status":"ok"}`
 }

@@ -201,3 +201,41 @@ func gcPercent() int {
 	debug.SetGCPercent(p)
 	return p
 }
+
+// TestEveryAnswerIsJSON checks that what the server answers itself, outside
+// the families' handlers, is JSON: unknown paths outside and under the
+// families' prefixes, and wrong methods on the reference and the health
+// check (each family's own wrong methods are httpapi's tests).
+func TestEveryAnswerIsJSON(t *testing.T) {
+	st, err := storage.Open(t.Context(), "sqlite::memory:", storage.WithMigrate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc, err := identity.New(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newServer(svc, slog.New(slog.DiscardHandler)).Handler
+	for _, c := range []struct {
+		method, path string
+		status       int
+		body, allow  string
+	}{
+		{"GET", "/nope", 404, `{"error":"no such endpoint"}`, ""},
+		{"POST", "/", 404, `{"error":"no such endpoint"}`, ""},
+		{"PUT", "/openapi.json", 405, `{"error":"method PUT is not allowed; use GET"}`, "GET, HEAD"},
+		{"DELETE", "/healthz", 405, `{"error":"method not allowed; use GET"}`, "GET, HEAD"},
+		{"GET", "/api/user/nope", 404, `{"result":null,"description":"no such endpoint","status_code":404,"total_records":null}`, ""},
+		{"GET", "/api/v5/entity/nope", 404, `{"code":40400,"msg":"no such endpoint","data":null}`, ""},
+		{"GET", "/api/v2/tenant/nope", 404, `{"error_code":"API.0001","error_msg":"no such endpoint"}`, ""},
+		{"GET", "/app-portal-service/v2.2/nope", 404, `{"code":31404,"message":"no such endpoint","data":null}`, ""},
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(c.method, c.path, nil))
+		ct := rec.Header().Get("Content-Type")
+		if rec.Code != c.status || strings.TrimSpace(rec.Body.String()) != c.body || !strings.HasPrefix(ct, "application/json") || rec.Header().Get("Allow") != c.allow {
+			t.Errorf("%s %s: %d %s %q (Allow %q), want %d %s (Allow %q)", c.method, c.path, rec.Code, ct, rec.Body, rec.Header().Get("Allow"), c.status, c.body, c.allow)
+		}
+	}
+}

@@ -151,16 +151,7 @@ func TestLogNotifier(t *testing.T) {
 // TestServerLimits checks that the server bounds every phase of a
 // connection, so a slow or idle client cannot hold one forever.
 func TestServerLimits(t *testing.T) {
-	st, err := storage.Open(t.Context(), "sqlite::memory:", storage.WithMigrate())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	svc, err := identity.New(st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := newServer(svc, slog.New(slog.DiscardHandler))
+	srv := newServer(memoryService(t), slog.New(slog.DiscardHandler))
 	for name, d := range map[string]time.Duration{
 		"ReadHeaderTimeout": srv.ReadHeaderTimeout, "ReadTimeout": srv.ReadTimeout,
 		"WriteTimeout": srv.WriteTimeout, "IdleTimeout": srv.IdleTimeout,
@@ -207,16 +198,7 @@ func gcPercent() int {
 // families' prefixes, and wrong methods on the reference and the health
 // check (each family's own wrong methods are httpapi's tests).
 func TestEveryAnswerIsJSON(t *testing.T) {
-	st, err := storage.Open(t.Context(), "sqlite::memory:", storage.WithMigrate())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	svc, err := identity.New(st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := newServer(svc, slog.New(slog.DiscardHandler)).Handler
+	h := newServer(memoryService(t), slog.New(slog.DiscardHandler)).Handler
 	for _, c := range []struct {
 		method, path string
 		status       int
@@ -238,4 +220,20 @@ func TestEveryAnswerIsJSON(t *testing.T) {
 			t.Errorf("%s %s: %d %s %q (Allow %q), want %d %s (Allow %q)", c.method, c.path, rec.Code, ct, rec.Body, rec.Header().Get("Allow"), c.status, c.body, c.allow)
 		}
 	}
+}
+
+// memoryService returns a service on a migrated in-memory SQLite store,
+// closed when the test ends.
+func memoryService(t *testing.T) *identity.Service {
+	t.Helper()
+	st, err := storage.Open(t.Context(), "sqlite::memory:", storage.WithMigrate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	svc, err := identity.New(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
 }

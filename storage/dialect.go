@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"reflect"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -68,8 +67,8 @@ func bindArgs(d dialect, args []any) []any {
 
 // bindField returns field f of strct as a statement argument, as bun would
 // have written it: a zero nullzero field and a zero time as NULL, a time as
-// stored (dbTime) and as the dialect binds it. Text with a NUL byte, which
-// neither database stores, is invalid.
+// stored (dbTime) and as the dialect binds it. Text that no column holds
+// (see storableText) is invalid.
 func bindField(d dialect, f *schema.Field, strct reflect.Value) (any, error) {
 	v := f.Value(strct)
 	if v.IsZero() && (f.NullZero || v.Type() == reflect.TypeFor[time.Time]()) {
@@ -79,8 +78,8 @@ func bindField(d dialect, f *schema.Field, strct reflect.Value) (any, error) {
 	case time.Time:
 		return d.bindTime(dbTime(x)), nil
 	case string:
-		if strings.IndexByte(x, 0) >= 0 {
-			return nil, errs.New(errs.Invalid, f.Name, "must not contain a NUL byte")
+		if !storableText(x) {
+			return nil, errs.New(errs.Invalid, f.Name, "must be UTF-8 without a NUL byte")
 		}
 		return x, nil
 	default:

@@ -51,6 +51,9 @@ func TestUnstorableBytes(t *testing.T) {
 		t.Run("tenant path user_id NUL", func(t *testing.T) {
 			s.call(a.token, http.MethodGet, "/api/v2/tenant/users/a%00b", "").refused(t, http.StatusBadRequest, "PARAM.0001", "user_id")
 		})
+		t.Run("tenant path user_id given again in the query", func(t *testing.T) {
+			s.call(a.token, http.MethodGet, "/api/v2/tenant/users/"+mem.UserID+"?user_id=x", "").refused(t, http.StatusBadRequest, "PARAM.0001", "user_id")
+		})
 		t.Run("token client_id not UTF-8", func(t *testing.T) {
 			s.form("/api/v2/tenant/token", map[string]string{"grant_type": "client_credentials", "client_id": "\xff", "client_secret": "x"}).
 				refused(t, http.StatusBadRequest, "invalid_request", "client_id")

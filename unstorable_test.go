@@ -10,7 +10,8 @@ import (
 // TestUnstorableKeys checks that a key no column can hold, not UTF-8 or with
 // a NUL byte, handed to the Go API names nothing on both backends alike: a
 // lookup by it is not found, and a login or a grant by it fails as with any
-// unknown key, never as a failure of the database.
+// unknown key, never as a failure of the database. A client address that
+// would be written (a failed login's) is invalid.
 func TestUnstorableKeys(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
 		tm, admin := f.activeTeam("admin@example.com")
@@ -45,6 +46,10 @@ func TestUnstorableKeys(t *testing.T) {
 				{"SetOwner", identity.CodeNotFound, func() error { _, err := f.svc.SetOwner(f.ctx, client, admin.UserID, key, true); return err }},
 				{"Login", identity.CodeUnauthorized, func() error {
 					_, err := f.svc.Login(f.ctx, identity.Login{Email: "admin@example.com", Password: password, TeamID: key})
+					return err
+				}},
+				{"Login from the address", identity.CodeInvalid, func() error {
+					_, err := f.svc.Login(f.ctx, identity.Login{Email: "admin@example.com", Password: "wrong-password", TeamID: tm.ID, IP: key})
 					return err
 				}},
 				{"IssueToken", identity.CodeUnauthorized, func() error {

@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/uptrace/bun/schema"
+
+	"github.com/embedid/identity/internal/errs"
 )
 
 // A stmt is one statement of the store, declared once with ? placeholders,
@@ -332,3 +334,12 @@ func storable(args []any) bool {
 
 // storableText reports whether a text column can hold s.
 func storableText(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
+
+// checkText refuses text to be written to the named column that it cannot
+// hold.
+func checkText(column, s string) error {
+	if !storableText(s) {
+		return errs.New(errs.Invalid, column, "must be UTF-8 without a NUL byte")
+	}
+	return nil
+}

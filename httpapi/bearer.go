@@ -90,6 +90,9 @@ func (a *api) serveBearer(w http.ResponseWriter, r *http.Request, f bearerFamily
 		return nil, err
 	}
 	defer p.close()
+	if err := p.setPath(r, e.path); err != nil {
+		return nil, err
+	}
 	if f.teamParam != "" {
 		if err := ownTeam(p, f.teamParam, client); err != nil {
 			return nil, err

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/embedid/identity/internal/errs"
 )
@@ -183,11 +184,49 @@ func (p *params) setJSON(name string, v any) error {
 	return errs.New(errs.Invalid, name, "must be a string, number or boolean, not an object or array")
 }
 
+// set keeps the value of the named parameter, once checkValue passed it.
 func (p *params) set(name, v string) error {
-	if len(v) > maxFieldBytes {
-		return errs.New(errs.Invalid, name, "is longer than %d bytes", maxFieldBytes)
+	if err := checkValue(name, v); err != nil {
+		return err
 	}
 	p.values[name] = v
+	return nil
+}
+
+// checkValue refuses the value of the named parameter if it is too long, not
+// UTF-8, or holds a NUL byte, which no database column holds (Postgres
+// refuses it; SQLite would keep it). Every parameter, of a body, a query
+// string, a path or a Basic Authorization header, is checked here before it
+// reaches the library.
+func checkValue(name, v string) error {
+	switch {
+	case len(v) > maxFieldBytes:
+		return errs.New(errs.Invalid, name, "is longer than %d bytes", maxFieldBytes)
+	case !utf8.ValidString(v):
+		return errs.New(errs.Invalid, name, "is not valid UTF-8")
+	case strings.IndexByte(v, 0) >= 0:
+		return errs.New(errs.Invalid, name, "must not contain a NUL byte")
+	}
+	return nil
+}
+
+// setPath adds the wildcards of pattern, a path under a family's base such
+// as "users/{user_id}", as parameters, with the values r's path gives them.
+// A wildcard's name must not also be given in the query string or body.
+func (p *params) setPath(r *http.Request, pattern string) error {
+	for seg := range strings.SplitSeq(pattern, "/") {
+		name, ok := strings.CutPrefix(seg, "{")
+		if !ok {
+			continue
+		}
+		name = strings.TrimSuffix(name, "}")
+		if _, given := p.values[name]; given {
+			return errs.New(errs.Invalid, name, "is given in the path, and must not be given again")
+		}
+		if err := p.set(name, r.PathValue(name)); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -58,7 +58,7 @@ func (a *api) userByMobile2(c *bearerCall) (any, error) {
 }
 
 func (a *api) userByID2(c *bearerCall) (any, error) {
-	return user2Result(a.svc.FindByID(c.ctx(), c.client, c.r.PathValue("user_id")))
+	return user2Result(a.svc.FindByID(c.ctx(), c.client, c.str("user_id")))
 }
 
 func user2Result(m team.Member, err error) (any, error) {

@@ -179,6 +179,9 @@ func clientCredentials(r *http.Request, p *params) (id, secret string, err error
 	if !ok || err != nil {
 		return "", "", errs.New(errs.Unauthorized, "Authorization", "is not valid Basic credentials")
 	}
+	if err := checkValue("client_id", id); err != nil {
+		return "", "", err
+	}
 	if p.str("client_secret") != "" {
 		return "", "", errs.New(errs.Invalid, "client_secret", "send the secret in the Authorization header or in the body, not both")
 	}

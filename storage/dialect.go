@@ -4,13 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"reflect"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/schema"
-
-	"github.com/embedid/identity/internal/errs"
 )
 
 // A dialect is what differs between the databases a store runs on: one type
@@ -68,8 +65,8 @@ func bindArgs(d dialect, args []any) []any {
 
 // bindField returns field f of strct as a statement argument, as bun would
 // have written it: a zero nullzero field and a zero time as NULL, a time as
-// stored (dbTime) and as the dialect binds it. Text with a NUL byte, which
-// neither database stores, is invalid.
+// stored (dbTime) and as the dialect binds it. Text that no column holds
+// is invalid (checkText).
 func bindField(d dialect, f *schema.Field, strct reflect.Value) (any, error) {
 	v := f.Value(strct)
 	if v.IsZero() && (f.NullZero || v.Type() == reflect.TypeFor[time.Time]()) {
@@ -79,8 +76,8 @@ func bindField(d dialect, f *schema.Field, strct reflect.Value) (any, error) {
 	case time.Time:
 		return d.bindTime(dbTime(x)), nil
 	case string:
-		if strings.IndexByte(x, 0) >= 0 {
-			return nil, errs.New(errs.Invalid, f.Name, "must not contain a NUL byte")
+		if err := checkText(f.Name, x); err != nil {
+			return nil, err
 		}
 		return x, nil
 	default:

@@ -23,7 +23,8 @@ type Lockout interface {
 	// RecordFailure counts one more failed attempt for key from address at
 	// at, in the current window if it began after windowStartsAfter and in a
 	// new window starting at at otherwise, and returns the count. It is one
-	// atomic statement, so concurrent failures are all counted.
+	// atomic statement, so concurrent failures are all counted. An address
+	// that no column can hold (a NUL byte, not UTF-8) is invalid.
 	RecordFailure(ctx context.Context, key, address string, at, windowStartsAfter time.Time) (Failures, error)
 	// ClearFailures forgets the failed attempts of key from address.
 	ClearFailures(ctx context.Context, key, address string) error
@@ -63,6 +64,9 @@ func (t *tx) Failures(ctx context.Context, key, address string) (Failures, error
 }
 
 func (t *tx) RecordFailure(ctx context.Context, key, address string, at, windowStartsAfter time.Time) (Failures, error) {
+	if err := checkText("address", address); err != nil {
+		return Failures{}, err // written, not looked up: no row to miss
+	}
 	at, after := dbTime(at), dbTime(windowStartsAfter)
 	return one(ctx, t, recordFailure, infallible(failuresOf), key, address, at, after, after, at)
 }

@@ -102,9 +102,10 @@ func openDSN(dsn string) (*DB, error) {
 			return nil, &errs.Error{Code: errs.Invalid, Field: "db", Message: "is not a valid Postgres URL", Err: err}
 		}
 		if !strings.Contains(dsn, "default_query_exec_mode=") {
-			// bun writes values into the SQL text, so almost every query is
-			// new to pgx's statement cache: preparing it costs a round trip
-			// and memory, and is never reused.
+			// Every value is bound, never written into the SQL text (see
+			// stmt.go). The store prepares what pays to prepare itself; what
+			// it runs unprepared it means to be planned for its arguments
+			// (stmt.planEach), which pgx's statement cache would undo.
 			cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
 		}
 		sqldb := stdlib.OpenDB(*cfg)

@@ -5,10 +5,14 @@ import (
 	"database/sql"
 	"errors"
 	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/uptrace/bun/schema"
+
+	"github.com/embedid/identity/internal/errs"
 )
 
 // A stmt is one statement of the store, declared once with ? placeholders,
@@ -171,8 +175,12 @@ func (db *DB) closeStatements() error {
 
 // query runs s with args and returns its rows and the statement, which
 // scans them. A read by key outside a transaction runs in the context the
-// dialect gives it (keyRead).
+// dialect gives it (keyRead). Arguments that are not storable match no row:
+// the error is then sql.ErrNoRows, and s does not run.
 func (t *tx) query(ctx context.Context, s *stmt, args []any) (*sql.Rows, *prepared, error) {
+	if !storable(args) {
+		return nil, nil, sql.ErrNoRows
+	}
 	if s.byKey && t.sql == nil {
 		var err error
 		if ctx, err = t.db.d.keyRead(ctx); err != nil {
@@ -193,8 +201,12 @@ func (t *tx) query(ctx context.Context, s *stmt, args []any) (*sql.Rows, *prepar
 	return rows, p, err
 }
 
-// exec runs s with args and returns how many rows it changed.
+// exec runs s with args and returns how many rows it changed: none, without
+// running s, if an argument is not storable.
 func (t *tx) exec(ctx context.Context, s *stmt, args ...any) (int64, error) {
+	if !storable(args) {
+		return 0, nil
+	}
 	p, st, err := t.statement(ctx, s)
 	if err != nil {
 		return 0, t.fail(s, err)
@@ -271,6 +283,9 @@ func rowOf[R any](p *prepared) *R {
 // all runs s and converts every row.
 func all[R, T any](ctx context.Context, t *tx, s *stmt, conv func(*R) (T, error), args ...any) ([]T, error) {
 	rows, p, err := t.query(ctx, s, args)
+	if errors.Is(err, sql.ErrNoRows) {
+		return []T{}, nil
+	}
 	if err != nil {
 		return nil, t.fail(s, err)
 	}
@@ -302,3 +317,29 @@ func infallible[R, T any](conv func(*R) T) func(*R) (T, error) {
 
 // value is the conversion of a row of one column.
 func value[T any](v *T) (T, error) { return *v, nil }
+
+// storable reports whether every text in args is one that a column can
+// hold: UTF-8 without a NUL byte. Postgres refuses any other text (SQLSTATE
+// 22021) and bindField keeps it out of both databases, so a key that is not
+// storable names no row on either: the one place where the keys the
+// library's callers hand in (an ID, an email to look up) are checked.
+func storable(args []any) bool {
+	for _, a := range args {
+		if s, ok := a.(string); ok && !storableText(s) {
+			return false
+		}
+	}
+	return true
+}
+
+// storableText reports whether a text column can hold s.
+func storableText(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
+
+// checkText refuses text to be written to the named column that it cannot
+// hold.
+func checkText(column, s string) error {
+	if !storableText(s) {
+		return errs.New(errs.Invalid, column, "must be UTF-8 without a NUL byte")
+	}
+	return nil
+}

@@ -41,6 +41,10 @@ type Team struct {
 // DefaultBusinessSize is the business size of a team that gives none.
 const DefaultBusinessSize = "1-50 employees"
 
+// MaxPlanID is the largest plan ID, the most its column (a 32-bit integer)
+// holds.
+const MaxPlanID = 1<<31 - 1
+
 // Profile is the part of a team its admins may edit.
 type Profile struct {
 	Name         string
@@ -63,8 +67,8 @@ func (p *Profile) Validate() error {
 	if p.BusinessSize == "" {
 		p.BusinessSize = DefaultBusinessSize
 	}
-	if p.PlanID < 0 {
-		return errs.New(errs.Invalid, "plan_id", "must not be negative")
+	if p.PlanID < 0 || p.PlanID > MaxPlanID {
+		return errs.New(errs.Invalid, "plan_id", "must be from 0 to %d, got %d", MaxPlanID, p.PlanID)
 	}
 	if p.Region != "" && !contact.ValidRegion(p.Region) {
 		return errs.New(errs.Invalid, "region", "%q is not a known two-letter region code", p.Region)

@@ -75,14 +75,24 @@ func TestProfileValidate(t *testing.T) {
 	if err := p.Validate(); err != nil || p.Name != "NIT SOFTWARE" || p.Region != "CN" || p.Domain != "example.com" || p.BusinessSize != team.DefaultBusinessSize {
 		t.Fatalf("got %+v, %v", p, err)
 	}
-	for field, bad := range map[string]team.Profile{
-		"team_name": {Name: " "},
-		"region":    {Name: "x", Region: "XX"},
-		"plan_id":   {Name: "x", PlanID: -1},
-		"website":   {Name: "x", Website: strings.Repeat("w", 256)},
+	for _, c := range []struct {
+		field string
+		bad   team.Profile
+	}{
+		{"team_name", team.Profile{Name: " "}},
+		{"team_name", team.Profile{Name: "a\x00b"}},
+		{"team_name", team.Profile{Name: "a\xffb"}},
+		{"region", team.Profile{Name: "x", Region: "XX"}},
+		{"plan_id", team.Profile{Name: "x", PlanID: -1}},
+		{"plan_id", team.Profile{Name: "x", PlanID: team.MaxPlanID + 1}},
+		{"website", team.Profile{Name: "x", Website: strings.Repeat("w", 256)}},
+		{"website", team.Profile{Name: "x", Website: "a\tb"}},
 	} {
-		if err := bad.Validate(); errs.FieldOf(err) != field {
-			t.Errorf("%s: %v", field, err)
+		if err := c.bad.Validate(); errs.CodeOf(err) != errs.Invalid || errs.FieldOf(err) != c.field {
+			t.Errorf("%+v: %v, want invalid %s", c.bad, err, c.field)
 		}
+	}
+	if p := (team.Profile{Name: "x", PlanID: team.MaxPlanID}); p.Validate() != nil {
+		t.Errorf("plan_id %d: %v", team.MaxPlanID, p.Validate())
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/embedid/identity/internal/errs"
 	"github.com/embedid/identity/storage"
 )
 
@@ -27,6 +28,13 @@ func testFailures(t *testing.T, s storage.Store) {
 	write(t, s, func(tx storage.Tx) error { return tx.ClearFailures(t.Context(), "k", "a") })
 	same(t, "cleared", get("k", "a"), storage.Failures{})
 	same(t, "other kept", get("k", "b"), storage.Failures{Count: 1, WindowStart: at(5)})
+	for _, addr := range []string{"a\x00", "\xff"} {
+		same(t, "read from an address no column holds", get("k", addr), storage.Failures{})
+		fails(t, s, errs.Invalid, "address", func(tx storage.Tx) error {
+			_, err := tx.RecordFailure(t.Context(), "k", addr, at(0), at(-15))
+			return err
+		})
+	}
 
 	const n = 20
 	errc := make(chan error, n)

@@ -5,6 +5,7 @@ package storagetest
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,33 +15,52 @@ import (
 	"github.com/embedid/identity/team"
 )
 
+// testNotFound checks that every read by a key that names nothing is
+// NotFound: a missing key, and one that no column can hold (a NUL byte, not
+// UTF-8), which Postgres would refuse to compare. A write of such text is
+// invalid, naming the column.
 func testNotFound(t *testing.T, s storage.Store) {
 	seedTeams(t, s, "a")
+	for _, x := range []string{"x", "x\x00", "\xffx"} {
+		for name, fn := range notFound(t, x) {
+			if x != "x" && strings.HasPrefix(name, "Update") {
+				continue // writes the key, which is invalid
+			}
+			t.Run(fmt.Sprintf("%s(%q)", name, x), func(t *testing.T) { fails(t, s, errs.NotFound, "", fn) })
+		}
+	}
+	bad := newTeam("b")
+	bad.Name = "\xff"
+	fails(t, s, errs.Invalid, "name", func(tx storage.Tx) error { return tx.InsertTeam(t.Context(), bad) })
+	bad.ID, bad.Name = "b\x00", "b"
+	fails(t, s, errs.Invalid, "id", func(tx storage.Tx) error { return tx.InsertTeam(t.Context(), bad) })
+}
+
+// notFound returns the reads and updates of the row of key x, by name.
+func notFound(t *testing.T, x string) map[string]func(tx storage.Tx) error {
 	hash := []byte("missing")
 	ignore := func(_ any, err error) error { return err }
-	for name, fn := range map[string]func(tx storage.Tx) error{
-		"LockTeam":         func(tx storage.Tx) error { return tx.LockTeam(t.Context(), "x") },
-		"Team":             func(tx storage.Tx) error { return ignore(tx.Team(t.Context(), "x")) },
-		"UpdateTeam":       func(tx storage.Tx) error { return tx.UpdateTeam(t.Context(), newTeam("x")) },
-		"TeamStats":        func(tx storage.Tx) error { return ignore(tx.TeamStats(t.Context(), "x")) },
-		"TeamRegion":       func(tx storage.Tx) error { return ignore(tx.TeamRegion(t.Context(), "x")) },
-		"User":             func(tx storage.Tx) error { return ignore(tx.User(t.Context(), "x")) },
-		"UserByEmail":      func(tx storage.Tx) error { return ignore(tx.UserByEmail(t.Context(), "x@example.com")) },
+	return map[string]func(tx storage.Tx) error{
+		"LockTeam":         func(tx storage.Tx) error { return tx.LockTeam(t.Context(), x) },
+		"Team":             func(tx storage.Tx) error { return ignore(tx.Team(t.Context(), x)) },
+		"UpdateTeam":       func(tx storage.Tx) error { return tx.UpdateTeam(t.Context(), newTeam(x)) },
+		"TeamStats":        func(tx storage.Tx) error { return ignore(tx.TeamStats(t.Context(), x)) },
+		"TeamRegion":       func(tx storage.Tx) error { return ignore(tx.TeamRegion(t.Context(), x)) },
+		"User":             func(tx storage.Tx) error { return ignore(tx.User(t.Context(), x)) },
+		"UserByEmail":      func(tx storage.Tx) error { return ignore(tx.UserByEmail(t.Context(), x+"@example.com")) },
 		"UserByMobile":     func(tx storage.Tx) error { return ignore(tx.UserByMobile(t.Context(), mobile(1).E164())) },
-		"UpdateUser":       func(tx storage.Tx) error { return tx.UpdateUser(t.Context(), newUser("x", "X", "X").User) },
-		"Membership":       func(tx storage.Tx) error { return ignore(tx.Membership(t.Context(), "a", "x")) },
-		"UpdateMembership": func(tx storage.Tx) error { return tx.UpdateMembership(t.Context(), membership("a", "x", 1, 1, at(0))) },
-		"Member":           func(tx storage.Tx) error { return ignore(tx.Member(t.Context(), "a", "x")) },
+		"UpdateUser":       func(tx storage.Tx) error { return tx.UpdateUser(t.Context(), newUser(x, "X", "X").User) },
+		"Membership":       func(tx storage.Tx) error { return ignore(tx.Membership(t.Context(), "a", x)) },
+		"UpdateMembership": func(tx storage.Tx) error { return tx.UpdateMembership(t.Context(), membership("a", x, 1, 1, at(0))) },
+		"Member":           func(tx storage.Tx) error { return ignore(tx.Member(t.Context(), "a", x)) },
 		"Code":             func(tx storage.Tx) error { return ignore(tx.Code(t.Context(), hash)) },
 		"Session":          func(tx storage.Tx) error { return ignore(tx.Session(t.Context(), hash)) },
 		"TouchSession":     func(tx storage.Tx) error { return tx.TouchSession(t.Context(), hash, at(1)) },
-		"Application":      func(tx storage.Tx) error { return ignore(tx.Application(t.Context(), "x")) },
+		"Application":      func(tx storage.Tx) error { return ignore(tx.Application(t.Context(), x)) },
 		"Token":            func(tx storage.Tx) error { return ignore(tx.Token(t.Context(), hash)) },
-		"Project":          func(tx storage.Tx) error { return ignore(tx.Project(t.Context(), "a", "x")) },
-		"ProjectByID":      func(tx storage.Tx) error { return ignore(tx.ProjectByID(t.Context(), "x")) },
-		"ProjectMembers":   func(tx storage.Tx) error { return ignore(tx.ProjectMembers(t.Context(), "a", "x")) },
-	} {
-		t.Run(name, func(t *testing.T) { fails(t, s, errs.NotFound, "", fn) })
+		"Project":          func(tx storage.Tx) error { return ignore(tx.Project(t.Context(), "a", x)) },
+		"ProjectByID":      func(tx storage.Tx) error { return ignore(tx.ProjectByID(t.Context(), x)) },
+		"ProjectMembers":   func(tx storage.Tx) error { return ignore(tx.ProjectMembers(t.Context(), "a", x)) },
 	}
 }
 

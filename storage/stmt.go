@@ -170,9 +170,11 @@ func (db *DB) closeStatements() error {
 }
 
 // query runs s with args and returns its rows and the statement, which
-// scans them. A read by key outside a transaction runs in the context the
+// scans them. It runs in the context of the Read, Query or Write, whatever
+// ctx is; a read by key outside a transaction runs in the context the
 // dialect gives it (keyRead).
-func (t *tx) query(ctx context.Context, s *stmt, args []any) (*sql.Rows, *prepared, error) {
+func (t *tx) query(_ context.Context, s *stmt, args []any) (*sql.Rows, *prepared, error) {
+	ctx := t.ctx
 	if s.byKey && t.sql == nil {
 		var err error
 		if ctx, err = t.db.d.keyRead(ctx); err != nil {
@@ -193,8 +195,10 @@ func (t *tx) query(ctx context.Context, s *stmt, args []any) (*sql.Rows, *prepar
 	return rows, p, err
 }
 
-// exec runs s with args and returns how many rows it changed.
-func (t *tx) exec(ctx context.Context, s *stmt, args ...any) (int64, error) {
+// exec runs s with args, in the context of the Read, Query or Write, and
+// returns how many rows it changed.
+func (t *tx) exec(_ context.Context, s *stmt, args ...any) (int64, error) {
+	ctx := t.ctx
 	p, st, err := t.statement(ctx, s)
 	if err != nil {
 		return 0, t.fail(s, err)

@@ -18,6 +18,7 @@ const (
 	CodeConflict        = errs.Conflict
 	CodeExpired         = errs.Expired
 	CodeTooManyRequests = errs.TooManyRequests
+	CodeUnavailable     = errs.Unavailable
 	CodeInternal        = errs.Internal
 )
 
@@ -31,6 +32,7 @@ var (
 	ErrConflict        = &errs.Error{Code: errs.Conflict}
 	ErrExpired         = &errs.Error{Code: errs.Expired}
 	ErrTooManyRequests = &errs.Error{Code: errs.TooManyRequests}
+	ErrUnavailable     = &errs.Error{Code: errs.Unavailable}
 	ErrInternal        = &errs.Error{Code: errs.Internal}
 )
 

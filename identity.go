@@ -21,7 +21,7 @@ import (
 // Service runs the use cases on a store. It is safe for concurrent use.
 type Service struct {
 	config
-	store  storage.Store
+	store  *guarded // the store under the database's deadline and bound
 	hasher *user.Hasher
 	tokens *memo[Client]    // verified access tokens, by hash
 	teams  *memo[team.Team] // the teams of clients, by ID
@@ -64,6 +64,8 @@ type config struct {
 	maxImportRows int
 	sessionIdle   SessionLimits
 	sessionMaxAge SessionLimits
+	dbTimeout     time.Duration
+	dbConcurrency int
 }
 
 // SessionLimits are a limit of the sessions opened without keep-me-login
@@ -142,6 +144,8 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 		maxImportRows: DefaultMaxImportRows,
 		sessionIdle:   SessionLimits{KeepMeLogin: KeepMeLoginIdle},
 		sessionMaxAge: SessionLimits{DefaultSessionMaxAge, DefaultKeepMeLoginMaxAge},
+		dbTimeout:     DefaultDatabaseTimeout,
+		dbConcurrency: DefaultDatabaseConcurrency,
 	}
 	for _, o := range opts {
 		o(&c)
@@ -170,6 +174,12 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 	if c.lockFailures < 1 || c.lockWindow <= 0 {
 		return nil, errs.New(errs.Invalid, "lockout", "needs at least one failure and a positive window")
 	}
+	if c.dbTimeout <= 0 {
+		return nil, errs.New(errs.Invalid, "database_timeout", "must be positive")
+	}
+	if c.dbConcurrency < 1 {
+		return nil, errs.New(errs.Invalid, "database_concurrency", "must be at least 1")
+	}
 	if c.region != "" && !contact.ValidRegion(c.region) {
 		return nil, errs.New(errs.Invalid, "region", "%q is not a known two-letter region code", c.region)
 	}
@@ -177,12 +187,13 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{config: c, store: store, hasher: hasher,
+	return &Service{config: c, store: newGuarded(store, c.dbTimeout, c.dbConcurrency), hasher: hasher,
 		tokens: newMemo[Client](c.tokenCacheTTL), teams: newMemo[team.Team](c.teamCacheTTL)}, nil
 }
 
-// Store returns the store the service runs on.
-func (s *Service) Store() storage.Store { return s.store }
+// Store returns the store the service runs on, as New received it: its calls
+// run under neither the database's deadline nor its bound.
+func (s *Service) Store() storage.Store { return s.store.Store }
 
 // clock returns the current time truncated to what the store keeps, so that
 // values written and read back compare equal.
@@ -191,9 +202,15 @@ func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microse
 // write runs fn as one use case's write transaction: it takes the time once,
 // hands it to fn, and commits what fn wrote if fn returns nil. Every write of
 // a use case goes through it, so it is the one place to record what each
-// use case did.
+// use case did. It runs under the database's deadline.
 func (s *Service) write(ctx context.Context, fn func(tx storage.Tx, now time.Time) error) error {
-	return s.store.Write(ctx, func(tx storage.Tx) error {
+	return s.writeBy(ctx, s.store.Write, fn)
+}
+
+// writeBy is write through the store's write, which is s.store.Write or,
+// for a write that may take longer than the deadline, s.store.writeLong.
+func (s *Service) writeBy(ctx context.Context, write func(context.Context, func(storage.Tx) error) error, fn func(tx storage.Tx, now time.Time) error) error {
+	return write(ctx, func(tx storage.Tx) error {
 		if err := fn(tx, s.clock()); err != nil {
 			return err
 		}

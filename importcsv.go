@@ -108,7 +108,9 @@ func (s *Service) ImportCSV(ctx context.Context, a Actor, r io.Reader) (ImportRe
 		return ImportResult{}, err
 	}
 	var res ImportResult
-	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
+	// The write grows with the file, so the deadline does not cut it short:
+	// the caller's context does.
+	err = s.writeBy(ctx, s.store.writeLong, func(tx storage.Tx, now time.Time) error {
 		actor, err := activeMembership(ctx, tx, a)
 		if err != nil {
 			return err

@@ -291,6 +291,7 @@ func envelopeCode(r *reply, code, refusal int, success string) error {
 var tenantCodes = map[int]string{
 	400: "PARAM.0001", 401: "AUTH.0001", 403: "AUTH.0002", 404: "API.0001", 405: "API.0002",
 	409: "PARAM.0003", 410: "PARAM.0004", 413: "PARAM.0002", 429: "AUTH.0003", 500: "SYSTEM.0001",
+	503: "SYSTEM.0002",
 }
 
 // envelopeTenant checks that an error has the code of its HTTP status.
@@ -317,7 +318,7 @@ func envelopeTenant(r *reply) error {
 // besides unsupported_grant_type (400).
 var oauthErrors = map[int]string{
 	400: "invalid_request", 401: "invalid_client", 405: "invalid_request", 413: "invalid_request",
-	429: "too_many_attempts", 500: "server_error",
+	429: "too_many_attempts", 500: "server_error", 503: "temporarily_unavailable",
 }
 
 // envelopeToken checks that a success is never cached and that an error has

@@ -67,6 +67,7 @@ var statusOf = map[identity.Code]int{
 	identity.CodeConflict:        http.StatusConflict,
 	identity.CodeExpired:         http.StatusGone,
 	identity.CodeTooManyRequests: http.StatusTooManyRequests,
+	identity.CodeUnavailable:     http.StatusServiceUnavailable,
 	identity.CodeInternal:        http.StatusInternalServerError,
 }
 
@@ -106,7 +107,8 @@ func (names fieldNames) rename(err error) error {
 
 // failureOf returns how to answer err, whose field names names translates.
 // The cause of a failure of the server is logged with the request path,
-// never shown: its message is "internal error".
+// never shown: its message is "internal error". A database that did not
+// answer in time is logged as a warning, unless the client had gone away.
 func (a *api) failureOf(r *http.Request, err error, names fieldNames) failure {
 	shown := names.rename(err)
 	f := failure{status: http.StatusInternalServerError, code: identity.ErrorCode(shown), message: identity.ErrorMessage(shown)}
@@ -119,6 +121,9 @@ func (a *api) failureOf(r *http.Request, err error, names fieldNames) failure {
 	if f.status == http.StatusInternalServerError {
 		f.message = "internal error"
 		a.opts.Logger.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "err", err)
+	}
+	if f.status == http.StatusServiceUnavailable && r.Context().Err() == nil {
+		a.opts.Logger.WarnContext(r.Context(), "database unavailable", "path", r.URL.Path, "err", err)
 	}
 	return f
 }

@@ -49,6 +49,7 @@ var codes2 = map[int]string{
 	http.StatusRequestEntityTooLarge: "PARAM.0002",
 	http.StatusTooManyRequests:       "AUTH.0003",
 	http.StatusInternalServerError:   "SYSTEM.0001",
+	http.StatusServiceUnavailable:    "SYSTEM.0002",
 }
 
 // userByMobile2 finds the member with a mobile in any common form; national

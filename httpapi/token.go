@@ -213,6 +213,8 @@ func (a *api) failToken(w http.ResponseWriter, r *http.Request, err error) {
 		}
 	case f.status == http.StatusTooManyRequests:
 		e.Error = "too_many_attempts"
+	case f.status == http.StatusServiceUnavailable:
+		e.Error = "temporarily_unavailable"
 	case f.status >= http.StatusInternalServerError:
 		e.Error = "server_error"
 	}

@@ -90,17 +90,20 @@ func (db *DB) Read(ctx context.Context, fn func(Tx) error) error {
 // SQLite they are not cut short when ctx is cancelled, as they take
 // microseconds. A context already done still fails them.
 func (db *DB) Query(ctx context.Context, fn func(Reads) error) error {
-	return fn(&tx{db: db})
+	return fn(&tx{db: db, ctx: ctx})
 }
 
 // Write runs fn in a transaction, committed if fn returns nil. On SQLite the
 // transaction begins with BEGIN IMMEDIATE, after the store's earlier writes
-// in this process have finished; on Postgres the rows that User,
-// UserByEmail, UserByMobile, Membership, Member and Team return are locked
-// until it ends. On Postgres a failed statement aborts the transaction, so
+// in this process have finished, or fails if ctx ends first; on Postgres
+// the rows that User, UserByEmail, UserByMobile, Membership, Member and Team
+// return are locked until it ends. On Postgres a failed statement aborts the transaction, so
 // fn must return the first error it gets.
 func (db *DB) Write(ctx context.Context, fn func(Tx) error) error {
-	release := db.d.beginWrite()
+	release, err := db.d.beginWrite(ctx)
+	if err != nil {
+		return errs.Wrap("wait for the write lock", err)
+	}
 	defer release()
 	return db.inTx(ctx, nil, db.d.rowLock() != "", fn)
 }
@@ -109,8 +112,9 @@ func (db *DB) Write(ctx context.Context, fn func(Tx) error) error {
 // database itself for Query. It is used by one goroutine at a time.
 type tx struct {
 	db   *DB
-	sql  *sql.Tx // nil outside a transaction
-	lock bool    // lock the rows that locking reads read: inside Write, where the dialect locks rows
+	ctx  context.Context // of the Read, Query or Write: every statement runs in it
+	sql  *sql.Tx         // nil outside a transaction
+	lock bool            // lock the rows that locking reads read: inside Write, where the dialect locks rows
 	// bound holds the statements bound to the transaction: database/sql
 	// keeps each until the transaction ends.
 	bound   map[stmtKey]*sql.Stmt
@@ -123,7 +127,7 @@ func (db *DB) inTx(ctx context.Context, opts *sql.TxOptions, lock bool, fn func(
 	if err != nil {
 		return errs.Wrap("begin transaction", err)
 	}
-	t := &tx{db: db, sql: sqltx, lock: lock}
+	t := &tx{db: db, ctx: ctx, sql: sqltx, lock: lock}
 	defer func() {
 		sqltx.Rollback() // after Commit, a no-op returning sql.ErrTxDone
 		db.learn(ctx, t.learned)

@@ -17,8 +17,9 @@ type dialect interface {
 	// migrations names the directory of the dialect's migrations.
 	migrations() string
 	// beginWrite waits for this store's turn to write, if the database takes
-	// one writer at a time, and returns what ends the turn.
-	beginWrite() (release func())
+	// one writer at a time, and returns what ends the turn, or ctx's error
+	// if ctx ends first.
+	beginWrite(ctx context.Context) (release func(), err error)
 	// rowLock is what a select appends to lock the rows it reads until the
 	// transaction ends, "" where transactions need no row locks.
 	rowLock() string

@@ -22,7 +22,7 @@ func (*postgres) migrations() string { return "postgres" }
 
 // beginWrite lets every writer in at once: Postgres locks rows, not the
 // database.
-func (*postgres) beginWrite() func() { return func() {} }
+func (*postgres) beginWrite(context.Context) (func(), error) { return func() {}, nil }
 
 // rowLock is FOR NO KEY UPDATE: writers of a row wait for each other, but
 // inserts whose foreign keys point at it (a session of the user, say) do

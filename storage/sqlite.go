@@ -20,18 +20,25 @@ type sqliteDialect struct {
 	scan scanner
 	// writes queues the store's write transactions, as SQLite takes one
 	// writer at a time: a waiting writer is woken when the lock is free
-	// instead of sleeping in SQLite's busy handler.
-	writes sync.Mutex
+	// instead of sleeping in SQLite's busy handler, or gives up when its
+	// context ends. It holds a token while a writer writes.
+	writes chan struct{}
 	values sync.Pool // see packing
 }
 
-func newSQLite(db *bun.DB) *sqliteDialect { return &sqliteDialect{db: db, scan: bunScanner(db)} }
+func newSQLite(db *bun.DB) *sqliteDialect {
+	return &sqliteDialect{db: db, scan: bunScanner(db), writes: make(chan struct{}, 1)}
+}
 
 func (*sqliteDialect) migrations() string { return "sqlite" }
 
-func (d *sqliteDialect) beginWrite() func() {
-	d.writes.Lock()
-	return d.writes.Unlock
+func (d *sqliteDialect) beginWrite(ctx context.Context) (func(), error) {
+	select {
+	case d.writes <- struct{}{}:
+		return func() { <-d.writes }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // rowLock is "": SQLite's write lock, taken at BEGIN, already serializes

@@ -174,13 +174,15 @@ func (db *DB) closeStatements() error {
 }
 
 // query runs s with args and returns its rows and the statement, which
-// scans them. A read by key outside a transaction runs in the context the
+// scans them. It runs in the context of the Read, Query or Write, whatever
+// ctx is; a read by key outside a transaction runs in the context the
 // dialect gives it (keyRead). Arguments that are not storable match no row:
 // the error is then sql.ErrNoRows, and s does not run.
-func (t *tx) query(ctx context.Context, s *stmt, args []any) (*sql.Rows, *prepared, error) {
+func (t *tx) query(_ context.Context, s *stmt, args []any) (*sql.Rows, *prepared, error) {
 	if !storable(args) {
 		return nil, nil, sql.ErrNoRows
 	}
+	ctx := t.ctx
 	if s.byKey && t.sql == nil {
 		var err error
 		if ctx, err = t.db.d.keyRead(ctx); err != nil {
@@ -201,12 +203,14 @@ func (t *tx) query(ctx context.Context, s *stmt, args []any) (*sql.Rows, *prepar
 	return rows, p, err
 }
 
-// exec runs s with args and returns how many rows it changed: none, without
-// running s, if an argument is not storable.
-func (t *tx) exec(ctx context.Context, s *stmt, args ...any) (int64, error) {
+// exec runs s with args, in the context of the Read, Query or Write, and
+// returns how many rows it changed: none, without running s, if an argument
+// is not storable.
+func (t *tx) exec(_ context.Context, s *stmt, args ...any) (int64, error) {
 	if !storable(args) {
 		return 0, nil
 	}
+	ctx := t.ctx
 	p, st, err := t.statement(ctx, s)
 	if err != nil {
 		return 0, t.fail(s, err)

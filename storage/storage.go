@@ -33,7 +33,10 @@ package storage
 
 import "context"
 
-// Store is a database the use cases run on.
+// Store is a database the use cases run on. The statements of the fn given
+// to Read, Query or Write run in the context given with it, so its deadline
+// and cancellation bound all of fn's work; the context that each method of
+// Tx and Reads takes should be the same one, and is not consulted.
 type Store interface {
 	// Read runs fn in a read-only transaction that sees one snapshot.
 	Read(ctx context.Context, fn func(Tx) error) error

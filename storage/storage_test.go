@@ -272,3 +272,48 @@ func TestReadsByKeyUnwatchedOnSQLite(t *testing.T) {
 		}
 	})
 }
+
+// TestStatementsRunInTheCallsContext checks that fn's statements stop when
+// the context given to Query or Read ends, whatever context they are given.
+func TestStatementsRunInTheCallsContext(t *testing.T) {
+	storagetest.EachBackend(t, func(t *testing.T, s storage.Store) {
+		done, cancel := context.WithCancel(t.Context())
+		cancel()
+		err := s.Query(done, func(tx storage.Reads) error {
+			_, _, err := tx.ListMembers(t.Context(), "missing", team.ListQuery{Sort: team.SortEmailDesc, Size: 10})
+			return err
+		})
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Query: %v, want it cancelled", err)
+		}
+		err = s.Read(done, func(tx storage.Tx) error { _, err := tx.Team(t.Context(), "missing"); return err })
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Read: %v, want it cancelled", err)
+		}
+	})
+}
+
+// TestSQLiteWriterWaitsUntilItsContextEnds checks that a write waiting for
+// another of the store's writes gives up when its context ends.
+func TestSQLiteWriterWaitsUntilItsContextEnds(t *testing.T) {
+	db := storagetest.SQLiteFile(t)
+	held, release, first := make(chan struct{}), make(chan struct{}), make(chan error)
+	go func() {
+		first <- db.Write(t.Context(), func(storage.Tx) error {
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Millisecond)
+	defer cancel()
+	err := db.Write(ctx, func(storage.Tx) error { return nil })
+	close(release)
+	if !errors.Is(err, context.DeadlineExceeded) || errs.CodeOf(err) != errs.Internal {
+		t.Errorf("got %v, want an internal error wrapping the deadline", err)
+	}
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+}

@@ -143,6 +143,9 @@ func TestBadCommandLines(t *testing.T) {
 		{map[string]string{"IDENTITYD_SESSION_MAX_AGE": "0s,720h"}, []string{"serve", "-db", dsn}, "session_max_age: must be positive"},
 		{map[string]string{"IDENTITYD_SESSION_IDLE": "-1m"}, []string{"serve", "-db", dsn}, "session_idle: must be positive"},
 		{map[string]string{"IDENTITYD_SESSION_IDLE": "soon"}, []string{"serve"}, `invalid value "soon" for IDENTITYD_SESSION_IDLE`},
+		{nil, []string{"serve", "-db", dsn, "-db-timeout", "0s"}, "database_timeout: must be positive"},
+		{map[string]string{"IDENTITYD_DB_TIMEOUT": "soon"}, []string{"serve"}, `invalid value "soon" for IDENTITYD_DB_TIMEOUT`},
+		{map[string]string{"IDENTITYD_DB_CONCURRENCY": "0"}, []string{"serve", "-db", dsn}, "database_concurrency: must be at least 1"},
 	} {
 		r := runCLI(t, tc.env, tc.args...)
 		if r.code != 2 || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 ||

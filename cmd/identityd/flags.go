@@ -99,6 +99,8 @@ type config struct {
 	region        string
 	sessionIdle   identity.SessionLimits
 	sessionMaxAge identity.SessionLimits
+	dbTimeout     time.Duration
+	dbConcurrency int
 }
 
 func defaultConfig() config {
@@ -108,6 +110,8 @@ func defaultConfig() config {
 		tokenTTL:      identity.DefaultTokenTTL,
 		sessionIdle:   identity.SessionLimits{KeepMeLogin: identity.KeepMeLoginIdle},
 		sessionMaxAge: identity.SessionLimits{Normal: identity.DefaultSessionMaxAge, KeepMeLogin: identity.DefaultKeepMeLoginMaxAge},
+		dbTimeout:     identity.DefaultDatabaseTimeout,
+		dbConcurrency: identity.DefaultDatabaseConcurrency,
 	}
 }
 
@@ -156,4 +160,13 @@ func (fs *flagSet) configFlags(c *config) {
 	fs.fromEnv("activation-ttl")
 	fs.StringVar(&c.region, "region", c.region, "default `region` for national phone numbers of teams without one, e.g. CN")
 	fs.fromEnv("region")
+}
+
+// databaseFlags defines the flags of the database's deadline and bound, with
+// c's values as defaults.
+func (fs *flagSet) databaseFlags(c *config) {
+	fs.DurationVar(&c.dbTimeout, "db-timeout", c.dbTimeout, "how long one request's database work may take before it fails as unavailable (503)")
+	fs.fromEnv("db-timeout")
+	fs.IntVar(&c.dbConcurrency, "db-concurrency", c.dbConcurrency, "how many requests may work on the database at once; as many again may wait, and more are refused (503)")
+	fs.fromEnv("db-concurrency")
 }

@@ -18,6 +18,7 @@ func importMembers(ctx context.Context, e *env, args []string) error {
 	as := fs.String("as", "", "user `ID` of the admin or manager the import acts as (default: an operator with an admin's rights)")
 	c := defaultConfig()
 	fs.configFlags(&c)
+	fs.databaseFlags(&c)
 	if err := fs.parse(e, args); err != nil {
 		return err
 	}

@@ -34,6 +34,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 	db := fs.db()
 	c := defaultConfig()
 	fs.configFlags(&c)
+	fs.databaseFlags(&c)
 	fs.DurationVar(&c.tokenTTL, "token-ttl", c.tokenTTL, "lifetime of access tokens")
 	fs.fromEnv("token-ttl")
 	fs.sessionFlags(&c)

@@ -19,7 +19,10 @@ const (
 	Conflict        Code = "conflict"
 	Expired         Code = "expired"
 	TooManyRequests Code = "too_many_requests"
-	Internal        Code = "internal"
+	// Unavailable is work the database did not finish in time, or had no
+	// room for: the request may succeed if tried again.
+	Unavailable Code = "unavailable"
+	Internal    Code = "internal"
 )
 
 // Error is a refusal or failure with a code, the field at fault (if any) and

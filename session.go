@@ -92,7 +92,7 @@ func (s *Service) Login(ctx context.Context, in Login) (Session, error) {
 	if err != nil {
 		return Session{}, err
 	}
-	at := loginAttempt{Login: in, email: e.Normalized, key: failureKey("login", in.TeamID, e.Normalized)}
+	at := loginAttempt{Login: in, email: e.Normalized, guard: guard{failureKey("login", in.TeamID, e.Normalized), in.IP}}
 	for range staleTries {
 		sess, err := s.tryLogin(ctx, at)
 		if !errors.Is(err, errStale) {
@@ -117,7 +117,8 @@ func (s *Service) tryLogin(ctx context.Context, at loginAttempt) (Session, error
 	if err != nil {
 		return Session{}, err
 	}
-	if err := s.locked(seen.fails, s.clock()); err != nil {
+	if err := s.refuse(seen.tally, s.clock()); err != nil {
+		s.event(ctx, eventLoginRefused, s.loginSubject(at, seen))
 		return Session{}, err
 	}
 	ok := false // a missing hash costs a comparison too, so timing tells nothing
@@ -150,16 +151,26 @@ func (s *Service) rehash(ctx context.Context, password string) ([]byte, error) {
 type loginAttempt struct {
 	Login
 	email string // normalized
-	key   string // of the lockout counter
+	guard guard  // its failure counters
 }
 
 // loginState is what a login reads: its failures and, if found, the
 // member and the team.
 type loginState struct {
-	fails storage.Failures
+	tally tally
 	found bool
 	m     team.Member
 	t     team.Team
+}
+
+// loginSubject is whom the security log says a login is about: the user
+// when the login found one, else a pseudonym of the email address.
+func (s *Service) loginSubject(at loginAttempt, st loginState) subject {
+	account := st.m.User.ID
+	if !st.found {
+		account = s.pseudonym(at.email)
+	}
+	return subject{account, at.TeamID, at.IP}
 }
 
 // read returns what the attempt depends on; an unknown user, member or team
@@ -167,7 +178,7 @@ type loginState struct {
 func (at loginAttempt) read(ctx context.Context, tx storage.Tx) (loginState, error) {
 	var st loginState
 	var err error
-	if st.fails, err = tx.Failures(ctx, at.key, at.IP); err != nil {
+	if st.tally, err = at.guard.read(ctx, tx); err != nil {
 		return st, err
 	}
 	u, err := tx.UserByEmail(ctx, at.email)
@@ -209,7 +220,7 @@ func canLogIn(t team.Team, m team.Member) error {
 // errStale, and nothing is written.
 func (s *Service) openSession(ctx context.Context, at loginAttempt, seen loginState, ok bool, rehash []byte) (Session, error) {
 	var sess Session
-	refused := false
+	var refused *tally
 	err := s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		st, err := at.read(ctx, tx)
 		switch {
@@ -218,12 +229,13 @@ func (s *Service) openSession(ctx context.Context, at loginAttempt, seen loginSt
 		case st.found != seen.found || !bytes.Equal(st.m.PasswordHash(), seen.m.PasswordHash()):
 			return errStale
 		}
-		if err := s.locked(st.fails, now); err != nil {
+		if err := s.refuse(st.tally, now); err != nil {
 			return err
 		}
 		if !ok || !st.found {
-			refused = true
-			return s.failed(ctx, tx, at.key, at.IP, now)
+			t, err := s.fail(ctx, tx, at.guard, now)
+			refused = &t
+			return err
 		}
 		if err := canLogIn(st.t, st.m); err != nil {
 			return err
@@ -240,7 +252,8 @@ func (s *Service) openSession(ctx context.Context, at loginAttempt, seen loginSt
 	switch {
 	case err != nil:
 		return Session{}, err
-	case refused:
+	case refused != nil:
+		s.failure(ctx, s.loginSubject(at, seen), *refused, eventLoginFailed, eventLoginLocked)
 		return Session{}, errBadLogin
 	}
 	s.log.InfoContext(ctx, "logged in", "team_id", at.TeamID, "user_id", sess.Member.User.ID)
@@ -256,7 +269,7 @@ func (s *Service) startSession(ctx context.Context, tx storage.Tx, at loginAttem
 	if err := tx.InsertSession(ctx, sess); err != nil {
 		return Session{}, err
 	}
-	if err := tx.ClearFailures(ctx, at.key, at.IP); err != nil {
+	if err := tx.ClearFailures(ctx, at.guard.key, at.IP); err != nil {
 		return Session{}, err
 	}
 	m.Membership.LastLoginAt, m.Membership.LastLoginIP, m.User.LastActivityAt = now, truncate(at.IP, 64), now

@@ -143,6 +143,8 @@ func TestBadCommandLines(t *testing.T) {
 		{map[string]string{"IDENTITYD_SESSION_MAX_AGE": "0s,720h"}, []string{"serve", "-db", dsn}, "session_max_age: must be positive"},
 		{map[string]string{"IDENTITYD_SESSION_IDLE": "-1m"}, []string{"serve", "-db", dsn}, "session_idle: must be positive"},
 		{map[string]string{"IDENTITYD_SESSION_IDLE": "soon"}, []string{"serve"}, `invalid value "soon" for IDENTITYD_SESSION_IDLE`},
+		{nil, []string{"serve", "-db", dsn, "-address-budget", "-1"}, "address_budget: needs a positive window"},
+		{map[string]string{"IDENTITYD_ADDRESS_BUDGET_WINDOW": "0s"}, []string{"serve", "-db", dsn}, "address_budget: needs a positive window"},
 	} {
 		r := runCLI(t, tc.env, tc.args...)
 		if r.code != 2 || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 ||

@@ -48,6 +48,7 @@ func newService(store storage.Store, c config, log *slog.Logger) (*identity.Serv
 		identity.WithTokenTTL(c.tokenTTL),
 		identity.WithSessionIdle(c.sessionIdle.Normal, c.sessionIdle.KeepMeLogin),
 		identity.WithSessionMaxAge(c.sessionMaxAge.Normal, c.sessionMaxAge.KeepMeLogin),
+		identity.WithAddressBudget(c.budget, c.budgetWindow),
 	}
 	if c.region != "" {
 		opts = append(opts, identity.WithDefaultRegion(c.region))

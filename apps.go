@@ -35,6 +35,10 @@ func (s *Service) authenticateClient(ctx context.Context, clientID, clientSecret
 		return team.Application{}, errBadClient
 	}
 	g := guard{failureKey("client", clientID), address}
+	if err := s.spentBudget(address, s.clock()); err != nil {
+		s.event(ctx, eventTokenRefused, subject{s.pseudonym(clientID), "", address})
+		return team.Application{}, err
+	}
 	var t tally
 	var a team.Application
 	err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
@@ -51,7 +55,7 @@ func (s *Service) authenticateClient(ctx context.Context, clientID, clientSecret
 	if a.ID == "" {
 		who.account = s.pseudonym(clientID)
 	}
-	if err := s.refuse(t, s.clock()); err != nil {
+	if err := s.refuse(t, address, s.clock()); err != nil {
 		s.event(ctx, eventTokenRefused, who)
 		return team.Application{}, err
 	}

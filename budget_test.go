@@ -60,6 +60,15 @@ func TestAddressBudget(t *testing.T) {
 		if after != spent {
 			t.Fatalf("refusals counted: %+v, then %+v", spent, after)
 		}
+		// Another process on the store, which saw no refusal, reads the
+		// spent budget there.
+		other, err := identity.New(f.svc.Store(), identity.WithClock(f.clock.Now), identity.WithAddressBudget(budget, 15*time.Minute))
+		must(t, err)
+		_, err = other.Login(f.ctx, identity.Login{Email: "target@x.com", Password: password, TeamID: tm.ID, IP: "10.0.0.1"})
+		wantErr(t, err, identity.CodeTooManyRequests, "")
+		if got := identity.ErrorRetryAfter(err); got != 14*time.Minute {
+			t.Fatalf("another service: Retry-After %v, want 14m", got)
+		}
 		// The real user, elsewhere, is not affected.
 		must(t, login("target@x.com", password, tm.ID, "192.0.2.7"))
 

@@ -26,6 +26,7 @@ type Service struct {
 	logKey []byte           // of pseudonym
 	tokens *memo[Client]    // verified access tokens, by hash
 	teams  *memo[team.Team] // the teams of clients, by ID
+	spent  *memo[time.Time] // the ends of spent address budgets, by address
 }
 
 // Defaults of the options.
@@ -182,7 +183,7 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 		return nil, err
 	}
 	return &Service{config: c, store: store, hasher: hasher, logKey: newLogKey(),
-		tokens: newMemo[Client](c.tokenCacheTTL), teams: newMemo[team.Team](c.teamCacheTTL)}, nil
+		tokens: newMemo[Client](c.tokenCacheTTL), teams: newMemo[team.Team](c.teamCacheTTL), spent: newMemo[time.Time](c.budget.window)}, nil
 }
 
 // Store returns the store the service runs on.

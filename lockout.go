@@ -115,13 +115,33 @@ const (
 	whyBudget = "too many failed attempts from your address"
 )
 
-// refuse refuses an attempt that the lockout or the address budget no
-// longer allows; the error carries the wait.
-func (s *Service) refuse(t tally, now time.Time) error {
+// refuse refuses an attempt from address that the lockout or the address
+// budget no longer allows; the error carries the wait. A spent budget is
+// remembered until its window ends (see spentBudget).
+func (s *Service) refuse(t tally, address string, now time.Time) error {
 	if err := s.lockout.refuse(t.own, now, whyLocked); err != nil {
 		return err
 	}
-	return s.budget.refuse(t.budget, now, whyBudget)
+	err := s.budget.refuse(t.budget, now, whyBudget)
+	if err != nil {
+		// Nothing forgets a spent budget before its window ends, so the
+		// generation of the cache stays 0.
+		end := t.budget.WindowStart.Add(s.budget.window)
+		s.spent.put(address, end, 0, now, end)
+	}
+	return err
+}
+
+// spentBudget refuses, without reading the store, an attempt from an
+// address whose budget this Service saw spent: the refusals that follow a
+// spent budget, an attack's flood, cost no more than the request. The
+// budget's counter stays in the store, where every process reads it.
+func (s *Service) spentBudget(address string, now time.Time) error {
+	end, _, ok := s.spent.get(address, now)
+	if !ok {
+		return nil
+	}
+	return s.budget.refuse(storage.Failures{Count: s.budget.failures, WindowStart: end.Add(-s.budget.window)}, now, whyBudget)
 }
 
 // fail records a failed attempt against g's counters, and returns what they

@@ -93,6 +93,10 @@ func (s *Service) Login(ctx context.Context, in Login) (Session, error) {
 		return Session{}, err
 	}
 	at := loginAttempt{Login: in, email: e.Normalized, guard: guard{failureKey("login", in.TeamID, e.Normalized), in.IP}}
+	if err := s.spentBudget(in.IP, s.clock()); err != nil {
+		s.event(ctx, eventLoginRefused, s.loginSubject(at, loginState{}))
+		return Session{}, err
+	}
 	for range staleTries {
 		sess, err := s.tryLogin(ctx, at)
 		if !errors.Is(err, errStale) {
@@ -110,16 +114,23 @@ const staleTries = 3
 // outcome; errStale if the hash changed in between.
 func (s *Service) tryLogin(ctx context.Context, at loginAttempt) (Session, error) {
 	var seen loginState
+	var refused error
 	err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
+		if seen.tally, err = at.guard.read(ctx, tx); err != nil {
+			return err
+		}
+		if refused = s.refuse(seen.tally, at.IP, s.clock()); refused != nil {
+			return nil // a refusal reads nothing more
+		}
 		seen, err = at.read(ctx, tx)
 		return err
 	})
 	if err != nil {
 		return Session{}, err
 	}
-	if err := s.refuse(seen.tally, s.clock()); err != nil {
+	if refused != nil {
 		s.event(ctx, eventLoginRefused, s.loginSubject(at, seen))
-		return Session{}, err
+		return Session{}, refused
 	}
 	ok := false // a missing hash costs a comparison too, so timing tells nothing
 	if len(at.Password) <= user.MaxPasswordLen {
@@ -229,7 +240,7 @@ func (s *Service) openSession(ctx context.Context, at loginAttempt, seen loginSt
 		case st.found != seen.found || !bytes.Equal(st.m.PasswordHash(), seen.m.PasswordHash()):
 			return errStale
 		}
-		if err := s.refuse(st.tally, now); err != nil {
+		if err := s.refuse(st.tally, at.IP, now); err != nil {
 			return err
 		}
 		if !ok || !st.found {

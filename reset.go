@@ -57,7 +57,7 @@ func (s *Service) resetRequested(ctx context.Context, who subject, count storage
 	switch {
 	case errs.CodeOf(err) == errs.TooManyRequests:
 		s.event(ctx, eventResetRefused, who)
-	case err != nil:
+	case err != nil: // not a security event; the failure is answered and logged where it is served
 	case s.lockout.spent(count):
 		s.event(ctx, eventResetLocked, who)
 	default:

@@ -122,8 +122,7 @@ func (s *Service) tryLogin(ctx context.Context, at loginAttempt) (Session, error
 		if refused = s.refuse(seen.tally, at.IP, s.clock()); refused != nil {
 			return nil // a refusal reads nothing more
 		}
-		seen, err = at.read(ctx, tx)
-		return err
+		return at.find(ctx, tx, &seen)
 	})
 	if err != nil {
 		return Session{}, err
@@ -186,12 +185,15 @@ func (s *Service) loginSubject(at loginAttempt, st loginState) subject {
 
 // read returns what the attempt depends on; an unknown user, member or team
 // is not found, not an error.
-func (at loginAttempt) read(ctx context.Context, tx storage.Tx) (loginState, error) {
-	var st loginState
-	var err error
+func (at loginAttempt) read(ctx context.Context, tx storage.Tx) (st loginState, err error) {
 	if st.tally, err = at.guard.read(ctx, tx); err != nil {
 		return st, err
 	}
+	return st, at.find(ctx, tx, &st)
+}
+
+// find reads into st the member and the team the attempt names, if found.
+func (at loginAttempt) find(ctx context.Context, tx storage.Tx, st *loginState) error {
 	u, err := tx.UserByEmail(ctx, at.email)
 	if err == nil {
 		st.m, err = tx.Member(ctx, at.TeamID, u.ID)
@@ -203,7 +205,7 @@ func (at loginAttempt) read(ctx context.Context, tx storage.Tx) (loginState, err
 	if errs.CodeOf(err) == errs.NotFound {
 		err = nil
 	}
-	return st, err
+	return err
 }
 
 // errStale is a login whose verdict was reached on a password hash that

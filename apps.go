@@ -28,16 +28,21 @@ func (s *Service) AuthenticateClient(ctx context.Context, clientID, clientSecret
 }
 
 // authenticateClient returns the application whose credentials these are.
-// A wrong secret counts against address; a right one clears its count.
+// A wrong secret counts against the client ID's lockout and the budget of
+// address; a right one clears the client ID's count.
 func (s *Service) authenticateClient(ctx context.Context, clientID, clientSecret, address string) (team.Application, error) {
 	if clientID == "" || clientSecret == "" || len(clientID) > 64 || len(clientSecret) > 128 {
 		return team.Application{}, errBadClient
 	}
-	key := failureKey("client", clientID)
-	var fails storage.Failures
+	g := guard{failureKey("client", clientID), address}
+	if err := s.spentBudget(address, s.clock()); err != nil {
+		s.event(ctx, eventTokenRefused, subject{s.pseudonym(clientID), "", address})
+		return team.Application{}, err
+	}
+	var t tally
 	var a team.Application
 	err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
-		if fails, err = tx.Failures(ctx, key, address); err != nil {
+		if t, err = g.read(ctx, tx); err != nil {
 			return err
 		}
 		a, err = tx.Application(ctx, clientID)
@@ -46,21 +51,31 @@ func (s *Service) authenticateClient(ctx context.Context, clientID, clientSecret
 	if err != nil && errs.CodeOf(err) != errs.NotFound {
 		return team.Application{}, err
 	}
-	if err := s.locked(fails, s.clock()); err != nil {
+	who := subject{a.ID, a.TeamID, address}
+	if a.ID == "" {
+		who.account = s.pseudonym(clientID)
+	}
+	if err := s.refuse(t, address, s.clock()); err != nil {
+		s.event(ctx, eventTokenRefused, who)
 		return team.Application{}, err
 	}
 	if !secret.Equal(clientSecret, a.SecretHash) || err != nil {
-		err := s.write(ctx, func(tx storage.Tx, now time.Time) error { return s.failed(ctx, tx, key, address, now) })
+		err := s.write(ctx, func(tx storage.Tx, now time.Time) (err error) {
+			t, err = s.fail(ctx, tx, g, now)
+			return err
+		})
 		if err != nil {
 			return team.Application{}, err
 		}
+		s.failure(ctx, who, t, eventTokenFailed, eventTokenLocked)
 		return team.Application{}, errBadClient
 	}
 	if a.Disabled() {
+		s.event(ctx, eventTokenDisabled, who)
 		return team.Application{}, errDisabledClient
 	}
-	if fails.Count > 0 {
-		err = s.write(ctx, func(tx storage.Tx, _ time.Time) error { return tx.ClearFailures(ctx, key, address) })
+	if t.own.Count > 0 {
+		err = s.write(ctx, func(tx storage.Tx, _ time.Time) error { return tx.ClearFailures(ctx, g.key, address) })
 	}
 	return a, err
 }

@@ -1,6 +1,10 @@
 package identity
 
-import "github.com/embedid/identity/internal/errs"
+import (
+	"time"
+
+	"github.com/embedid/identity/internal/errs"
+)
 
 // Error is the error type of every use case: a code, the field at fault and
 // a message a person can act on.
@@ -47,3 +51,8 @@ func ErrorField(err error) string { return errs.FieldOf(err) }
 // ErrorMessage returns the message of err meant for people; it never carries
 // driver or system details.
 func ErrorMessage(err error) string { return errs.MessageOf(err) }
+
+// ErrorRetryAfter returns how long err asks the caller to wait before trying
+// again: set on every CodeTooManyRequests error of the lockout and of the
+// address budget (see WithLockout, WithAddressBudget), 0 otherwise.
+func ErrorRetryAfter(err error) time.Duration { return errs.RetryAfterOf(err) }

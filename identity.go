@@ -23,8 +23,10 @@ type Service struct {
 	config
 	store  *guarded // the store under the database's deadline and bound
 	hasher *user.Hasher
+	logKey []byte           // of pseudonym
 	tokens *memo[Client]    // verified access tokens, by hash
 	teams  *memo[team.Team] // the teams of clients, by ID
+	spent  *memo[time.Time] // the ends of spent address budgets, by address
 }
 
 // Defaults of the options.
@@ -59,8 +61,8 @@ type config struct {
 	teamCacheTTL  time.Duration
 	region        string
 	phones        contact.Validation
-	lockFailures  int
-	lockWindow    time.Duration
+	lockout       limit
+	budget        limit
 	maxImportRows int
 	sessionIdle   SessionLimits
 	sessionMaxAge SessionLimits
@@ -139,8 +141,8 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 		tokenTTL:      DefaultTokenTTL,
 		tokenCacheTTL: DefaultTokenCacheTTL,
 		teamCacheTTL:  DefaultTeamCacheTTL,
-		lockFailures:  DefaultLockoutFailures,
-		lockWindow:    DefaultLockoutWindow,
+		lockout:       limit{DefaultLockoutFailures, DefaultLockoutWindow},
+		budget:        limit{DefaultAddressBudgetFailures, DefaultAddressBudgetWindow},
 		maxImportRows: DefaultMaxImportRows,
 		sessionIdle:   SessionLimits{KeepMeLogin: KeepMeLoginIdle},
 		sessionMaxAge: SessionLimits{DefaultSessionMaxAge, DefaultKeepMeLoginMaxAge},
@@ -171,7 +173,7 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 	if c.maxImportRows < 1 {
 		return nil, errs.New(errs.Invalid, "max_import_rows", "must be at least 1")
 	}
-	if c.lockFailures < 1 || c.lockWindow <= 0 {
+	if c.lockout.failures < 1 || c.lockout.window <= 0 {
 		return nil, errs.New(errs.Invalid, "lockout", "needs at least one failure and a positive window")
 	}
 	if c.dbTimeout <= 0 {
@@ -180,6 +182,9 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 	if c.dbConcurrency < 1 {
 		return nil, errs.New(errs.Invalid, "database_concurrency", "must be at least 1")
 	}
+	if c.budget.failures < 0 || (c.budget.failures > 0 && c.budget.window <= 0) {
+		return nil, errs.New(errs.Invalid, "address_budget", "needs a positive window and at least one failure (0 turns it off)")
+	}
 	if c.region != "" && !contact.ValidRegion(c.region) {
 		return nil, errs.New(errs.Invalid, "region", "%q is not a known two-letter region code", c.region)
 	}
@@ -187,8 +192,8 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{config: c, store: newGuarded(store, c.dbTimeout, c.dbConcurrency), hasher: hasher,
-		tokens: newMemo[Client](c.tokenCacheTTL), teams: newMemo[team.Team](c.teamCacheTTL)}, nil
+	return &Service{config: c, store: newGuarded(store, c.dbTimeout, c.dbConcurrency), hasher: hasher, logKey: newLogKey(),
+		tokens: newMemo[Client](c.tokenCacheTTL), teams: newMemo[team.Team](c.teamCacheTTL), spent: newMemo[time.Time](c.budget.window)}, nil
 }
 
 // Store returns the store the service runs on, as New received it: its calls

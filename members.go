@@ -305,14 +305,16 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, old, next string)
 	if err != nil {
 		return m, err
 	}
+	who := subject{account: a.UserID, teamID: a.TeamID}
 	if verdict == user.Mismatch {
+		s.event(ctx, eventPasswordWrong, who)
 		return m, errOldPassword
 	}
 	hash, err := s.hasher.Hash(ctx, "password", next)
 	if err != nil {
 		return m, err
 	}
-	return s.updateSelf(ctx, a, func(m *team.Member, now time.Time) error {
+	m, err = s.updateSelf(ctx, a, func(m *team.Member, now time.Time) error {
 		if !bytes.Equal(m.PasswordHash(), checked) {
 			return errOldPassword // changed since old was checked against it
 		}
@@ -320,6 +322,10 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, old, next string)
 		m.SetPassword(hash, now)
 		return nil
 	})
+	if err == nil {
+		s.event(ctx, eventPasswordChanged, who)
+	}
+	return m, err
 }
 
 // ChangeEmail sends a code to a new address for the actor's account, and

@@ -22,15 +22,17 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, address strin
 		return err
 	}
 	key := failureKey("reset", e.Normalized)
-	return s.write(ctx, func(tx storage.Tx, now time.Time) error {
+	who := subject{account: s.pseudonym(e.Normalized), address: address}
+	var count storage.Failures
+	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		fails, err := tx.Failures(ctx, key, address)
 		if err != nil {
 			return err
 		}
-		if err := s.locked(fails, now); err != nil {
+		if err := s.lockout.refuse(fails, now, whyLocked); err != nil {
 			return err
 		}
-		if err := s.failed(ctx, tx, key, address, now); err != nil {
+		if count, err = s.lockout.record(ctx, tx, key, address, now); err != nil {
 			return err
 		}
 		u, err := tx.UserByEmail(ctx, e.Normalized)
@@ -40,10 +42,27 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, address strin
 		case err != nil:
 			return err
 		}
+		who.account, who.teamID = u.ID, u.HomeTeamID
 		// Codes are filed under a team; a reset code, which opens every team
 		// of the user, under the one the account was created in.
 		return s.send(ctx, tx, user.Code{Kind: user.CodeReset, UserID: u.ID, TeamID: u.HomeTeamID}, u.Email.Display, now)
 	})
+	s.resetRequested(ctx, who, count, err)
+	return err
+}
+
+// resetRequested logs a request for a reset code, which left the lockout's
+// count at count and returned err.
+func (s *Service) resetRequested(ctx context.Context, who subject, count storage.Failures, err error) {
+	switch {
+	case errs.CodeOf(err) == errs.TooManyRequests:
+		s.event(ctx, eventResetRefused, who)
+	case err != nil: // not a security event; the failure is answered and logged where it is served
+	case s.lockout.spent(count):
+		s.event(ctx, eventResetLocked, who)
+	default:
+		s.event(ctx, eventResetRequested, who)
+	}
 }
 
 // ResetPassword redeems a reset code: the password becomes the owner's and
@@ -61,8 +80,9 @@ func (s *Service) ResetPassword(ctx context.Context, code, password string) erro
 	if err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx storage.Tx, now time.Time) error {
-		c, err := liveCode(ctx, tx, code, true, now, "forgotpassword") // again: it may have been used meanwhile
+	var c user.Code
+	err = s.write(ctx, func(tx storage.Tx, now time.Time) (err error) {
+		c, err = liveCode(ctx, tx, code, true, now, "forgotpassword") // again: it may have been used meanwhile
 		if err != nil {
 			return err
 		}
@@ -75,4 +95,8 @@ func (s *Service) ResetPassword(ctx context.Context, code, password string) erro
 		}
 		return tx.DeleteCodes(ctx, c.TeamID, c.UserID, c.Kind)
 	})
+	if err == nil {
+		s.event(ctx, eventPasswordReset, subject{account: c.UserID, teamID: c.TeamID})
+	}
+	return err
 }

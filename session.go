@@ -92,7 +92,11 @@ func (s *Service) Login(ctx context.Context, in Login) (Session, error) {
 	if err != nil {
 		return Session{}, err
 	}
-	at := loginAttempt{Login: in, email: e.Normalized, key: failureKey("login", in.TeamID, e.Normalized)}
+	at := loginAttempt{Login: in, email: e.Normalized, guard: guard{failureKey("login", in.TeamID, e.Normalized), in.IP}}
+	if err := s.spentBudget(in.IP, s.clock()); err != nil {
+		s.event(ctx, eventLoginRefused, s.loginSubject(at, loginState{}))
+		return Session{}, err
+	}
 	for range staleTries {
 		sess, err := s.tryLogin(ctx, at)
 		if !errors.Is(err, errStale) {
@@ -110,15 +114,22 @@ const staleTries = 3
 // outcome; errStale if the hash changed in between.
 func (s *Service) tryLogin(ctx context.Context, at loginAttempt) (Session, error) {
 	var seen loginState
+	var refused error
 	err := s.store.Read(ctx, func(tx storage.Tx) (err error) {
-		seen, err = at.read(ctx, tx)
-		return err
+		if seen.tally, err = at.guard.read(ctx, tx); err != nil {
+			return err
+		}
+		if refused = s.refuse(seen.tally, at.IP, s.clock()); refused != nil {
+			return nil // a refusal reads nothing more
+		}
+		return at.find(ctx, tx, &seen)
 	})
 	if err != nil {
 		return Session{}, err
 	}
-	if err := s.locked(seen.fails, s.clock()); err != nil {
-		return Session{}, err
+	if refused != nil {
+		s.event(ctx, eventLoginRefused, s.loginSubject(at, seen))
+		return Session{}, refused
 	}
 	verdict, err := s.hasher.Verify(ctx, seen.m.PasswordHash(), at.Password)
 	if err != nil {
@@ -149,26 +160,39 @@ func (s *Service) rehash(ctx context.Context, password string) ([]byte, error) {
 type loginAttempt struct {
 	Login
 	email string // normalized
-	key   string // of the lockout counter
+	guard guard  // its failure counters
 }
 
 // loginState is what a login reads: its failures and, if found, the
 // member and the team.
 type loginState struct {
-	fails storage.Failures
+	tally tally
 	found bool
 	m     team.Member
 	t     team.Team
 }
 
+// loginSubject is whom the security log says a login is about: the user
+// when the login found one, else a pseudonym of the email address.
+func (s *Service) loginSubject(at loginAttempt, st loginState) subject {
+	account := st.m.User.ID
+	if !st.found {
+		account = s.pseudonym(at.email)
+	}
+	return subject{account, at.TeamID, at.IP}
+}
+
 // read returns what the attempt depends on; an unknown user, member or team
 // is not found, not an error.
-func (at loginAttempt) read(ctx context.Context, tx storage.Tx) (loginState, error) {
-	var st loginState
-	var err error
-	if st.fails, err = tx.Failures(ctx, at.key, at.IP); err != nil {
+func (at loginAttempt) read(ctx context.Context, tx storage.Tx) (st loginState, err error) {
+	if st.tally, err = at.guard.read(ctx, tx); err != nil {
 		return st, err
 	}
+	return st, at.find(ctx, tx, &st)
+}
+
+// find reads into st the member and the team the attempt names, if found.
+func (at loginAttempt) find(ctx context.Context, tx storage.Tx, st *loginState) error {
 	u, err := tx.UserByEmail(ctx, at.email)
 	if err == nil {
 		st.m, err = tx.Member(ctx, at.TeamID, u.ID)
@@ -180,7 +204,7 @@ func (at loginAttempt) read(ctx context.Context, tx storage.Tx) (loginState, err
 	if errs.CodeOf(err) == errs.NotFound {
 		err = nil
 	}
-	return st, err
+	return err
 }
 
 // errStale is a login whose verdict was reached on a password hash that
@@ -208,7 +232,7 @@ func canLogIn(t team.Team, m team.Member) error {
 // errStale, and nothing is written.
 func (s *Service) openSession(ctx context.Context, at loginAttempt, seen loginState, ok bool, rehash []byte) (Session, error) {
 	var sess Session
-	refused := false
+	var refused *tally
 	err := s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		st, err := at.read(ctx, tx)
 		switch {
@@ -217,12 +241,13 @@ func (s *Service) openSession(ctx context.Context, at loginAttempt, seen loginSt
 		case st.found != seen.found || !bytes.Equal(st.m.PasswordHash(), seen.m.PasswordHash()):
 			return errStale
 		}
-		if err := s.locked(st.fails, now); err != nil {
+		if err := s.refuse(st.tally, at.IP, now); err != nil {
 			return err
 		}
 		if !ok || !st.found {
-			refused = true
-			return s.failed(ctx, tx, at.key, at.IP, now)
+			t, err := s.fail(ctx, tx, at.guard, now)
+			refused = &t
+			return err
 		}
 		if err := canLogIn(st.t, st.m); err != nil {
 			return err
@@ -239,7 +264,8 @@ func (s *Service) openSession(ctx context.Context, at loginAttempt, seen loginSt
 	switch {
 	case err != nil:
 		return Session{}, err
-	case refused:
+	case refused != nil:
+		s.failure(ctx, s.loginSubject(at, seen), *refused, eventLoginFailed, eventLoginLocked)
 		return Session{}, errBadLogin
 	}
 	s.log.InfoContext(ctx, "logged in", "team_id", at.TeamID, "user_id", sess.Member.User.ID)
@@ -255,7 +281,7 @@ func (s *Service) startSession(ctx context.Context, tx storage.Tx, at loginAttem
 	if err := tx.InsertSession(ctx, sess); err != nil {
 		return Session{}, err
 	}
-	if err := tx.ClearFailures(ctx, at.key, at.IP); err != nil {
+	if err := tx.ClearFailures(ctx, at.guard.key, at.IP); err != nil {
 		return Session{}, err
 	}
 	m.Membership.LastLoginAt, m.Membership.LastLoginIP, m.User.LastActivityAt = now, truncate(at.IP, 64), now

@@ -53,7 +53,7 @@ func (a *api) bearerRoutes(f bearerFamily) []route {
 	for _, e := range f.endpoints {
 		rs = append(rs, route{path: f.base + e.path, handler: a.handleBearer(f, e)})
 	}
-	unknown := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { f.fail(w, a.failureOf(r, errNoEndpoint(), f.fields)) })
+	unknown := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { f.fail(w, a.failureOf(w, r, errNoEndpoint(), f.fields)) })
 	return append(rs, route{path: f.base, handler: unknown})
 }
 
@@ -61,12 +61,12 @@ func (a *api) handleBearer(f bearerFamily, e bearerEndpoint) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != e.method {
 			w.Header().Set("Allow", e.method)
-			f.fail(w, a.failureOf(r, errMethod(r, e.method), f.fields))
+			f.fail(w, a.failureOf(w, r, errMethod(r, e.method), f.fields))
 			return
 		}
 		result, err := a.serveBearer(w, r, f, e)
 		if err != nil {
-			f.fail(w, a.failureOf(r, err, f.fields))
+			f.fail(w, a.failureOf(w, r, err, f.fields))
 			return
 		}
 		f.ok(w, result)

@@ -149,7 +149,7 @@ type counted struct {
 // result null (the bad rows of a refused import) and the error's message as
 // description.
 func (a *api) fail689(w http.ResponseWriter, r *http.Request, err error, fields fieldNames) {
-	f := a.failureOf(r, err, fields)
+	f := a.failureOf(w, r, err, fields)
 	env := envelope689{Description: f.message, StatusCode: f.status}
 	if ie, ok := errors.AsType[*identity.ImportError](err); ok {
 		n := len(ie.Rows) + ie.More

@@ -176,6 +176,9 @@ func (s *server) check(req *http.Request, r *reply) {
 	if bcryptHash.Match(r.Body) {
 		s.t.Errorf("%s: the answer carries a bcrypt hash: %s", where, r.Body)
 	}
+	if wait, err := strconv.Atoi(r.Header.Get("Retry-After")); r.Status == http.StatusTooManyRequests && (err != nil || wait < 1) {
+		s.t.Errorf("%s: a 429 with Retry-After %q, want whole seconds", where, r.Header.Get("Retry-After"))
+	}
 	for _, code := range s.box.Codes() {
 		if bytes.Contains(r.Body, []byte(code)) {
 			s.t.Errorf("%s: the answer carries an activation or invitation code: %s", where, r.Body)

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/embedid/identity"
 )
@@ -105,11 +108,12 @@ func (names fieldNames) rename(err error) error {
 	return &renamed
 }
 
-// failureOf returns how to answer err, whose field names names translates.
-// The cause of a failure of the server is logged with the request path,
-// never shown: its message is "internal error". A database that did not
-// answer in time is logged as a warning, unless the client had gone away.
-func (a *api) failureOf(r *http.Request, err error, names fieldNames) failure {
+// failureOf returns how to answer err, whose field names names translates,
+// and sets the headers its status calls for on w. The cause of a failure of
+// the server is logged with the request path, never shown: its message is
+// "internal error". A database that did not answer in time is logged as a
+// warning, unless the client had gone away.
+func (a *api) failureOf(w http.ResponseWriter, r *http.Request, err error, names fieldNames) failure {
 	shown := names.rename(err)
 	f := failure{status: http.StatusInternalServerError, code: identity.ErrorCode(shown), message: identity.ErrorMessage(shown)}
 	if status, ok := statusOf[f.code]; ok {
@@ -117,6 +121,9 @@ func (a *api) failureOf(r *http.Request, err error, names fieldNames) failure {
 	}
 	if se, ok := errors.AsType[*statusError](err); ok {
 		f = failure{status: se.status, message: se.Error()}
+	}
+	if f.status == http.StatusTooManyRequests {
+		setRetryAfter(w, identity.ErrorRetryAfter(err))
 	}
 	if f.status == http.StatusInternalServerError {
 		f.message = "internal error"
@@ -126,6 +133,12 @@ func (a *api) failureOf(r *http.Request, err error, names fieldNames) failure {
 		a.opts.Logger.WarnContext(r.Context(), "database unavailable", "path", r.URL.Path, "err", err)
 	}
 	return f
+}
+
+// setRetryAfter tells a refused client to wait d before trying again, in
+// whole seconds rounded up, and at least one.
+func setRetryAfter(w http.ResponseWriter, d time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(d.Seconds())))))
 }
 
 // writeJSON writes v as the JSON body of a response with status. Responses

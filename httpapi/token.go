@@ -201,7 +201,7 @@ func usesBasic(r *http.Request) bool {
 // authentication, or sent none where it is required, is told the scheme to
 // use.
 func (a *api) failToken(w http.ResponseWriter, r *http.Request, err error) {
-	f := a.failureOf(r, err, nil) // OAuth names its parameters as the library does
+	f := a.failureOf(w, r, err, nil) // OAuth names its parameters as the library does
 	e := oauthError{Error: "invalid_request", Description: f.message}
 	switch {
 	case errors.Is(err, errGrantType):

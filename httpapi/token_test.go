@@ -187,7 +187,11 @@ func TestTokenLockout(t *testing.T) {
 		for range identity.DefaultLockoutFailures {
 			s.tokenRequest("192.0.2.1", formType, grant(a.clientID, "wrong")).refused(t, http.StatusUnauthorized, "invalid_client", "")
 		}
-		s.tokenRequest("192.0.2.1", formType, grant(a.clientID, a.secret)).refused(t, http.StatusTooManyRequests, "too_many_attempts", "")
+		locked := s.tokenRequest("192.0.2.1", formType, grant(a.clientID, a.secret))
+		locked.refused(t, http.StatusTooManyRequests, "too_many_attempts", "")
+		if got := locked.Header.Get("Retry-After"); got != "900" {
+			t.Errorf("Retry-After %q, want 900 (the 15 minutes of the window)", got)
+		}
 		s.tokenRequest("192.0.2.1", formType, "grant_type=client_credentials", "Authorization", basic(a.clientID, a.secret)).
 			refused(t, http.StatusTooManyRequests, "too_many_attempts", "")
 		s.tokenRequest("198.51.100.7", formType, grant(a.clientID, a.secret)).data(t, nil)

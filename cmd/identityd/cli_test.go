@@ -146,6 +146,8 @@ func TestBadCommandLines(t *testing.T) {
 		{nil, []string{"serve", "-db", dsn, "-db-timeout", "0s"}, "database_timeout: must be positive"},
 		{map[string]string{"IDENTITYD_DB_TIMEOUT": "soon"}, []string{"serve"}, `invalid value "soon" for IDENTITYD_DB_TIMEOUT`},
 		{map[string]string{"IDENTITYD_DB_CONCURRENCY": "0"}, []string{"serve", "-db", dsn}, "database_concurrency: must be at least 1"},
+		{nil, []string{"serve", "-db", dsn, "-address-budget", "-1"}, "address_budget: needs a positive window"},
+		{map[string]string{"IDENTITYD_ADDRESS_BUDGET_WINDOW": "0s"}, []string{"serve", "-db", dsn}, "address_budget: needs a positive window"},
 	} {
 		r := runCLI(t, tc.env, tc.args...)
 		if r.code != 2 || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 ||

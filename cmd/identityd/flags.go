@@ -101,6 +101,8 @@ type config struct {
 	sessionMaxAge identity.SessionLimits
 	dbTimeout     time.Duration
 	dbConcurrency int
+	budget        int // failures of the address budget; 0 turns it off
+	budgetWindow  time.Duration
 }
 
 func defaultConfig() config {
@@ -112,6 +114,8 @@ func defaultConfig() config {
 		sessionMaxAge: identity.SessionLimits{Normal: identity.DefaultSessionMaxAge, KeepMeLogin: identity.DefaultKeepMeLoginMaxAge},
 		dbTimeout:     identity.DefaultDatabaseTimeout,
 		dbConcurrency: identity.DefaultDatabaseConcurrency,
+		budget:        identity.DefaultAddressBudgetFailures,
+		budgetWindow:  identity.DefaultAddressBudgetWindow,
 	}
 }
 
@@ -122,6 +126,15 @@ func (fs *flagSet) sessionFlags(c *config) {
 	fs.fromEnv("session-idle")
 	fs.Var(limitsFlag{&c.sessionMaxAge}, "session-max-age", "maximum ages `NORMAL[,KEEP]` of ordinary and keep_me_login sessions from their creation")
 	fs.fromEnv("session-max-age")
+}
+
+// budgetFlags defines the flags of the address budget, with c's values as
+// defaults.
+func (fs *flagSet) budgetFlags(c *config) {
+	fs.IntVar(&c.budget, "address-budget", c.budget, "failed logins and client secrets from one client address, to any account, that refuse its further attempts until the window ends; 0 turns it off")
+	fs.fromEnv("address-budget")
+	fs.DurationVar(&c.budgetWindow, "address-budget-window", c.budgetWindow, "the window of -address-budget")
+	fs.fromEnv("address-budget-window")
 }
 
 // limitsFlag is a flag of session limits written NORMAL[,KEEP], e.g. 12h or

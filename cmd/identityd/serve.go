@@ -38,6 +38,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 	fs.DurationVar(&c.tokenTTL, "token-ttl", c.tokenTTL, "lifetime of access tokens")
 	fs.fromEnv("token-ttl")
 	fs.sessionFlags(&c)
+	fs.budgetFlags(&c)
 	if err := fs.parse(e, args); err != nil {
 		return err
 	}

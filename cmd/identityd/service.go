@@ -50,6 +50,7 @@ func newService(store storage.Store, c config, log *slog.Logger) (*identity.Serv
 		identity.WithSessionMaxAge(c.sessionMaxAge.Normal, c.sessionMaxAge.KeepMeLogin),
 		identity.WithDatabaseTimeout(c.dbTimeout),
 		identity.WithDatabaseConcurrency(c.dbConcurrency),
+		identity.WithAddressBudget(c.budget, c.budgetWindow),
 	}
 	if c.region != "" {
 		opts = append(opts, identity.WithDefaultRegion(c.region))

@@ -29,6 +29,7 @@ type config struct {
 	timeout    time.Duration
 	bcryptCost int
 	json       bool
+	attack     int // connections attacking beside a second run of 689.login; 0 for none
 }
 
 // Limits of the flags: generous, but a typo cannot start an hour-long run or
@@ -46,7 +47,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: go run ./cmd/loadgen -db DSN [-target URL] [-c N] [-d DURATION] [-n N] [-seed N] [-endpoints LIST] [-pid PID] [-json]")
+		fmt.Fprintln(stderr, "usage: go run ./cmd/loadgen -db DSN [-target URL] [-c N] [-d DURATION] [-n N] [-seed N] [-endpoints LIST] [-pid PID] [-attack N] [-json]")
 		fs.PrintDefaults()
 	}
 	var c config
@@ -63,6 +64,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.timeout, "timeout", 5*time.Second, "the limit of one request")
 	fs.IntVar(&c.bcryptCost, "bcrypt-cost", identity.DefaultBcryptCost, "bcrypt cost of the seeded admin's password")
 	fs.BoolVar(&c.json, "json", false, "print the report as JSON")
+	fs.IntVar(&c.attack, "attack", 0, "after 689.login, drive it again beside `N` connections from "+attackFrom+" that each time log in as a new unknown account, and report how much slower the real user's median login got (0: no attack)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, errHelp
@@ -99,6 +101,10 @@ func (c *config) check() error {
 		return fmt.Errorf("-pid must be a process ID, got %d", c.pid)
 	case c.timeout <= 0:
 		return fmt.Errorf("-timeout must be positive, got %v", c.timeout)
+	case c.attack < 0 || c.attack > maxClients:
+		return fmt.Errorf("-attack must be from 0 to %d, got %d", maxClients, c.attack)
+	case c.attack > 0 && !slices.Contains(c.endpoints, "689.login"):
+		return errors.New("-attack needs the 689.login endpoint, whose logins it slows")
 	case c.bcryptCost < 4 || c.bcryptCost > 31:
 		return fmt.Errorf("-bcrypt-cost must be from 4 to 31, got %d", c.bcryptCost)
 	}

@@ -23,12 +23,12 @@ func TestParseConfigDefaults(t *testing.T) {
 
 func TestParseConfigFlags(t *testing.T) {
 	c, err := parseConfig([]string{"-target", "http://localhost:9000/", "-db", "sqlite:x.db", "-c", "4", "-d", "2s",
-		"-n", "50", "-seed", "1600", "-pid", "42", "-json", "-endpoints", "v5.user-create, 689.login"}, io.Discard)
+		"-n", "50", "-seed", "1600", "-pid", "42", "-json", "-endpoints", "v5.user-create, 689.login", "-attack", "16"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.target.String() != "http://localhost:9000" || c.clients != 4 || c.duration != 2*time.Second ||
-		c.requests != 50 || c.seed != 1600 || c.pid != 42 || !c.json {
+		c.requests != 50 || c.seed != 1600 || c.pid != 42 || !c.json || c.attack != 16 {
 		t.Errorf("flags not taken: %+v", c)
 	}
 	if strings.Join(c.endpoints, ",") != "689.login,v5.user-create" {
@@ -55,6 +55,8 @@ func TestParseConfigRefuses(t *testing.T) {
 		{[]string{"-db", "x", "extra"}, "unexpected arguments"},
 		{[]string{"-db", "x", "-target", "http://10.0.0.1:8080"}, "not loopback"},
 		{[]string{"-db", "x", "-c", "many"}, "invalid value"},
+		{[]string{"-db", "x", "-attack", "-1"}, "-attack must be"},
+		{[]string{"-db", "x", "-attack", "16", "-endpoints", "v5.user-create"}, "-attack needs the 689.login endpoint"},
 	} {
 		_, err := parseConfig(tc.args, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -17,6 +17,12 @@ import (
 // enough of them for the clients, no redirects followed, no compression,
 // and a dialer that refuses any address but a loopback one.
 func newClient(clients int, timeout time.Duration) *http.Client {
+	return newClientFrom(clients, timeout, "")
+}
+
+// newClientFrom returns newClient's client connecting from the local IP
+// address from ("" for any).
+func newClientFrom(clients int, timeout time.Duration, from string) *http.Client {
 	dialer := &net.Dialer{Timeout: timeout, Control: func(_, address string, _ syscall.RawConn) error {
 		host, _, err := net.SplitHostPort(address)
 		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
@@ -24,6 +30,9 @@ func newClient(clients int, timeout time.Duration) *http.Client {
 		}
 		return nil
 	}}
+	if from != "" {
+		dialer.LocalAddr = &net.TCPAddr{IP: net.ParseIP(from)}
+	}
 	return &http.Client{
 		Transport: &http.Transport{
 			DialContext:         dialer.DialContext,

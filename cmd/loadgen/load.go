@@ -55,6 +55,10 @@ func generate(ctx context.Context, cfg config, log io.Writer) (*report, error) {
 		if r := &rep.Endpoints[len(rep.Endpoints)-1]; e.name == "689.login" && rep.BcryptCeiling > 0 {
 			r.BcryptShare = share(r.RPS, rep.BcryptCeiling)
 		}
+		if r := rep.Endpoints[len(rep.Endpoints)-1]; e.name == "689.login" && cfg.attack > 0 && r.Requests > 0 {
+			a := driveAttack(ctx, load, cfg, f, e, r.P50MS, log)
+			rep.Attack = &a
+		}
 	}
 	if cfg.pid > 0 {
 		if rep.Memory == nil {

@@ -18,7 +18,13 @@
 // Usage:
 //
 //	go run ./cmd/loadgen -target http://127.0.0.1:8080 -db sqlite:identity.db \
-//		-c 8 -d 10s -n 200000 [-seed 2000] [-endpoints LIST] [-pid PID] [-json]
+//		-c 8 -d 10s -n 200000 [-seed 2000] [-endpoints LIST] [-pid PID] [-attack N] [-json]
+//
+// With -attack N, after 689.login it drives login again beside N
+// connections from 127.0.0.2 that each time log in as a new unknown account
+// of the team with a wrong password, and reports the real user's median
+// login beside the attack against its median alone (run it with
+// -endpoints 689.login -c 1 for one real user).
 //
 // -db is the store the server runs on, as identityd's -db takes it; the
 // target must be a loopback address or localhost; -pid reports the

@@ -24,6 +24,7 @@ type report struct {
 	// core's bcrypt comparisons a second times the cores.
 	BcryptCeiling float64       `json:"bcrypt_ceiling_per_s,omitempty"`
 	Memory        *memoryReport `json:"server_memory,omitempty"`
+	Attack        *attackReport `json:"attack,omitempty"` // with -attack
 }
 
 // endpointReport is what one endpoint measured, beside its ceiling.
@@ -106,7 +107,7 @@ func (r *report) failed() bool {
 			return true
 		}
 	}
-	return false
+	return r.Attack != nil && (r.Attack.Errors > 0 || r.Attack.UnderAttackErrors > 0)
 }
 
 // orDash formats v, or writes "-" for none.
@@ -148,6 +149,12 @@ func (r *report) writeTable(w io.Writer) error {
 				fmt.Fprintf(w, "%s: %.0f%% of the bcrypt ceiling\n", e.Name, 100*e.BcryptShare)
 			}
 		}
+	}
+	if a := r.Attack; a != nil {
+		fmt.Fprintf(w, "\nattack: %d connections from %s sent %d logins of new accounts (%d answered 401, %d answered 429, %d wrong);\n",
+			a.Connections, a.From, a.Requests, a.Failed, a.Refused, a.Errors)
+		fmt.Fprintf(w, "the real user's median login %.2f ms alone, %.2f ms beside it (p99 %.2f ms, %d logins, %d errors): %.2fx\n",
+			a.AloneP50MS, a.UnderAttackP50MS, a.UnderAttackP99MS, a.UnderAttackN, a.UnderAttackErrors, a.Ratio)
 	}
 	if m := r.Memory; m != nil {
 		fmt.Fprintf(w, "\nserver (pid %d) peak resident memory (VmHWM): ", m.PID)

@@ -5,6 +5,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code classifies an error; each API family maps it to its own status.
@@ -27,11 +28,14 @@ const (
 
 // Error is a refusal or failure with a code, the field at fault (if any) and
 // a message for people. Err, when set, is the cause and is never shown.
+// RetryAfter, when set, is how long a refused caller should wait before
+// trying again (a TooManyRequests error carries it).
 type Error struct {
-	Code    Code
-	Field   string
-	Message string
-	Err     error
+	Code       Code
+	Field      string
+	Message    string
+	Err        error
+	RetryAfter time.Duration
 }
 
 // New returns an error with code, field and a formatted message.
@@ -107,4 +111,13 @@ func MessageOf(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// RetryAfterOf returns how long err asks the caller to wait before trying
+// again; 0 if it does not say.
+func RetryAfterOf(err error) time.Duration {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e.RetryAfter
+	}
+	return 0
 }

@@ -43,12 +43,15 @@ func SQLiteFile(tb testing.TB) *storage.DB {
 	return OpenMigrated(tb, "sqlite:"+filepath.Join(tb.TempDir(), "identity.db"))
 }
 
-// Postgres returns a migrated store in a new schema, dropped when tb ends, of
-// the database in PostgresEnv. Without PostgresEnv it skips tb, or fails it
-// if RequirePostgresEnv is 1.
+// Postgres returns a migrated store of its own in the database in
+// PostgresEnv, closed when tb ends. Its schema comes from a pool the process
+// keeps (see pool.go): migrated once, emptied when tb ends and handed to the
+// next test, since migrating a new schema takes the better part of a second.
+// Without PostgresEnv it skips tb, or fails it if RequirePostgresEnv is 1.
 func Postgres(tb testing.TB) *storage.DB {
 	tb.Helper()
-	return OpenMigrated(tb, PostgresDSN(tb))
+	u := postgresURL(tb)
+	return OpenMigrated(tb, inSchema(u, schemas.take(tb, u)))
 }
 
 // PostgresDSN makes a new schema, dropped when tb ends, in the database in
@@ -57,29 +60,16 @@ func Postgres(tb testing.TB) *storage.DB {
 // PostgresEnv it skips tb, or fails it if RequirePostgresEnv is 1.
 func PostgresDSN(tb testing.TB) string {
 	tb.Helper()
-	dsn := os.Getenv(PostgresEnv)
-	switch {
-	case dsn == "" && os.Getenv(RequirePostgresEnv) == "1":
-		tb.Fatalf("%s=1 but %s is not set; set it to a Postgres URL such as postgres://postgres@127.0.0.1:5432/test?sslmode=disable", RequirePostgresEnv, PostgresEnv)
-	case dsn == "":
-		tb.Skipf("%s is not set", PostgresEnv)
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		tb.Fatalf("%s is not a URL: %v", PostgresEnv, err)
-	}
+	u := postgresURL(tb)
 	b := make([]byte, 8)
 	rand.Read(b)
 	schema := "t_" + hex.EncodeToString(b)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
 
 	// The schema is made and dropped through a handle of its own, so the
 	// cleanup works whatever the test did to the stores on it. Cleanups run
 	// last-in first-out: the stores opened on the DSN close before the drop.
 	ctx := context.Background()
-	admin, err := storage.Open(ctx, dsn)
+	admin, err := storage.Open(ctx, u.String())
 	if err != nil {
 		tb.Fatalf("open Postgres: %v", err)
 	}
@@ -93,7 +83,34 @@ func PostgresDSN(tb testing.TB) string {
 		}
 		admin.Close()
 	})
-	return u.String()
+	return inSchema(u, schema)
+}
+
+// postgresURL returns the URL in PostgresEnv. Without one it skips tb, or
+// fails it if RequirePostgresEnv is 1.
+func postgresURL(tb testing.TB) *url.URL {
+	tb.Helper()
+	dsn := os.Getenv(PostgresEnv)
+	switch {
+	case dsn == "" && os.Getenv(RequirePostgresEnv) == "1":
+		tb.Fatalf("%s=1 but %s is not set; set it to a Postgres URL such as postgres://postgres@127.0.0.1:5432/test?sslmode=disable", RequirePostgresEnv, PostgresEnv)
+	case dsn == "":
+		tb.Skipf("%s is not set", PostgresEnv)
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		tb.Fatalf("%s is not a URL: %v", PostgresEnv, err)
+	}
+	return u
+}
+
+// inSchema returns u as a DSN whose tables are in schema.
+func inSchema(u *url.URL, schema string) string {
+	in := *u
+	q := in.Query()
+	q.Set("search_path", schema)
+	in.RawQuery = q.Encode()
+	return in.String()
 }
 
 // OpenMigrated opens a store on dsn, brings its schema up to date, and closes

@@ -25,20 +25,20 @@ const (
 // Actor is who did what an event records: its kind and ID ("" for an
 // operator or anonymous one).
 type Actor struct {
-	Kind ActorKind
-	ID   string
+	Kind ActorKind `json:"kind"`
+	ID   string    `json:"id,omitempty"`
 }
 
 // Event is one change recorded in the transaction that made it.
 type Event struct {
-	ID      int64 // assigned by the store, in commit order
-	At      time.Time
-	TeamID  string // "" where no team is known (a failed login with an unknown email)
-	UserID  string // the user the event is about, "" if none
-	Address string // the client's network address, "" where unknown
-	Actor   Actor
-	Action  string   // one of the action constants
-	Fields  []string // names of the changed fields, never their values
+	ID      int64     `json:"id"` // assigned by the store, in commit order
+	At      time.Time `json:"at"`
+	TeamID  string    `json:"team_id,omitempty"` // "" where no team is known (a failed login with an unknown email)
+	UserID  string    `json:"user_id,omitempty"` // the user the event is about, "" if none
+	Address string    `json:"address,omitempty"` // the client's network address, "" where unknown
+	Actor   Actor     `json:"actor"`
+	Action  string    `json:"action"`           // one of the action constants
+	Fields  []string  `json:"fields,omitempty"` // names of the changed fields, never their values
 }
 
 // The actions, stable dotted names.

@@ -64,6 +64,10 @@ type eventRow struct {
 }
 
 var (
+	// appendEvent appends one event a statement, prepared once: most use
+	// cases record one to three. appendEvents appends BatchRows a statement,
+	// for an import's.
+	appendEvent  = insertOf[newEventRow]("append event", "", 1, "RETURNING id")
 	appendEvents = insertOf[newEventRow]("append events", "", BatchRows, "RETURNING id")
 	// orderEvents makes IDs follow commit order where writers run at once
 	// (see dialect.eventOrder).
@@ -111,8 +115,12 @@ func (t *tx) AppendEvents(ctx context.Context, events []audit.Event) error {
 			return err
 		}
 	}
+	q := appendEvents
+	if len(rows) < BatchRows {
+		q = appendEvent
+	}
 	var i int
-	return appendEvents.each(t, rows, func(s *stmt, args []any) error {
+	return q.each(t, rows, func(s *stmt, args []any) error {
 		ids, err := all(ctx, t, s, value[int64], args...)
 		for _, id := range ids {
 			events[i].ID = id

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/embedid/identity/audit"
 	"github.com/embedid/identity/internal/errs"
 	"github.com/embedid/identity/internal/secret"
 	"github.com/embedid/identity/storage"
@@ -36,7 +37,7 @@ func (s *Service) authenticateClient(ctx context.Context, clientID, clientSecret
 	}
 	g := guard{failureKey("client", clientID), address}
 	if err := s.spentBudget(address, s.clock()); err != nil {
-		s.event(ctx, eventTokenRefused, subject{s.pseudonym(clientID), "", address})
+		s.event(ctx, audit.TokenRefused, subject{s.pseudonym(clientID), "", address})
 		return team.Application{}, err
 	}
 	var t tally
@@ -56,22 +57,26 @@ func (s *Service) authenticateClient(ctx context.Context, clientID, clientSecret
 		who.account = s.pseudonym(clientID)
 	}
 	if err := s.refuse(t, address, s.clock()); err != nil {
-		s.event(ctx, eventTokenRefused, who)
+		s.event(ctx, audit.TokenRefused, who)
 		return team.Application{}, err
 	}
 	if !secret.Equal(clientSecret, a.SecretHash) || err != nil {
+		e := audit.Event{TeamID: a.TeamID, Actor: audit.Actor{Kind: audit.Anonymous}, Action: audit.TokenFailed}
+		if a.ID != "" {
+			e.Actor = audit.Actor{Kind: audit.Application, ID: a.ClientID}
+		}
 		err := s.write(ctx, func(tx storage.Tx, now time.Time) (err error) {
-			t, err = s.fail(ctx, tx, g, now)
+			t, err = s.fail(ctx, tx, g, now, e)
 			return err
 		})
 		if err != nil {
 			return team.Application{}, err
 		}
-		s.failure(ctx, who, t, eventTokenFailed, eventTokenLocked)
+		s.failure(ctx, who, t, audit.TokenFailed)
 		return team.Application{}, errBadClient
 	}
 	if a.Disabled() {
-		s.event(ctx, eventTokenDisabled, who)
+		s.event(ctx, audit.TokenDisabled, who)
 		return team.Application{}, errDisabledClient
 	}
 	if t.own.Count > 0 {
@@ -90,7 +95,10 @@ func (s *Service) RevokeToken(ctx context.Context, c Client, token string) error
 	}
 	hash := secret.Hash(token)
 	err := s.write(ctx, func(tx storage.Tx, _ time.Time) error {
-		_, err := tx.DeleteToken(ctx, c.AppID, hash)
+		deleted, err := tx.DeleteToken(ctx, c.AppID, hash)
+		if deleted {
+			record(tx, c.event(audit.TokenRevoked, ""))
+		}
 		return err
 	})
 	s.tokens.forget(string(hash)) // after the commit: no read under way caches it again
@@ -160,7 +168,7 @@ func (s *Service) Applications(ctx context.Context, teamID string) ([]team.Appli
 // its access tokens; the old secret is refused from then on.
 func (s *Service) RotateSecret(ctx context.Context, clientID string) (NewApplication, error) {
 	plain, hash := secret.Token()
-	a, err := s.changeApplication(ctx, clientID, true, func(a *team.Application, _ time.Time) { a.SecretHash = hash })
+	a, err := s.changeApplication(ctx, clientID, true, audit.SecretRotated, "client_secret", func(a *team.Application, _ time.Time) { a.SecretHash = hash })
 	if err != nil {
 		return NewApplication{}, err
 	}
@@ -170,12 +178,12 @@ func (s *Service) RotateSecret(ctx context.Context, clientID string) (NewApplica
 // DisableApplication refuses an application's secret and ends its access
 // tokens until EnableApplication; disabling a disabled one changes nothing.
 func (s *Service) DisableApplication(ctx context.Context, clientID string) (team.Application, error) {
-	return s.changeApplication(ctx, clientID, true, func(a *team.Application, now time.Time) { keep(&a.DisabledAt, now) })
+	return s.changeApplication(ctx, clientID, true, audit.ApplicationDisabled, "disabled_at", func(a *team.Application, now time.Time) { keep(&a.DisabledAt, now) })
 }
 
 // EnableApplication lets a disabled application get access tokens again.
 func (s *Service) EnableApplication(ctx context.Context, clientID string) (team.Application, error) {
-	return s.changeApplication(ctx, clientID, false, func(a *team.Application, _ time.Time) { a.DisabledAt = time.Time{} })
+	return s.changeApplication(ctx, clientID, false, audit.ApplicationEnabled, "disabled_at", func(a *team.Application, _ time.Time) { a.DisabledAt = time.Time{} })
 }
 
 // SetApplicationPermissions replaces an application's permissions, which
@@ -184,14 +192,15 @@ func (s *Service) SetApplicationPermissions(ctx context.Context, clientID string
 	if len(perms) == 0 {
 		return team.Application{}, errs.New(errs.Invalid, "permissions", "at least one permission is required")
 	}
-	return s.changeApplication(ctx, clientID, false, func(a *team.Application, _ time.Time) { a.Permissions = perms })
+	return s.changeApplication(ctx, clientID, false, audit.PermissionsChanged, "permissions", func(a *team.Application, _ time.Time) { a.Permissions = perms })
 }
 
 // changeApplication applies change to the application with the client ID,
-// ending its access tokens if endTokens, and drops the cached tokens, so
+// records it as action on field, ends its access tokens if endTokens, and
+// drops the cached tokens, so
 // that this Service sees the change at once. The application it returns
 // has no secret hash.
-func (s *Service) changeApplication(ctx context.Context, clientID string, endTokens bool, change func(*team.Application, time.Time)) (team.Application, error) {
+func (s *Service) changeApplication(ctx context.Context, clientID string, endTokens bool, action, field string, change func(*team.Application, time.Time)) (team.Application, error) {
 	switch {
 	case clientID == "":
 		return team.Application{}, errs.New(errs.Invalid, "client_id", "is required")
@@ -204,6 +213,7 @@ func (s *Service) changeApplication(ctx context.Context, clientID string, endTok
 			return blame(err, "client_id", "no such application")
 		}
 		change(&a, now)
+		record(tx, Operator(a.TeamID).event(action, "", field))
 		if err = tx.UpdateApplication(ctx, a); err != nil || !endTokens {
 			return err
 		}

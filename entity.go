@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/embedid/identity/audit"
 	"github.com/embedid/identity/contact"
 	"github.com/embedid/identity/internal/errs"
 	"github.com/embedid/identity/internal/secret"
@@ -49,10 +50,25 @@ func (s *Service) CreateOrGetUser(ctx context.Context, c Client, in NewContact) 
 		}
 		out = Created{UserID: found.ID, Existed: existed}
 		m := team.Membership{TeamID: c.TeamID, UserID: found.ID, Role: team.RoleMember, Status: team.MemberActive, Pool: team.PoolAlive, CreatedAt: now, UpdatedAt: now}
-		_, err = tx.InsertMembershipIfAbsent(ctx, m)
+		joined, err := tx.InsertMembershipIfAbsent(ctx, m)
+		if joined {
+			record(tx, c.event(audit.MemberCreated, found.ID, contactFields(found)...))
+		}
 		return err
 	})
 	return out, err
+}
+
+// contactFields names the contacts u holds.
+func contactFields(u user.User) []string {
+	var fields []string
+	if !u.Mobile.IsZero() {
+		fields = append(fields, "mobile")
+	}
+	if u.Email.Normalized != "" {
+		fields = append(fields, "email")
+	}
+	return fields
 }
 
 // contactUser validates in and returns an unverified user holding it.
@@ -143,6 +159,7 @@ func (s *Service) SetOwner(ctx context.Context, c Client, userID, ownerID string
 		if err != nil {
 			return err
 		}
+		record(tx, c.event(audit.OwnerChanged, userID, "owners"))
 		owners, err = tx.Owners(ctx, c.TeamID, userID)
 		return err
 	})
@@ -165,6 +182,7 @@ func (s *Service) SetPool(ctx context.Context, c Client, userID, pool string) er
 			return err
 		}
 		m.Membership.Pool, m.Membership.UpdatedAt = p, now
+		record(tx, c.event(audit.PoolChanged, userID, "pool"))
 		return tx.UpdateMembership(ctx, m.Membership)
 	})
 }
@@ -197,6 +215,7 @@ func (s *Service) UpdateEmail(ctx context.Context, c Client, userID, email strin
 		if err := tx.UpdateUser(ctx, m.User); err != nil {
 			return err
 		}
+		record(tx, c.event(audit.EmailChanged, userID, "email"))
 		return tx.DeleteSessions(ctx, storage.SessionFilter{UserID: userID})
 	})
 }

@@ -27,6 +27,8 @@ type Service struct {
 	tokens *memo[Client]    // verified access tokens, by hash
 	teams  *memo[team.Team] // the teams of clients, by ID
 	spent  *memo[time.Time] // the ends of spent address budgets, by address
+	// appended wakes Follow after a commit that appended events.
+	appended signal
 }
 
 // Defaults of the options.
@@ -51,23 +53,24 @@ const (
 
 // config is what the options set.
 type config struct {
-	now           func() time.Time
-	notifier      Notifier
-	log           *slog.Logger
-	bcryptCost    int
-	activationTTL time.Duration
-	tokenTTL      time.Duration
-	tokenCacheTTL time.Duration
-	teamCacheTTL  time.Duration
-	region        string
-	phones        contact.Validation
-	lockout       limit
-	budget        limit
-	maxImportRows int
-	sessionIdle   SessionLimits
-	sessionMaxAge SessionLimits
-	dbTimeout     time.Duration
-	dbConcurrency int
+	now            func() time.Time
+	notifier       Notifier
+	log            *slog.Logger
+	bcryptCost     int
+	activationTTL  time.Duration
+	tokenTTL       time.Duration
+	tokenCacheTTL  time.Duration
+	teamCacheTTL   time.Duration
+	region         string
+	phones         contact.Validation
+	lockout        limit
+	budget         limit
+	maxImportRows  int
+	sessionIdle    SessionLimits
+	sessionMaxAge  SessionLimits
+	dbTimeout      time.Duration
+	dbConcurrency  int
+	eventRetention time.Duration
 }
 
 // SessionLimits are a limit of the sessions opened without keep-me-login
@@ -179,6 +182,9 @@ func New(store storage.Store, opts ...Option) (*Service, error) {
 	if c.dbTimeout <= 0 {
 		return nil, errs.New(errs.Invalid, "database_timeout", "must be positive")
 	}
+	if c.eventRetention < 0 {
+		return nil, errs.New(errs.Invalid, "event_retention", "must not be negative (0 keeps events forever)")
+	}
 	if c.dbConcurrency < 1 {
 		return nil, errs.New(errs.Invalid, "database_concurrency", "must be at least 1")
 	}
@@ -215,14 +221,21 @@ func (s *Service) write(ctx context.Context, fn func(tx storage.Tx, now time.Tim
 // writeBy is write through the store's write, which is s.store.Write or,
 // for a write that may take longer than the deadline, s.store.writeLong.
 func (s *Service) writeBy(ctx context.Context, write func(context.Context, func(storage.Tx) error) error, fn func(tx storage.Tx, now time.Time) error) error {
-	return write(ctx, func(tx storage.Tx) error {
-		if err := fn(tx, s.clock()); err != nil {
+	var appended bool
+	err := write(ctx, func(tx storage.Tx) error {
+		c, now := &change{Tx: tx}, s.clock()
+		if err := fn(c, now); err != nil {
 			return err
 		}
-		// The audit seam: a use case's event is appended here, in its own
-		// transaction, before it commits.
-		return nil
+		// The audit seam: the events the use case recorded (see record)
+		// are appended here, in its own transaction, before it commits.
+		appended = len(c.events) > 0
+		return c.appendEvents(ctx, now)
 	})
+	if err == nil && appended {
+		s.appended.wake()
+	}
+	return err
 }
 
 // Notification is a code to deliver to a person.

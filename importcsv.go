@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/embedid/identity/audit"
 	"github.com/embedid/identity/contact"
 	"github.com/embedid/identity/internal/csvimport"
 	"github.com/embedid/identity/internal/errs"
@@ -115,7 +116,7 @@ func (s *Service) ImportCSV(ctx context.Context, a Actor, r io.Reader) (ImportRe
 		if err != nil {
 			return err
 		}
-		res, err = s.importRows(ctx, tx, actor, f, n, hashes, now)
+		res, err = s.importRows(ctx, tx, actor, a.actor(), f, n, hashes, now)
 		return err
 	})
 	if err != nil {
@@ -242,7 +243,7 @@ const importBatch = 3 * storage.BatchRows
 // collecting every row the database refuses; any refusal leaves the
 // transaction to be rolled back. If none, the new users without a password
 // are invited.
-func (s *Service) importRows(ctx context.Context, tx storage.Tx, actor team.Membership, f *csvimport.File, n counts, hashes [][]byte, now time.Time) (ImportResult, error) {
+func (s *Service) importRows(ctx context.Context, tx storage.Tx, actor team.Membership, by audit.Actor, f *csvimport.File, n counts, hashes [][]byte, now time.Time) (ImportResult, error) {
 	var res ImportResult
 	invites := newInvitations(n.rows, n.rows-n.passwords)
 	bad := &ImportError{}
@@ -252,7 +253,7 @@ func (s *Service) importRows(ctx context.Context, tx storage.Tx, actor team.Memb
 		// time for all would scatter them: each batch's IDs take a
 		// millisecond after the last batch's.
 		idTime := now.Add(time.Duration(res.Imported/importBatch) * time.Millisecond)
-		b := importing{s: s, tx: tx, teamID: actor.TeamID, now: now, idTime: idTime, rows: rows, hashes: make([][]byte, len(rows)), bad: bad}
+		b := importing{s: s, tx: tx, teamID: actor.TeamID, by: by, now: now, idTime: idTime, rows: rows, hashes: make([][]byte, len(rows)), bad: bad}
 		for i, row := range rows {
 			if row.Password == "" {
 				continue
@@ -293,8 +294,9 @@ type importing struct {
 	s       *Service
 	tx      storage.Tx
 	teamID  string
-	now     time.Time // of the import
-	idTime  time.Time // of the batch's new IDs
+	by      audit.Actor // who imports
+	now     time.Time   // of the import
+	idTime  time.Time   // of the batch's new IDs
 	rows    []csvimport.Row
 	hashes  [][]byte
 	ids     []string        // of the user each row names, once written
@@ -338,14 +340,21 @@ func (b *importing) write(ctx context.Context) ([]int, error) {
 		id := ids[i]
 		switch {
 		case id == "":
+			continue
 		case !joined[id]:
 			b.bad.add(RowError{Line: row.Line, Column: csvimport.EmailColumn, Reason: "already belongs to a member of this team"})
-		case b.hashes[i] == nil && !b.claimed[id]:
+			continue
+		}
+		record(b.tx, audit.Event{TeamID: b.teamID, UserID: id, Actor: b.by, Action: audit.MemberCreated, Fields: importedFields})
+		if b.hashes[i] == nil && !b.claimed[id] {
 			invited = append(invited, i)
 		}
 	}
 	return invited, nil
 }
+
+// importedFields are the fields an import sets of a member.
+var importedFields = []string{"email", "role", "names", "password"}
 
 // existing returns, for each row, the ID of the user its email names, or "".
 func (b *importing) existing(ctx context.Context) ([]string, error) {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/embedid/identity/audit"
 	"github.com/embedid/identity/internal/errs"
 	"github.com/embedid/identity/storage"
 )
@@ -144,12 +145,20 @@ func (s *Service) spentBudget(address string, now time.Time) error {
 	return s.budget.refuse(storage.Failures{Count: s.budget.failures, WindowStart: end.Add(-s.budget.window)}, now, whyBudget)
 }
 
-// fail records a failed attempt against g's counters, and returns what they
-// hold then.
-func (s *Service) fail(ctx context.Context, tx storage.Tx, g guard, now time.Time) (t tally, err error) {
-	if t.own, err = s.lockout.record(ctx, tx, g.key, g.address, now); err != nil || s.budget.failures == 0 {
+// fail records a failed attempt against g's counters, and its events: e,
+// whose action names the failure, and the lockout or spent budget it
+// caused, as e with their actions. It returns what the counters hold then.
+func (s *Service) fail(ctx context.Context, tx storage.Tx, g guard, now time.Time, e audit.Event) (t tally, err error) {
+	if t.own, err = s.lockout.record(ctx, tx, g.key, g.address, now); err == nil && s.budget.failures > 0 {
+		t.budget, err = s.budget.record(ctx, tx, budgetKey, g.address, now)
+	}
+	if err != nil {
 		return t, err
 	}
-	t.budget, err = s.budget.record(ctx, tx, budgetKey, g.address, now)
-	return t, err
+	e.Address = g.address
+	for _, name := range s.failed(t, e.Action) {
+		e.Action = name
+		record(tx, e)
+	}
+	return t, nil
 }

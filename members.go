@@ -5,6 +5,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/embedid/identity/audit"
 	"github.com/embedid/identity/contact"
 	"github.com/embedid/identity/internal/errs"
 	"github.com/embedid/identity/storage"
@@ -99,6 +100,7 @@ func (s *Service) CreateMember(ctx context.Context, a Actor, in NewMember) (team
 			m.Membership.PasswordHash, m.Membership.PasswordChangedAt = hash, now
 		}
 		in.Names.Apply(&m.Membership.Profile)
+		record(tx, a.event(audit.MemberCreated, u.ID, "email", "role", "password", "names"))
 		return s.join(ctx, tx, m.Membership, "email")
 	})
 	return m, err
@@ -161,9 +163,34 @@ func (s *Service) UpdateMember(ctx context.Context, a Actor, in MemberUpdate) (t
 		if err := team.CanUpdate(actor, target.Membership, change); err != nil {
 			return err
 		}
-		return s.applyUpdate(ctx, tx, &target, in, now)
+		role := target.Membership.Role
+		if err := s.applyUpdate(ctx, tx, &target, in, now); err != nil {
+			return err
+		}
+		recordUpdate(tx, a, target, role, in)
+		return nil
 	})
 	return target, err
+}
+
+// recordUpdate records the update in of m, whose role was role: the role's
+// change, and the change of the other fields in sets.
+func recordUpdate(tx storage.Tx, a Actor, m team.Member, role team.Role, in MemberUpdate) {
+	if m.Membership.Role != role {
+		record(tx, a.event(audit.MemberRoleChanged, m.User.ID, "role"))
+	}
+	var fields []string
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{{"names", in.Names != nil}, {"time_zone", in.TimeZone != nil}, {"notify", in.Notify != nil}, {"lang", in.Lang != nil}} {
+		if f.set {
+			fields = append(fields, f.name)
+		}
+	}
+	if len(fields) > 0 {
+		record(tx, a.event(audit.MemberUpdated, m.User.ID, fields...))
+	}
 }
 
 func (in *MemberUpdate) validate() (team.Change, error) {
@@ -280,6 +307,7 @@ func (s *Service) RemoveMember(ctx context.Context, a Actor, userID string) erro
 		if err := tx.UpdateMembership(ctx, target.Membership); err != nil {
 			return err
 		}
+		record(tx, a.event(audit.MemberRemoved, userID, "status"))
 		return tx.DeleteSessions(ctx, storage.SessionFilter{UserID: userID, TeamID: a.TeamID})
 	})
 }
@@ -307,14 +335,14 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, old, next string)
 	}
 	who := subject{account: a.UserID, teamID: a.TeamID}
 	if verdict == user.Mismatch {
-		s.event(ctx, eventPasswordWrong, who)
+		s.event(ctx, audit.PasswordChangeFailed, who)
 		return m, errOldPassword
 	}
 	hash, err := s.hasher.Hash(ctx, "password", next)
 	if err != nil {
 		return m, err
 	}
-	m, err = s.updateSelf(ctx, a, func(m *team.Member, now time.Time) error {
+	m, err = s.updateSelf(ctx, a, a.event(audit.PasswordChanged, a.UserID, "password"), func(m *team.Member, now time.Time) error {
 		if !bytes.Equal(m.PasswordHash(), checked) {
 			return errOldPassword // changed since old was checked against it
 		}
@@ -323,7 +351,7 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, old, next string)
 		return nil
 	})
 	if err == nil {
-		s.event(ctx, eventPasswordChanged, who)
+		s.event(ctx, audit.PasswordChanged, who)
 	}
 	return m, err
 }
@@ -351,6 +379,7 @@ func (s *Service) ChangeEmail(ctx context.Context, a Actor, email string) (team.
 				return err
 			}
 		}
+		record(tx, a.event(audit.EmailChangeRequested, m.User.ID, "email"))
 		return s.send(ctx, tx, user.Code{Kind: user.CodeEmail, UserID: m.User.ID, TeamID: a.TeamID, Email: e.Display}, e.Display, now)
 	})
 	return m, err
@@ -366,9 +395,10 @@ func soleTeam(ctx context.Context, tx storage.Tx, userID, teamID, field string) 
 	return errs.New(errs.Forbidden, field, "the account also belongs to other teams; only its owner may change its address")
 }
 
-// updateSelf changes the actor's own membership and user and ends their
-// other sessions; an error from change leaves everything as it was.
-func (s *Service) updateSelf(ctx context.Context, a Actor, change func(*team.Member, time.Time) error) (team.Member, error) {
+// updateSelf changes the actor's own membership and user, records e and
+// ends their other sessions; an error from change leaves everything as it
+// was.
+func (s *Service) updateSelf(ctx context.Context, a Actor, e audit.Event, change func(*team.Member, time.Time) error) (team.Member, error) {
 	var m team.Member
 	err := s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		if _, err := activeMembership(ctx, tx, a); err != nil {
@@ -388,6 +418,7 @@ func (s *Service) updateSelf(ctx context.Context, a Actor, change func(*team.Mem
 		if err := tx.UpdateMembership(ctx, m.Membership); err != nil {
 			return err
 		}
+		record(tx, e)
 		return tx.DeleteSessions(ctx, storage.SessionFilter{UserID: a.UserID, Except: a.session})
 	})
 	return m, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/embedid/identity/audit"
 	"github.com/embedid/identity/contact"
 	"github.com/embedid/identity/internal/errs"
 	"github.com/embedid/identity/storage"
@@ -38,10 +39,12 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, address strin
 		u, err := tx.UserByEmail(ctx, e.Normalized)
 		switch {
 		case errs.CodeOf(err) == errs.NotFound:
+			s.recordReset(tx, audit.Event{}, address, count)
 			return nil
 		case err != nil:
 			return err
 		}
+		s.recordReset(tx, audit.Event{TeamID: u.HomeTeamID, UserID: u.ID}, address, count)
 		who.account, who.teamID = u.ID, u.HomeTeamID
 		// Codes are filed under a team; a reset code, which opens every team
 		// of the user, under the one the account was created in.
@@ -51,17 +54,29 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, address strin
 	return err
 }
 
+// recordReset records a request for a reset code about e's team and user
+// from address, which left the lockout's count at count, and the lockout it
+// caused. Whoever asked is anonymous: anyone may ask.
+func (s *Service) recordReset(tx storage.Tx, e audit.Event, address string, count storage.Failures) {
+	e.Address, e.Actor, e.Action = address, audit.Actor{Kind: audit.Anonymous}, audit.PasswordResetRequest
+	record(tx, e)
+	if s.lockout.spent(count) {
+		e.Action = audit.PasswordResetLocked
+		record(tx, e)
+	}
+}
+
 // resetRequested logs a request for a reset code, which left the lockout's
 // count at count and returned err.
 func (s *Service) resetRequested(ctx context.Context, who subject, count storage.Failures, err error) {
 	switch {
 	case errs.CodeOf(err) == errs.TooManyRequests:
-		s.event(ctx, eventResetRefused, who)
+		s.event(ctx, audit.PasswordResetRefused, who)
 	case err != nil: // not a security event; the failure is answered and logged where it is served
 	case s.lockout.spent(count):
-		s.event(ctx, eventResetLocked, who)
+		s.event(ctx, audit.PasswordResetLocked, who)
 	default:
-		s.event(ctx, eventResetRequested, who)
+		s.event(ctx, audit.PasswordResetRequest, who)
 	}
 }
 
@@ -93,10 +108,11 @@ func (s *Service) ResetPassword(ctx context.Context, code, password string) erro
 		if err := claim(ctx, tx, u, hash, now); err != nil {
 			return err
 		}
+		record(tx, audit.Event{TeamID: c.TeamID, UserID: c.UserID, Actor: self(c.UserID), Action: audit.PasswordReset, Fields: []string{"password"}})
 		return tx.DeleteCodes(ctx, c.TeamID, c.UserID, c.Kind)
 	})
 	if err == nil {
-		s.event(ctx, eventPasswordReset, subject{account: c.UserID, teamID: c.TeamID})
+		s.event(ctx, audit.PasswordReset, subject{account: c.UserID, teamID: c.TeamID})
 	}
 	return err
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/embedid/identity/audit"
 	"github.com/embedid/identity/contact"
 	"github.com/embedid/identity/internal/errs"
 	"github.com/embedid/identity/internal/secret"
@@ -94,7 +95,7 @@ func (s *Service) Login(ctx context.Context, in Login) (Session, error) {
 	}
 	at := loginAttempt{Login: in, email: e.Normalized, guard: guard{failureKey("login", in.TeamID, e.Normalized), in.IP}}
 	if err := s.spentBudget(in.IP, s.clock()); err != nil {
-		s.event(ctx, eventLoginRefused, s.loginSubject(at, loginState{}))
+		s.event(ctx, audit.LoginRefused, s.loginSubject(at, loginState{}))
 		return Session{}, err
 	}
 	for range staleTries {
@@ -128,7 +129,7 @@ func (s *Service) tryLogin(ctx context.Context, at loginAttempt) (Session, error
 		return Session{}, err
 	}
 	if refused != nil {
-		s.event(ctx, eventLoginRefused, s.loginSubject(at, seen))
+		s.event(ctx, audit.LoginRefused, s.loginSubject(at, seen))
 		return Session{}, refused
 	}
 	verdict, err := s.hasher.Verify(ctx, seen.m.PasswordHash(), at.Password)
@@ -180,6 +181,16 @@ func (s *Service) loginSubject(at loginAttempt, st loginState) subject {
 		account = s.pseudonym(at.email)
 	}
 	return subject{account, at.TeamID, at.IP}
+}
+
+// failed returns the event of the attempt failing on st: about the member
+// and in the team if the attempt found them, else anonymous and in no
+// team, which the attempt may not have named rightly.
+func (at loginAttempt) failed(st loginState) audit.Event {
+	if !st.found {
+		return audit.Event{Actor: audit.Actor{Kind: audit.Anonymous}, Action: audit.LoginFailed}
+	}
+	return audit.Event{TeamID: at.TeamID, UserID: st.m.User.ID, Actor: self(st.m.User.ID), Action: audit.LoginFailed}
 }
 
 // read returns what the attempt depends on; an unknown user, member or team
@@ -245,7 +256,7 @@ func (s *Service) openSession(ctx context.Context, at loginAttempt, seen loginSt
 			return err
 		}
 		if !ok || !st.found {
-			t, err := s.fail(ctx, tx, at.guard, now)
+			t, err := s.fail(ctx, tx, at.guard, now, at.failed(st))
 			refused = &t
 			return err
 		}
@@ -265,7 +276,7 @@ func (s *Service) openSession(ctx context.Context, at loginAttempt, seen loginSt
 	case err != nil:
 		return Session{}, err
 	case refused != nil:
-		s.failure(ctx, s.loginSubject(at, seen), *refused, eventLoginFailed, eventLoginLocked)
+		s.failure(ctx, s.loginSubject(at, seen), *refused, audit.LoginFailed)
 		return Session{}, errBadLogin
 	}
 	s.log.InfoContext(ctx, "logged in", "team_id", at.TeamID, "user_id", sess.Member.User.ID)
@@ -281,6 +292,7 @@ func (s *Service) startSession(ctx context.Context, tx storage.Tx, at loginAttem
 	if err := tx.InsertSession(ctx, sess); err != nil {
 		return Session{}, err
 	}
+	record(tx, audit.Event{TeamID: at.TeamID, UserID: m.User.ID, Address: at.IP, Actor: self(m.User.ID), Action: audit.SessionCreated})
 	if err := tx.ClearFailures(ctx, at.guard.key, at.IP); err != nil {
 		return Session{}, err
 	}
@@ -375,6 +387,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 		return err
 	}
 	return s.write(ctx, func(tx storage.Tx, _ time.Time) error {
+		record(tx, audit.Event{TeamID: a.TeamID, UserID: a.UserID, Actor: self(a.UserID), Action: audit.SessionRevoked})
 		return tx.DeleteSessions(ctx, storage.SessionFilter{Hash: a.session})
 	})
 }

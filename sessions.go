@@ -5,6 +5,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/embedid/identity/audit"
 	"github.com/embedid/identity/internal/errs"
 	"github.com/embedid/identity/storage"
 	"github.com/embedid/identity/team"
@@ -96,6 +97,9 @@ func (s *Service) RevokeSessions(ctx context.Context, a Actor, r Revoke) (int, e
 			if ss.ID == r.SessionID || r.All && !bytes.Equal(ss.Hash, a.session) {
 				ended = append(ended, ss)
 			}
+		}
+		if len(ended) > 0 {
+			record(tx, a.event(audit.SessionRevoked, userID))
 		}
 		switch {
 		case r.All:

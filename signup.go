@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/embedid/identity/audit"
 	"github.com/embedid/identity/contact"
 	"github.com/embedid/identity/internal/errs"
 	"github.com/embedid/identity/internal/secret"
@@ -98,6 +99,8 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) (SignUpResult, error) {
 		if err := tx.InsertMembership(ctx, m); err != nil {
 			return err
 		}
+		record(tx, audit.Event{TeamID: t.ID, Actor: self(u.ID), Action: audit.TeamCreated, Fields: []string{"profile", "email"}},
+			audit.Event{TeamID: t.ID, UserID: u.ID, Actor: self(u.ID), Action: audit.MemberCreated, Fields: []string{"email", "role", "password", "names"}})
 		return s.sendCode(ctx, tx, user.CodeActivation, u, t.ID, now)
 	})
 	if err != nil {
@@ -174,8 +177,23 @@ func (s *Service) Activate(ctx context.Context, code, password string) error {
 		if err := s.redeem(ctx, tx, c, hash, now); err != nil {
 			return err
 		}
+		record(tx, redeemed(c)...)
 		return tx.DeleteCodes(ctx, c.TeamID, c.UserID, c.Kind)
 	})
+}
+
+// redeemed returns the events of redeeming c.
+func redeemed(c user.Code) []audit.Event {
+	e := func(action string, fields ...string) audit.Event {
+		return audit.Event{TeamID: c.TeamID, UserID: c.UserID, Actor: self(c.UserID), Action: action, Fields: fields}
+	}
+	switch c.Kind {
+	case user.CodeEmail:
+		return []audit.Event{e(audit.EmailChanged, "email")}
+	case user.CodeActivation:
+		return []audit.Event{e(audit.TeamActivated, "status"), e(audit.MemberActivated, "status"), e(audit.UserClaimed, "password")}
+	}
+	return []audit.Event{e(audit.MemberActivated, "status"), e(audit.UserClaimed, "password")}
 }
 
 // redeem does what the live code c is for; hash is an invitation's new
@@ -290,6 +308,7 @@ func (s *Service) ReissueCode(ctx context.Context, code string) error {
 			}
 			to = u.Email.Display
 		}
+		record(tx, audit.Event{TeamID: c.TeamID, UserID: c.UserID, Actor: self(c.UserID), Action: audit.CodeSent, Fields: []string{string(c.Kind)}})
 		return s.send(ctx, tx, user.Code{Kind: c.Kind, UserID: c.UserID, TeamID: c.TeamID, Email: c.Email}, to, now)
 	})
 }

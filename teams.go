@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/embedid/identity/audit"
 	"github.com/embedid/identity/contact"
 	"github.com/embedid/identity/internal/errs"
 	"github.com/embedid/identity/internal/secret"
@@ -31,6 +32,7 @@ func (s *Service) CreateTeam(ctx context.Context, p team.Profile, email string) 
 	err := s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		t = team.Team{ID: secret.ID(now), Email: email, Status: team.StatusActive, CreatedAt: now, UpdatedAt: now}
 		p.Apply(&t)
+		record(tx, Operator(t.ID).event(audit.TeamCreated, "", "profile", "email"))
 		return tx.InsertTeam(ctx, t)
 	})
 	return t, err
@@ -94,6 +96,7 @@ func (s *Service) UpdateTeam(ctx context.Context, a Actor, teamID string, p team
 		keep(&p.Domain, t.Domain)
 		p.Apply(&t)
 		t.UpdatedAt = now
+		record(tx, a.event(audit.TeamUpdated, "", "profile"))
 		return tx.UpdateTeam(ctx, t)
 	})
 	s.teams.forget(teamID)
@@ -156,6 +159,7 @@ func (s *Service) CreateApplication(ctx context.Context, teamID, name string, pe
 			return err
 		}
 		a = team.Application{ID: secret.ID(now), TeamID: teamID, Name: name, ClientID: secret.ID(now), SecretHash: hash, Permissions: perms, CreatedAt: now}
+		record(tx, Operator(teamID).event(audit.ApplicationCreated, "", "name", "permissions", "client_secret"))
 		return tx.InsertApplication(ctx, a)
 	})
 	return NewApplication{Application: a, Secret: plain}, err
@@ -185,6 +189,9 @@ func (s *Service) IssueToken(ctx context.Context, clientID, clientSecret, addres
 	var t team.Token
 	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		t = team.Token{Hash: hash, AppID: a.ID, ClientID: a.ClientID, TeamID: a.TeamID, Permissions: a.Permissions, CreatedAt: now, ExpiresAt: now.Add(s.tokenTTL)}
+		e := clientOf(t).event(audit.TokenIssued, "")
+		e.Address = address
+		record(tx, e)
 		return tx.InsertToken(ctx, t)
 	})
 	if err != nil {
@@ -246,6 +253,7 @@ func (s *Service) CreateProject(ctx context.Context, teamID, name string) (team.
 			return err
 		}
 		p = team.Project{ID: secret.ID(now), TeamID: teamID, Name: name, CreatedAt: now}
+		record(tx, Operator(teamID).event(audit.ProjectCreated, "", "name"))
 		return tx.InsertProject(ctx, p)
 	})
 	return p, err
@@ -265,6 +273,7 @@ func (s *Service) AddProjectMember(ctx context.Context, projectID, userID string
 		if _, err := liveMember(ctx, tx, p.TeamID, userID, "user"); err != nil {
 			return err
 		}
+		record(tx, Operator(p.TeamID).event(audit.ProjectMemberAdded, userID, "project_role"))
 		return tx.AddProjectMember(ctx, p.TeamID, p.ID, userID, role, now)
 	})
 }

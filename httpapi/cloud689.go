@@ -54,6 +54,7 @@ func (a *api) endpoints689() []endpoint689 {
 		{name: "changeemail", session: true, serve: a.changeEmail, fields: fieldNames{"email": "mail_address"}},
 		{name: "sessions", session: true, serve: a.sessions},
 		{name: "sessions/revoke", session: true, serve: a.revokeSessions},
+		{name: "events", session: true, serve: a.events},
 		{name: "getteam", session: true, serve: a.getTeam},
 		{name: "updateteamprofile", session: true, serve: a.updateTeamProfile, fields: fieldNames{"team_id": "team_update_id"}},
 	}

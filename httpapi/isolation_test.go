@@ -524,6 +524,13 @@ func isolationMatrix(s *server, a *isoA, b *isoB) map[string][]probe {
 			probe{name: "A's admin and session ID", status: 404, blame: "user_id", send: asAdmin("sessions/revoke", map[string]string{"user_id": a.admin.id, "session_id": a.sessionID})},
 			probe{name: "A's session ID, as B's member", status: 404, blame: "session_id", send: as(b.memberSession, "sessions/revoke", map[string]string{"session_id": a.sessionID})},
 		),
+		"/api/user/events": {
+			{name: "A's admin ID and team", status: 200, send: asAdmin("events", map[string]string{"user_id": a.admin.id, "team_id": a.teamID})},
+			{name: "every event, with A's team", status: 200, send: asAdmin("events", map[string]string{"team_id": a.teamID, "page_size": "1000"})},
+			{name: "A's admin ID, as B's member", status: 403, send: as(b.memberSession, "events", map[string]string{"user_id": a.admin.id})},
+			// B's events about a user of A that B added: B's own, never A's.
+			{name: "A's shared user, once in B", status: 200, joined: true, allow: []string{a.shared689.id}, send: asAdmin("events", map[string]string{"user_id": a.shared689.id})},
+		},
 		"/api/user/getteam": {
 			{name: "A's team", status: 404, blame: "team_id", send: asAdmin("getteam", map[string]string{"team_id": a.teamID})},
 		},

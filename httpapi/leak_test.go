@@ -218,6 +218,33 @@ func storedHashes(t *testing.T, st storage.Store) []leakSecret {
 	return out
 }
 
+// storedEvents returns every stored event, each as the text of its row.
+func storedEvents(t *testing.T, st storage.Store) []string {
+	t.Helper()
+	rows, err := st.(*storage.DB).Bun().DB.QueryContext(context.Background(),
+		"SELECT team_id, actor_kind, actor_id, action, user_id, address, fields FROM events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		cols := make([]string, 7)
+		ptrs := make([]any, len(cols))
+		for i := range cols {
+			ptrs[i] = &cols[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, strings.Join(cols, " "))
+	}
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		t.Fatalf("%d events: %v", len(out), err)
+	}
+	return out
+}
+
 // Passwords of the leak test: each is typed once or twice and must never
 // be written back.
 const (
@@ -340,6 +367,9 @@ func driveEverything(s *server) app {
 	as(session, "sessions/revoke", map[string]string{"session_id": extraID}).ok(t, nil)
 	as(session, "sessions/revoke", map[string]string{"user_id": m.UserID, "all": "true"}).ok(t, nil)
 	as(session, "sessions/revoke", map[string]string{"all": "true"}).ok(t, nil)
+	as(session, "events", map[string]string{"page_size": "1000"}).ok(t, nil)
+	as(session, "events", map[string]string{"user_id": m.UserID, "action": "member.created", "after": "1000000"}).ok(t, nil)
+	as(session, "events", map[string]string{"action": "member.invented"}).fail(t, http.StatusBadRequest, "action")
 
 	// Applications: the secret comes from the Go API; tokens from the
 	// endpoint, with the body or Basic authentication.
@@ -436,6 +466,7 @@ func TestNoSecretLeaks(t *testing.T) {
 
 		a := driveEverything(s)
 		stored := storedHashes(t, st)
+		events := storedEvents(t, st)
 		failEverything(s, st, a)
 		if none := mux.unserved(); len(none) > 0 {
 			t.Errorf("no request reached %q: drive every route", none)
@@ -497,6 +528,16 @@ func TestNoSecretLeaks(t *testing.T) {
 				}
 			}
 		}
-		t.Logf("%d answers and %d log lines checked for %d secrets", len(exchanges.seen), len(lines), len(secrets))
+		for i, text := range events {
+			for _, sec := range secrets {
+				if form, ok := sec.found(text, false); ok {
+					t.Errorf("event %d carries the %s (%s)", i, form, sec.what)
+				}
+			}
+			if strings.Contains(text, "@") {
+				t.Errorf("event %d carries an email address: %s", i, text)
+			}
+		}
+		t.Logf("%d answers, %d log lines and %d events checked for %d secrets", len(exchanges.seen), len(lines), len(events), len(secrets))
 	})
 }

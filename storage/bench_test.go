@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embedid/identity/audit"
 	"github.com/embedid/identity/contact"
 	"github.com/embedid/identity/internal/testkit"
 	"github.com/embedid/identity/storage"
@@ -241,3 +242,96 @@ func benchSeed(b *testing.B, db *storage.DB) (string, []user.User) {
 
 // benchID returns the i-th of a sequence of distinct 32-hex-digit IDs.
 func benchID(i int) string { return fmt.Sprintf("%032x", i) }
+
+// benchEvents is how many events BenchmarkTeamEvents seeds, all of one
+// team: the worst case for a team's page.
+const benchEvents = 1_000_000
+
+// BenchmarkTeamEvents reads a page of 100 of a team's events, newest first,
+// from a table of a million, with each filter of audit.Filter: the query
+// behind Service.ListEvents. The seeding appends the events as the
+// library does, 200 a statement.
+//
+//	go test ./storage -run '^$' -bench TeamEvents -benchtime 200x
+func BenchmarkTeamEvents(b *testing.B) {
+	for _, be := range []struct {
+		name string
+		open func(testing.TB) *storage.DB
+	}{{"sqlite", storagetest.SQLiteFile}, {"postgres", storagetest.Postgres}} {
+		b.Run(be.name, func(b *testing.B) {
+			db := be.open(b)
+			ctx := context.Background()
+			start := time.Now()
+			first := benchSeedEvents(b, db)
+			b.Logf("seeded %d events in %v", benchEvents, time.Since(start).Round(time.Second))
+			middle := first + benchEvents/2
+			for _, c := range []struct {
+				name string
+				f    audit.Filter
+			}{
+				{"newest", audit.Filter{}},
+				{"deep", audit.Filter{Before: middle}},
+				{"user", audit.Filter{UserID: benchID(7)}},
+				{"user/deep", audit.Filter{UserID: benchID(7), Before: middle}},
+				{"action", audit.Filter{Action: audit.MemberUpdated}},
+				{"rare-action", audit.Filter{Action: audit.LoginLocked}},
+				{"until/deep", audit.Filter{Until: benchEventTime(benchEvents / 2)}},
+				{"since-until", audit.Filter{Since: benchEventTime(benchEvents / 4), Until: benchEventTime(benchEvents / 2)}},
+			} {
+				c.f.Limit = 100
+				b.Run(c.name, func(b *testing.B) {
+					for b.Loop() {
+						var page []audit.Event
+						err := db.Query(ctx, func(r storage.Reads) (err error) {
+							page, err = r.TeamEvents(ctx, "team", c.f)
+							return err
+						})
+						if err != nil || len(page) == 0 {
+							b.Fatalf("%d events, %v", len(page), err)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// benchEventTime is the time of the nth seeded event: one a second.
+func benchEventTime(n int) time.Time {
+	return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(n) * time.Second)
+}
+
+// benchSeedEvents appends benchEvents events of one team, about 1,000
+// users, with ten actions in turn and a rare one every 10,000th, 10,000 a
+// transaction, and returns the first one's ID.
+func benchSeedEvents(b *testing.B, db *storage.DB) int64 {
+	b.Helper()
+	actions := []string{audit.MemberCreated, audit.MemberUpdated, audit.MemberRoleChanged, audit.SessionCreated, audit.SessionRevoked,
+		audit.LoginFailed, audit.TokenIssued, audit.PasswordChanged, audit.CodeSent, audit.PoolChanged}
+	var first int64
+	const perTx = 10_000
+	for n := 0; n < benchEvents; n += perTx {
+		events := make([]audit.Event, perTx)
+		for i := range events {
+			k := n + i
+			action := actions[k%len(actions)]
+			if k%10_000 == 9_999 {
+				action = audit.LoginLocked
+			}
+			events[i] = audit.Event{At: benchEventTime(k), TeamID: "team", UserID: benchID(k % 1000), Address: "192.0.2.1",
+				Actor: audit.Actor{Kind: audit.Member, ID: benchID(1)}, Action: action, Fields: []string{"role"}}
+		}
+		if err := db.Write(context.Background(), func(tx storage.Tx) error { return tx.AppendEvents(context.Background(), events) }); err != nil {
+			b.Fatal(err)
+		}
+		if n == 0 {
+			first = events[0].ID
+		}
+	}
+	// The statistics that autovacuum would have gathered by the time a
+	// table holds a million rows.
+	if _, err := db.Bun().DB.Exec("ANALYZE events"); err != nil {
+		b.Fatal(err)
+	}
+	return first
+}

@@ -45,6 +45,9 @@ func (d *sqliteDialect) beginWrite(ctx context.Context) (func(), error) {
 // writers.
 func (*sqliteDialect) rowLock() string { return "" }
 
+// eventOrder is "": one writer at a time commits in the order of its IDs.
+func (*sqliteDialect) eventOrder() string { return "" }
+
 // readOptions need no isolation level: SQLite transactions are serializable.
 func (*sqliteDialect) readOptions() *sql.TxOptions { return &sql.TxOptions{ReadOnly: true} }
 

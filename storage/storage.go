@@ -2,7 +2,8 @@
 // and implements it for SQLite and Postgres.
 //
 // What a use case may ask is a few small interfaces named for what they hold
-// (Users, Teams, Members, Credentials, Applications, Lockout, Projects),
+// (Users, Teams, Members, Credentials, Applications, Lockout, Projects,
+// Events),
 // each with a read-only part (UserReads, ...): Tx embeds them all, Reads the
 // read-only parts. A file per interface declares it, its rows, its
 // statements and their implementation; storagetest holds their conformance
@@ -67,6 +68,7 @@ type Reads interface {
 	ApplicationReads
 	LockoutReads
 	ProjectReads
+	EventReads
 }
 
 // Tx is the set of queries available inside Read and Write. A Tx is used
@@ -80,4 +82,5 @@ type Tx interface {
 	Applications
 	Lockout
 	Projects
+	Events
 }

@@ -42,6 +42,7 @@ func commands() []command {
 		{"project create", "create a project in a team", projectCreate},
 		{"project add-member", "put a member of a team in one of its projects", projectAddMember},
 		{"import", "import members into a team from a CSV file", importMembers},
+		{"events", "print the audit trail as JSON lines, -follow to go on", events},
 	}
 }
 

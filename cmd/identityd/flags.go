@@ -103,6 +103,8 @@ type config struct {
 	dbConcurrency int
 	budget        int // failures of the address budget; 0 turns it off
 	budgetWindow  time.Duration
+	// eventRetention is how long events are kept; 0 is forever.
+	eventRetention time.Duration
 }
 
 func defaultConfig() config {

@@ -182,6 +182,12 @@ func commandsLeakNothing(t *testing.T, dsn string) {
 	ok("app enable", "app", "enable", "-db", dsn, "-app", app["client_id"])
 	rotated := ok("app rotate-secret", "app", "rotate-secret", "-db", dsn, "-app", app["client_id"])
 	cli("app rotate-secret of no application", 1, nil, "app", "rotate-secret", "-db", dsn, "-app", "0123")
+	all := cli("events", 0, nil, "events", "-db", dsn)
+	if strings.Count(all.stdout, "\n") < 10 || strings.Contains(all.stdout, "@") {
+		t.Errorf("identityd events printed too few events, or an email address:\n%s", all.stdout)
+	}
+	cli("events of the team", 0, nil, "events", "-db", dsn, "-team", teamID, "-after", "3")
+	cli("events after a negative ID", 2, nil, "events", "-db", dsn, "-after", "-1")
 
 	secrets := storedCLISecrets(t, dsn)
 	for _, pw := range []string{cliAdminPassword, cliWrongPassword, cliImportPassword, cliBadRowPassword, cliInvitedPassword, cliDBPassword, cliWrongSecret} {

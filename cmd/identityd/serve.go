@@ -39,6 +39,8 @@ func serve(ctx context.Context, e *env, args []string) error {
 	fs.fromEnv("token-ttl")
 	fs.sessionFlags(&c)
 	fs.budgetFlags(&c)
+	fs.DurationVar(&c.eventRetention, "event-retention", c.eventRetention, "how long events are kept; older ones are deleted every few minutes (0 keeps them forever)")
+	fs.fromEnv("event-retention")
 	if err := fs.parse(e, args); err != nil {
 		return err
 	}
@@ -48,6 +50,9 @@ func serve(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		pctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go pruneEvents(pctx, svc, e)
 		return serveUntilDone(ctx, newServer(svc, e.log), ln, e.log)
 	})
 }

@@ -51,6 +51,7 @@ func newService(store storage.Store, c config, log *slog.Logger) (*identity.Serv
 		identity.WithDatabaseTimeout(c.dbTimeout),
 		identity.WithDatabaseConcurrency(c.dbConcurrency),
 		identity.WithAddressBudget(c.budget, c.budgetWindow),
+		identity.WithEventRetention(c.eventRetention),
 	}
 	if c.region != "" {
 		opts = append(opts, identity.WithDefaultRegion(c.region))

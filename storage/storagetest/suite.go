@@ -64,6 +64,9 @@ var cases = []struct {
 	{"Projects", testProjects},
 	// storage.Lockout (lockout.go)
 	{"Failures", testFailures},
+	// storage.Events (events.go)
+	{"Events", testEvents},
+	{"EventsInCommitOrder", testEventsInCommitOrder},
 	// multi-row writes (batch.go)
 	{"Batches", testBatches},
 	// storage.Store and every interface at once (store.go)

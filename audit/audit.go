@@ -148,7 +148,7 @@ type Filter struct {
 	Action string    // only events of this action, if set
 	Since  time.Time // only events at or after Since, if set
 	Until  time.Time // only events before Until, if set
-	Before int64     // the keyset cursor: only events with a smaller ID, if > 0
+	Before int64     // the keyset cursor, if > 0: only events older than the one of this ID (by time, then ID)
 	Limit  int       // the page size, 1 to MaxLimit; 0 is DefaultLimit
 }
 

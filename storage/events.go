@@ -20,7 +20,7 @@ type EventReads interface {
 	// transactions committed.
 	EventsAfter(ctx context.Context, after int64, limit int) ([]audit.Event, error)
 	// TeamEvents returns a page of the team's events that f selects, newest
-	// (largest ID) first. f must be valid (see audit.Filter.Validate).
+	// first: by time, then by ID. f must be valid (see audit.Filter.Validate).
 	TeamEvents(ctx context.Context, teamID string, f audit.Filter) ([]audit.Event, error)
 }
 
@@ -73,7 +73,7 @@ var (
 	// (see dialect.eventOrder).
 	orderEvents = &stmt{op: "order events", text: func(db *DB) string { return db.d.eventOrder() }}
 	eventsAfter = &stmt{op: "events after", row: reflect.TypeFor[eventRow](), text: fixed("FROM events AS e WHERE e.id > ? ORDER BY e.id ASC LIMIT ?")}
-	pruneEvents = &stmt{op: "prune events", text: fixed("DELETE FROM events WHERE id IN (SELECT e.id FROM events AS e WHERE e.at < ? ORDER BY e.id ASC LIMIT ?)")}
+	pruneEvents = &stmt{op: "prune events", text: fixed("DELETE FROM events WHERE id IN (SELECT e.id FROM events AS e WHERE e.at < ? ORDER BY e.at ASC LIMIT ?)")}
 )
 
 // eventShape is which of a filter's optional criteria a page of a team's
@@ -81,7 +81,10 @@ var (
 type eventShape int
 
 // eventCriteria are the conditions of the optional criteria of a filter.
-var eventCriteria = []string{"e.user_id = ?", "e.action = ?", "e.at >= ?", "e.at < ?", "e.id < ?"}
+// The cursor's is last: events older than the cursor's event, by time and
+// then ID (none if it was pruned, and with it every older event).
+var eventCriteria = []string{"e.user_id = ?", "e.action = ?", "e.at >= ?", "e.at < ?",
+	"(e.at, e.id) < ((SELECT c.at FROM events AS c WHERE c.id = ?), ?)"}
 
 // page declares the read of a page of a team's events with the shape's
 // criteria. Its arguments are the team, the values of the criteria in their
@@ -94,7 +97,7 @@ func (set eventShape) page() *stmt {
 				where.WriteString(" AND " + c)
 			}
 		}
-		return "FROM events AS e WHERE e.team_id = ?" + where.String() + " ORDER BY e.id DESC LIMIT ?"
+		return "FROM events AS e WHERE e.team_id = ?" + where.String() + " ORDER BY e.at DESC, e.id DESC LIMIT ?"
 	}}
 }
 
@@ -145,6 +148,9 @@ func (t *tx) TeamEvents(ctx context.Context, teamID string, f audit.Filter) ([]a
 			}
 			args = append(args, v)
 		}
+	}
+	if f.Before > 0 {
+		args = append(args, f.Before) // the cursor's ID again, after its time's
 	}
 	return all(ctx, t, set.page(), eventOf, append(args, f.Limit)...)
 }

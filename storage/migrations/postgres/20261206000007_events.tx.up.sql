@@ -15,7 +15,9 @@ CREATE TABLE events (
     fields      TEXT NOT NULL
 );
 
-CREATE INDEX events_team_idx ON events (team_id, id);
-CREATE INDEX events_team_user_idx ON events (team_id, user_id, id);
-CREATE INDEX events_team_action_idx ON events (team_id, action, id);
+-- A team's pages are newest first, by time and then id, so that a time
+-- range is a range of each index.
+CREATE INDEX events_team_idx ON events (team_id, at, id);
+CREATE INDEX events_team_user_idx ON events (team_id, user_id, at, id);
+CREATE INDEX events_team_action_idx ON events (team_id, action, at, id);
 CREATE INDEX events_at_idx ON events (at);

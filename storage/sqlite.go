@@ -45,6 +45,10 @@ func (d *sqliteDialect) beginWrite(ctx context.Context) (func(), error) {
 // writers.
 func (*sqliteDialect) rowLock() string { return "" }
 
+// skipLocked is "": writers are serialized, so a claim sees no row another
+// claims.
+func (*sqliteDialect) skipLocked() string { return "" }
+
 // readOptions need no isolation level: SQLite transactions are serializable.
 func (*sqliteDialect) readOptions() *sql.TxOptions { return &sql.TxOptions{ReadOnly: true} }
 

@@ -2,9 +2,9 @@
 // and implements it for SQLite and Postgres.
 //
 // What a use case may ask is a few small interfaces named for what they hold
-// (Users, Teams, Members, Credentials, Applications, Lockout, Projects),
-// each with a read-only part (UserReads, ...): Tx embeds them all, Reads the
-// read-only parts. A file per interface declares it, its rows, its
+// (Users, Teams, Members, Credentials, Applications, Lockout, Projects,
+// Outbox), each but Outbox with a read-only part (UserReads, ...): Tx embeds
+// them all, Reads the read-only parts. A file per interface declares it, its rows, its
 // statements and their implementation; storagetest holds their conformance
 // cases, a file per interface too.
 //
@@ -80,4 +80,5 @@ type Tx interface {
 	Applications
 	Lockout
 	Projects
+	Outbox
 }

@@ -64,6 +64,10 @@ var cases = []struct {
 	{"Projects", testProjects},
 	// storage.Lockout (lockout.go)
 	{"Failures", testFailures},
+	// storage.Outbox (outbox.go)
+	{"OutboxClaim", testOutboxClaim},
+	{"OutboxDeliver", testOutboxDeliver},
+	{"OutboxClaimsOnce", testOutboxClaimsOnce},
 	// multi-row writes (batch.go)
 	{"Batches", testBatches},
 	// storage.Store and every interface at once (store.go)

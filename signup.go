@@ -78,7 +78,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) (SignUpResult, error) {
 
 	var t team.Team
 	var u user.User
-	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
+	err = s.sending(ctx, s.store.Write, func(tx storage.Tx, now time.Time, out *outbox) error {
 		t = team.Team{ID: secret.ID(now), Email: email.Display, PaymentID: strings.TrimSpace(in.PaymentID), Status: team.StatusPending, CreatedAt: now, UpdatedAt: now}
 		profile.Apply(&t)
 		if err := tx.InsertTeam(ctx, t); err != nil {
@@ -98,7 +98,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) (SignUpResult, error) {
 		if err := tx.InsertMembership(ctx, m); err != nil {
 			return err
 		}
-		return s.sendCode(ctx, tx, user.CodeActivation, u, t.ID, now)
+		return s.send(ctx, tx, out, user.Code{Kind: user.CodeActivation, UserID: u.ID, TeamID: t.ID}, u.Email.Display, now)
 	})
 	if err != nil {
 		return SignUpResult{}, err
@@ -115,15 +115,10 @@ func (s *Service) newUser(now time.Time, teamID string, email contact.Email) use
 	}
 }
 
-// sendCode replaces the user's codes of kind in the team with a new one and
-// hands it to the notifier, to the user's address.
-func (s *Service) sendCode(ctx context.Context, tx storage.Tx, kind user.CodeKind, u user.User, teamID string, now time.Time) error {
-	return s.send(ctx, tx, user.Code{Kind: kind, UserID: u.ID, TeamID: teamID}, u.Email.Display, now)
-}
-
 // send replaces the codes of c's kind, user and team with c, completed with
-// a new secret and its times, and hands it to the notifier, to the address to.
-func (s *Service) send(ctx context.Context, tx storage.Tx, c user.Code, to string, now time.Time) error {
+// a new secret and its times, and enqueues it in out, to be delivered to the
+// address to once the transaction has committed.
+func (s *Service) send(ctx context.Context, tx storage.Tx, out *outbox, c user.Code, to string, now time.Time) error {
 	if s.notifier == nil {
 		return errs.New(errs.Internal, "", "no notifier is configured to deliver the %s code", c.Kind)
 	}
@@ -135,8 +130,7 @@ func (s *Service) send(ctx context.Context, tx storage.Tx, c user.Code, to strin
 	if err := tx.InsertCode(ctx, c); err != nil {
 		return err
 	}
-	n := Notification{Kind: c.Kind, To: to, Code: plain, UserID: c.UserID, TeamID: c.TeamID, ExpiresAt: c.ExpiresAt}
-	return errs.Wrap("notify", s.notifier.Notify(ctx, n))
+	return out.enqueue(ctx, tx, now, []storage.Message{message(c, plain, to)})
 }
 
 // Activate redeems a code sent to an address. An activation code makes the
@@ -277,7 +271,7 @@ func findCode(ctx context.Context, tx storage.Tx, code string, reset bool) (user
 // not, with a new one sent through the notifier to the same address; the old
 // code stops working.
 func (s *Service) ReissueCode(ctx context.Context, code string) error {
-	return s.write(ctx, func(tx storage.Tx, now time.Time) error {
+	return s.sending(ctx, s.store.Write, func(tx storage.Tx, now time.Time, out *outbox) error {
 		c, err := findCode(ctx, tx, code, false)
 		if err != nil {
 			return err
@@ -290,6 +284,6 @@ func (s *Service) ReissueCode(ctx context.Context, code string) error {
 			}
 			to = u.Email.Display
 		}
-		return s.send(ctx, tx, user.Code{Kind: c.Kind, UserID: c.UserID, TeamID: c.TeamID, Email: c.Email}, to, now)
+		return s.send(ctx, tx, out, user.Code{Kind: c.Kind, UserID: c.UserID, TeamID: c.TeamID, Email: c.Email}, to, now)
 	})
 }

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -56,12 +57,13 @@ func (s *Service) sending(ctx context.Context, write func(context.Context, func(
 }
 
 // enqueue adds the messages ms, completed with IDs, o's batch and their
-// times, to the outbox in tx.
+// times, to the outbox in tx. A message's ID is its batch's and a counter,
+// so that an import's messages append to the outbox's indexes.
 func (o *outbox) enqueue(ctx context.Context, tx storage.Tx, now time.Time, ms []storage.Message) error {
-	for i, id := range secret.IDs(now, len(ms)) {
-		ms[i].ID, ms[i].Batch, ms[i].NextAt, ms[i].CreatedAt = id, o.batch, now, now
+	for i := range ms {
+		ms[i].ID, ms[i].Batch, ms[i].NextAt, ms[i].CreatedAt = fmt.Sprintf("%s%08x", o.batch, o.n), o.batch, now, now
+		o.n++
 	}
-	o.n += len(ms)
 	return tx.Enqueue(ctx, ms)
 }
 

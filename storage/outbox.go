@@ -15,7 +15,7 @@ import (
 // notifier: a use case enqueues it in its transaction, so that it exists if
 // and only if the data it belongs to was committed.
 type Message struct {
-	ID        string // unique, time-ordered
+	ID        string // unique; those of a batch ascend in the order they are enqueued
 	Batch     string // the use case that enqueued it, which hands it off after its commit
 	TeamID    string
 	UserID    string
@@ -48,7 +48,8 @@ type Outbox interface {
 	// Enqueue adds ms in multi-row statements.
 	Enqueue(ctx context.Context, ms []Message) error
 	// ClaimMessages leases up to limit messages due at now whose code has
-	// not expired, of batch unless it is "", the earliest due first: it sets
+	// not expired: of batch, in no set order, or if batch is "" of every
+	// batch, the earliest due first. It sets
 	// their NextAt to until, in one statement that skips messages another
 	// transaction is claiming, so that two processes do not deliver one
 	// message at once. It returns them as claimed.
@@ -77,12 +78,14 @@ var (
 // claimOf declares the claim of due messages, of one batch if byBatch.
 func claimOf(byBatch bool) *stmt {
 	return &stmt{op: "claim messages", text: func(db *DB) string {
-		batch := ""
+		// A batch's rows are read in the order of its index, unsorted: an
+		// import's hand-off takes a chunk at a time of its own rows.
+		batch, order := "", " ORDER BY next_at"
 		if byBatch {
-			batch = "batch = ? AND "
+			batch, order = "batch = ? AND ", ""
 		}
 		return "UPDATE outbox SET next_at = ? WHERE id IN (SELECT id FROM outbox WHERE " + batch +
-			"next_at <= ? AND expires_at > ? ORDER BY next_at, id LIMIT ?" + db.d.skipLocked() + ")" +
+			"next_at <= ? AND expires_at > ?" + order + " LIMIT ?" + db.d.skipLocked() + ")" +
 			" RETURNING " + columnList(tableOf[outboxRow](db).Fields)
 	}}
 }

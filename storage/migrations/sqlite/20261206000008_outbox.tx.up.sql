@@ -4,7 +4,9 @@
 -- until it is delivered or expires. next_at is when a row is next due: its
 -- creation, the end of a delivery's lease, or of a back-off after a failure.
 -- No foreign keys: a row belongs to no use case's reads, and the import
--- writes it beside the users it names.
+-- writes it beside the users it names. The IDs of a batch are its ID and a
+-- counter, so that an import's rows append to every index; next_at, which
+-- each claim changes, is in one index only.
 CREATE TABLE outbox (
     id         TEXT NOT NULL,
     batch      TEXT NOT NULL,
@@ -20,6 +22,6 @@ CREATE TABLE outbox (
     CONSTRAINT outbox_pkey PRIMARY KEY (id)
 );
 
-CREATE INDEX outbox_next_at_idx ON outbox (next_at, id);
-CREATE INDEX outbox_batch_next_at_idx ON outbox (batch, next_at, id);
+CREATE INDEX outbox_next_at_idx ON outbox (next_at);
+CREATE INDEX outbox_batch_idx ON outbox (batch);
 CREATE INDEX outbox_expires_at_idx ON outbox (expires_at);

@@ -247,7 +247,7 @@ type Notification struct {
 // from the outbox. Delivery is at least once: a process that dies between
 // Notify and that deletion has the code delivered again, so Notify may see
 // a code twice. It should hand the message off quickly: a claim leaves a
-// process 2 minutes for 200 codes before another may deliver them too.
+// process 2 minutes for 1,000 codes before another may deliver them too.
 type Notifier interface {
 	Notify(ctx context.Context, n Notification) error
 }

@@ -21,10 +21,10 @@ import (
 const (
 	// deliveryLease is how long a claimed message is left to the process
 	// that claimed it before another may deliver it: long enough for the
-	// notifier to take deliveryChunk messages (0.6 s each).
+	// notifier to take deliveryChunk messages (0.12 s each).
 	deliveryLease = 2 * time.Minute
 	// deliveryChunk is how many messages one claim takes.
-	deliveryChunk = storage.BatchRows
+	deliveryChunk = 5 * storage.BatchRows
 	// retryFirst is how long a message whose delivery failed waits before
 	// it is due again; each further failure doubles it, up to retryMost.
 	retryFirst = 10 * time.Second

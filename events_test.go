@@ -26,6 +26,7 @@ var recordsNothing = map[string]string{
 	"AuthenticateToken": "reads",
 	"ClientTeam":        "reads",
 	"ContactOf":         "reads",
+	"Deliver":           "hands the notifier codes whose use cases recorded them; its writes are the outbox's own",
 	"FindByID":          "reads",
 	"FindByMobile":      "reads",
 	"FindUsers":         "reads",

@@ -102,8 +102,9 @@ type Option func(*config)
 // WithClock sets the clock (default time.Now), so tests control expiry.
 func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
 
-// WithNotifier sets where activation and invitation codes go. Without one,
-// use cases that send a code fail: a code nobody receives is useless.
+// WithNotifier sets where activation and invitation codes go (see Notifier
+// for when it is called). Without one, use cases that send a code fail: a
+// code nobody receives is useless.
 func WithNotifier(n Notifier) Option { return func(c *config) { c.notifier = n } }
 
 // WithLogger sets the logger (default: discard). Nothing secret is logged.
@@ -249,8 +250,17 @@ type Notification struct {
 }
 
 // Notifier delivers codes, by email or SMS. The library sends nothing itself.
-// Notify is called inside the use case's transaction after every write, so a
-// failure rolls the use case back; it should hand the message off quickly.
+// A use case writes each code it sends to the outbox in its own transaction,
+// and Notify is called only once that has committed, outside any
+// transaction, in the caller's goroutine before the use case returns: a
+// crash before the commit sends nothing. A failure does not undo the use
+// case: it is logged (without the code) and the code stays in the outbox,
+// retried by Deliver with a back-off of 10 s doubling up to 10 minutes,
+// until it expires undelivered and is dropped. A delivered code is deleted
+// from the outbox. Delivery is at least once: a process that dies between
+// Notify and that deletion has the code delivered again, so Notify may see
+// a code twice. It should hand the message off quickly: a claim leaves a
+// process 2 minutes for 1,000 codes before another may deliver them too.
 type Notifier interface {
 	Notify(ctx context.Context, n Notification) error
 }

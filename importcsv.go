@@ -111,12 +111,12 @@ func (s *Service) ImportCSV(ctx context.Context, a Actor, r io.Reader) (ImportRe
 	var res ImportResult
 	// The write grows with the file, so the deadline does not cut it short:
 	// the caller's context does.
-	err = s.writeBy(ctx, s.store.writeLong, func(tx storage.Tx, now time.Time) error {
+	err = s.sending(ctx, s.store.writeLong, func(tx storage.Tx, now time.Time, out *outbox) error {
 		actor, err := activeMembership(ctx, tx, a)
 		if err != nil {
 			return err
 		}
-		res, err = s.importRows(ctx, tx, actor, a.actor(), f, n, hashes, now)
+		res, err = s.importRows(ctx, tx, out, actor, a.actor(), f, n, hashes, now)
 		return err
 	})
 	if err != nil {
@@ -243,7 +243,7 @@ const importBatch = 3 * storage.BatchRows
 // collecting every row the database refuses; any refusal leaves the
 // transaction to be rolled back. If none, the new users without a password
 // are invited.
-func (s *Service) importRows(ctx context.Context, tx storage.Tx, actor team.Membership, by audit.Actor, f *csvimport.File, n counts, hashes [][]byte, now time.Time) (ImportResult, error) {
+func (s *Service) importRows(ctx context.Context, tx storage.Tx, out *outbox, actor team.Membership, by audit.Actor, f *csvimport.File, n counts, hashes [][]byte, now time.Time) (ImportResult, error) {
 	var res ImportResult
 	invites := newInvitations(n.rows, n.rows-n.passwords)
 	bad := &ImportError{}
@@ -282,7 +282,7 @@ func (s *Service) importRows(ctx context.Context, tx storage.Tx, actor team.Memb
 	case !bad.empty():
 		return ImportResult{}, bad
 	}
-	if err := s.invite(ctx, tx, actor.TeamID, f, invites, now); err != nil {
+	if err := s.invite(ctx, tx, out, actor.TeamID, f, invites, now); err != nil {
 		return ImportResult{}, err
 	}
 	res.Invited = len(invites.ids)
@@ -476,9 +476,9 @@ func (in *invitations) invited(row int) bool { return in.rows[row/64]&(1<<(row%6
 // invitee is a new user of an import to be sent an invitation code.
 type invitee struct{ id, email string }
 
-// invite reads the file again for the invitees' addresses, and stores and
-// sends their invitation codes a batch of rows at a time.
-func (s *Service) invite(ctx context.Context, tx storage.Tx, teamID string, f *csvimport.File, all *invitations, now time.Time) error {
+// invite reads the file again for the invitees' addresses, and stores their
+// invitation codes and enqueues them in out a batch of rows at a time.
+func (s *Service) invite(ctx context.Context, tx storage.Tx, out *outbox, teamID string, f *csvimport.File, all *invitations, now time.Time) error {
 	if len(all.ids) == 0 {
 		return nil
 	}
@@ -499,27 +499,22 @@ func (s *Service) invite(ctx context.Context, tx storage.Tx, teamID string, f *c
 		if len(batch) == 0 {
 			return nil
 		}
-		return s.sendInvitations(ctx, tx, teamID, now, batch)
+		return s.sendInvitations(ctx, tx, out, teamID, now, batch)
 	})
 }
 
-// sendInvitations stores an invitation code for each invitee and sends it.
-func (s *Service) sendInvitations(ctx context.Context, tx storage.Tx, teamID string, now time.Time, batch []invitee) error {
+// sendInvitations stores an invitation code for each invitee and enqueues
+// it in out.
+func (s *Service) sendInvitations(ctx context.Context, tx storage.Tx, out *outbox, teamID string, now time.Time, batch []invitee) error {
 	codes := make([]user.Code, len(batch))
-	plain := make([]string, len(batch))
+	ms := make([]storage.Message, len(batch))
 	for i, in := range batch {
-		code, hash := secret.Code()
-		plain[i] = code
+		plain, hash := secret.Code()
 		codes[i] = user.Code{Hash: hash, Kind: user.CodeInvitation, UserID: in.id, TeamID: teamID, CreatedAt: now, ExpiresAt: now.Add(s.activationTTL)}
+		ms[i] = message(codes[i], plain, in.email)
 	}
 	if err := tx.InsertCodes(ctx, codes); err != nil {
 		return err
 	}
-	for i, in := range batch {
-		n := Notification{Kind: user.CodeInvitation, To: in.email, Code: plain[i], UserID: in.id, TeamID: teamID, ExpiresAt: codes[i].ExpiresAt}
-		if err := s.notifier.Notify(ctx, n); err != nil {
-			return errs.Wrap("notify", err)
-		}
-	}
-	return nil
+	return out.enqueue(ctx, tx, now, ms)
 }

@@ -367,7 +367,7 @@ func (s *Service) ChangeEmail(ctx context.Context, a Actor, email string) (team.
 		return team.Member{}, err
 	}
 	var m team.Member
-	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
+	err = s.sending(ctx, s.store.Write, func(tx storage.Tx, now time.Time, out *outbox) error {
 		if _, err := activeMembership(ctx, tx, a); err != nil {
 			return err
 		}
@@ -380,7 +380,7 @@ func (s *Service) ChangeEmail(ctx context.Context, a Actor, email string) (team.
 			}
 		}
 		record(tx, a.event(audit.EmailChangeRequested, m.User.ID, "email"))
-		return s.send(ctx, tx, user.Code{Kind: user.CodeEmail, UserID: m.User.ID, TeamID: a.TeamID, Email: e.Display}, e.Display, now)
+		return s.send(ctx, tx, out, user.Code{Kind: user.CodeEmail, UserID: m.User.ID, TeamID: a.TeamID, Email: e.Display}, e.Display, now)
 	})
 	return m, err
 }

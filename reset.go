@@ -25,7 +25,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, address strin
 	key := failureKey("reset", e.Normalized)
 	who := subject{account: s.pseudonym(e.Normalized), address: address}
 	var count storage.Failures
-	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
+	err = s.sending(ctx, s.store.Write, func(tx storage.Tx, now time.Time, out *outbox) error {
 		fails, err := tx.Failures(ctx, key, address)
 		if err != nil {
 			return err
@@ -48,7 +48,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, address strin
 		who.account, who.teamID = u.ID, u.HomeTeamID
 		// Codes are filed under a team; a reset code, which opens every team
 		// of the user, under the one the account was created in.
-		return s.send(ctx, tx, user.Code{Kind: user.CodeReset, UserID: u.ID, TeamID: u.HomeTeamID}, u.Email.Display, now)
+		return s.send(ctx, tx, out, user.Code{Kind: user.CodeReset, UserID: u.ID, TeamID: u.HomeTeamID}, u.Email.Display, now)
 	})
 	s.resetRequested(ctx, who, count, err)
 	return err

@@ -79,7 +79,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) (SignUpResult, error) {
 
 	var t team.Team
 	var u user.User
-	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
+	err = s.sending(ctx, s.store.Write, func(tx storage.Tx, now time.Time, out *outbox) error {
 		t = team.Team{ID: secret.ID(now), Email: email.Display, PaymentID: strings.TrimSpace(in.PaymentID), Status: team.StatusPending, CreatedAt: now, UpdatedAt: now}
 		profile.Apply(&t)
 		if err := tx.InsertTeam(ctx, t); err != nil {
@@ -101,7 +101,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) (SignUpResult, error) {
 		}
 		record(tx, audit.Event{TeamID: t.ID, Actor: self(u.ID), Action: audit.TeamCreated, Fields: []string{"profile", "email"}},
 			audit.Event{TeamID: t.ID, UserID: u.ID, Actor: self(u.ID), Action: audit.MemberCreated, Fields: []string{"email", "role", "password", "names"}})
-		return s.sendCode(ctx, tx, user.CodeActivation, u, t.ID, now)
+		return s.send(ctx, tx, out, user.Code{Kind: user.CodeActivation, UserID: u.ID, TeamID: t.ID}, u.Email.Display, now)
 	})
 	if err != nil {
 		return SignUpResult{}, err
@@ -118,15 +118,10 @@ func (s *Service) newUser(now time.Time, teamID string, email contact.Email) use
 	}
 }
 
-// sendCode replaces the user's codes of kind in the team with a new one and
-// hands it to the notifier, to the user's address.
-func (s *Service) sendCode(ctx context.Context, tx storage.Tx, kind user.CodeKind, u user.User, teamID string, now time.Time) error {
-	return s.send(ctx, tx, user.Code{Kind: kind, UserID: u.ID, TeamID: teamID}, u.Email.Display, now)
-}
-
 // send replaces the codes of c's kind, user and team with c, completed with
-// a new secret and its times, and hands it to the notifier, to the address to.
-func (s *Service) send(ctx context.Context, tx storage.Tx, c user.Code, to string, now time.Time) error {
+// a new secret and its times, and enqueues it in out, to be delivered to the
+// address to once the transaction has committed.
+func (s *Service) send(ctx context.Context, tx storage.Tx, out *outbox, c user.Code, to string, now time.Time) error {
 	if s.notifier == nil {
 		return errs.New(errs.Internal, "", "no notifier is configured to deliver the %s code", c.Kind)
 	}
@@ -138,8 +133,7 @@ func (s *Service) send(ctx context.Context, tx storage.Tx, c user.Code, to strin
 	if err := tx.InsertCode(ctx, c); err != nil {
 		return err
 	}
-	n := Notification{Kind: c.Kind, To: to, Code: plain, UserID: c.UserID, TeamID: c.TeamID, ExpiresAt: c.ExpiresAt}
-	return errs.Wrap("notify", s.notifier.Notify(ctx, n))
+	return out.enqueue(ctx, tx, now, []storage.Message{message(c, plain, to)})
 }
 
 // Activate redeems a code sent to an address. An activation code makes the
@@ -295,7 +289,7 @@ func findCode(ctx context.Context, tx storage.Tx, code string, reset bool) (user
 // not, with a new one sent through the notifier to the same address; the old
 // code stops working.
 func (s *Service) ReissueCode(ctx context.Context, code string) error {
-	return s.write(ctx, func(tx storage.Tx, now time.Time) error {
+	return s.sending(ctx, s.store.Write, func(tx storage.Tx, now time.Time, out *outbox) error {
 		c, err := findCode(ctx, tx, code, false)
 		if err != nil {
 			return err
@@ -309,6 +303,6 @@ func (s *Service) ReissueCode(ctx context.Context, code string) error {
 			to = u.Email.Display
 		}
 		record(tx, audit.Event{TeamID: c.TeamID, UserID: c.UserID, Actor: self(c.UserID), Action: audit.CodeSent, Fields: []string{string(c.Kind)}})
-		return s.send(ctx, tx, user.Code{Kind: c.Kind, UserID: c.UserID, TeamID: c.TeamID, Email: c.Email}, to, now)
+		return s.send(ctx, tx, out, user.Code{Kind: c.Kind, UserID: c.UserID, TeamID: c.TeamID, Email: c.Email}, to, now)
 	})
 }

@@ -23,6 +23,10 @@ type dialect interface {
 	// rowLock is what a select appends to lock the rows it reads until the
 	// transaction ends, "" where transactions need no row locks.
 	rowLock() string
+	// skipLocked is what the subquery of a claim appends to lock the rows it
+	// picks and skip those another transaction holds, "" where one writer at
+	// a time claims anyway.
+	skipLocked() string
 	// readOptions are those of a read-only transaction on one snapshot.
 	readOptions() *sql.TxOptions
 	// eventOrder is the statement an append of events runs first so that

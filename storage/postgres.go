@@ -30,6 +30,10 @@ func (*postgres) beginWrite(context.Context) (func(), error) { return func() {},
 // key column.
 func (*postgres) rowLock() string { return " FOR NO KEY UPDATE" }
 
+// skipLocked is FOR UPDATE SKIP LOCKED: a claim passes over the messages
+// another transaction is claiming or delivering instead of waiting for it.
+func (*postgres) skipLocked() string { return " FOR UPDATE SKIP LOCKED" }
+
 func (*postgres) readOptions() *sql.TxOptions {
 	return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
 }

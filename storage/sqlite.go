@@ -48,6 +48,10 @@ func (*sqliteDialect) rowLock() string { return "" }
 // eventOrder is "": one writer at a time commits in the order of its IDs.
 func (*sqliteDialect) eventOrder() string { return "" }
 
+// skipLocked is "": writers are serialized, so a claim sees no row another
+// claims.
+func (*sqliteDialect) skipLocked() string { return "" }
+
 // readOptions need no isolation level: SQLite transactions are serializable.
 func (*sqliteDialect) readOptions() *sql.TxOptions { return &sql.TxOptions{ReadOnly: true} }
 

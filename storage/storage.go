@@ -3,11 +3,10 @@
 //
 // What a use case may ask is a few small interfaces named for what they hold
 // (Users, Teams, Members, Credentials, Applications, Lockout, Projects,
-// Events),
-// each with a read-only part (UserReads, ...): Tx embeds them all, Reads the
-// read-only parts. A file per interface declares it, its rows, its
-// statements and their implementation; storagetest holds their conformance
-// cases, a file per interface too.
+// Events, Outbox), each but Outbox with a read-only part (UserReads, ...):
+// Tx embeds them all, Reads the read-only parts. A file per interface
+// declares it, its rows, its statements and their implementation;
+// storagetest holds their conformance cases, a file per interface too.
 //
 // Every statement is declared once, as a stmt with ? placeholders, next to
 // its table (stmt.go); a store prepares it on first use and keeps it. A
@@ -83,4 +82,5 @@ type Tx interface {
 	Lockout
 	Projects
 	Events
+	Outbox
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/embedid/identity"
@@ -50,11 +51,35 @@ func serve(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		pctx, stop := context.WithCancel(ctx)
-		defer stop()
-		go pruneEvents(pctx, svc, e)
+		loop, stop := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		wg.Go(func() { deliverEvery(loop, svc, deliveryInterval, e.log) })
+		wg.Go(func() { pruneEvents(loop, svc, e) })
+		defer func() { stop(); wg.Wait() }()
 		return serveUntilDone(ctx, newServer(svc, e.log), ln, e.log)
 	})
+}
+
+// deliveryInterval is how often serve delivers the codes due in the outbox:
+// the retries of failed deliveries, and the codes of processes that died
+// before delivering them. A use case delivers its own codes as it commits.
+const deliveryInterval = 5 * time.Second
+
+// deliverEvery delivers the codes due in svc's outbox every interval until
+// ctx is done, logging a failure.
+func deliverEvery(ctx context.Context, svc *identity.Service, every time.Duration, log *slog.Logger) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if _, err := svc.Deliver(ctx); err != nil && ctx.Err() == nil {
+			log.Error("deliver codes", "error", err)
+		}
+	}
 }
 
 // serveGCPercent is the garbage collector's GOGC while serving, unless the

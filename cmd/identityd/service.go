@@ -10,7 +10,9 @@ import (
 )
 
 // withService opens the store at dsn, builds a service on it with c, applies
-// the migrations, runs fn on the service, and closes the store.
+// the migrations, delivers the codes due in the outbox (those a process
+// committed but died before delivering, and retries), runs fn on the
+// service, and closes the store.
 func withService(ctx context.Context, e *env, dsn string, c config, fn func(*identity.Service) error) (err error) {
 	store, err := openStore(ctx, dsn)
 	if err != nil {
@@ -22,6 +24,9 @@ func withService(ctx context.Context, e *env, dsn string, c config, fn func(*ide
 		return err
 	}
 	if err := store.Migrate(ctx); err != nil {
+		return err
+	}
+	if _, err := svc.Deliver(ctx); err != nil {
 		return err
 	}
 	return fn(svc)

@@ -67,6 +67,10 @@ var cases = []struct {
 	// storage.Events (events.go)
 	{"Events", testEvents},
 	{"EventsInCommitOrder", testEventsInCommitOrder},
+	// storage.Outbox (outbox.go)
+	{"OutboxClaim", testOutboxClaim},
+	{"OutboxDeliver", testOutboxDeliver},
+	{"OutboxClaimsOnce", testOutboxClaimsOnce},
 	// multi-row writes (batch.go)
 	{"Batches", testBatches},
 	// storage.Store and every interface at once (store.go)

@@ -255,6 +255,9 @@ func FuzzParams(f *testing.F) {
 		rec := httptest.NewRecorder()
 		fx.s.handler.ServeHTTP(rec, req)
 		r := &reply{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+		if p.in == "path" && (value == "." || value == "..") && r.Status == http.StatusTemporaryRedirect {
+			return // net/http redirects a path with a dot segment to its clean form before any handler runs
+		}
 		if err := familyOf(p.path).envelope(r); err != nil || r.Status >= http.StatusInternalServerError {
 			t.Fatalf("%s = %q: %d, %v: %s", p, value, r.Status, err, r.Body)
 		}

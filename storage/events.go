@@ -77,14 +77,16 @@ var (
 )
 
 // eventShape is which of a filter's optional criteria a page of a team's
-// events has: one bit each, in the order of eventCriteria.
+// events has: one bit each, in the order of eventCriteria().
 type eventShape int
 
-// eventCriteria are the conditions of the optional criteria of a filter.
-// The cursor's is last: events older than the cursor's event, by time and
-// then ID (none if it was pruned, and with it every older event).
-var eventCriteria = []string{"e.user_id = ?", "e.action = ?", "e.at >= ?", "e.at < ?",
-	"(e.at, e.id) < ((SELECT c.at FROM events AS c WHERE c.id = ?), ?)"}
+// eventCriteria returns the conditions of the optional criteria of a
+// filter. The cursor's is last: events older than the cursor's event, by
+// time and then ID (none if it was pruned, and with it every older event).
+func eventCriteria() []string {
+	return []string{"e.user_id = ?", "e.action = ?", "e.at >= ?", "e.at < ?",
+		"(e.at, e.id) < ((SELECT c.at FROM events AS c WHERE c.id = ?), ?)"}
+}
 
 // page declares the read of a page of a team's events with the shape's
 // criteria. Its arguments are the team, the values of the criteria in their
@@ -92,7 +94,7 @@ var eventCriteria = []string{"e.user_id = ?", "e.action = ?", "e.at >= ?", "e.at
 func (set eventShape) page() *stmt {
 	return &stmt{op: "team events", row: reflect.TypeFor[eventRow](), shape: set, text: func(*DB) string {
 		var where strings.Builder
-		for i, c := range eventCriteria {
+		for i, c := range eventCriteria() {
 			if set&(1<<i) != 0 {
 				where.WriteString(" AND " + c)
 			}

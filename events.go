@@ -159,8 +159,9 @@ func WithEventRetention(d time.Duration) Option { return func(c *config) { c.eve
 const pruneBatch = 1000
 
 // PruneEvents deletes the events older than the retention (see
-// WithEventRetention), a batch a transaction, and returns how many it
-// deleted; with no retention it deletes none.
+// WithEventRetention), walking them by ID a batch a transaction until a
+// batch holds none, and returns how many it deleted; with no retention it
+// deletes none.
 func (s *Service) PruneEvents(ctx context.Context) (int64, error) {
 	if s.eventRetention <= 0 {
 		return 0, nil
@@ -173,7 +174,7 @@ func (s *Service) PruneEvents(ctx context.Context) (int64, error) {
 			return err
 		})
 		total += n
-		if err != nil || n < pruneBatch {
+		if err != nil || n == 0 {
 			return total, err
 		}
 	}

@@ -29,9 +29,6 @@ type dialect interface {
 	skipLocked() string
 	// readOptions are those of a read-only transaction on one snapshot.
 	readOptions() *sql.TxOptions
-	// eventOrder is the statement an append of events runs first so that
-	// event IDs follow commit order, "" where writers already take turns.
-	eventOrder() string
 	// collate is appended to a text expression to sort it by bytes.
 	collate() string
 	// violation classifies err as a broken constraint, if it is one.

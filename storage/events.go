@@ -29,12 +29,13 @@ type Events interface {
 	EventReads
 	// AppendEvents appends events, each valid, and sets their IDs. The IDs
 	// follow commit order: a reader that has seen an event never later sees
-	// a new one with a smaller ID. On Postgres it takes a lock held until the
-	// transaction ends, so a transaction's last statements should be its
-	// appends.
+	// a new one with a smaller ID. On Postgres the insert takes a lock held
+	// until the transaction ends (a trigger of the events table), so a
+	// transaction's last statements should be its appends.
 	AppendEvents(ctx context.Context, events []audit.Event) error
-	// PruneEvents deletes up to limit of the oldest events from before
-	// before, and returns how many it deleted.
+	// PruneEvents deletes those of the first limit events by ID that are
+	// from before before, and returns how many it deleted: 0 once the first
+	// limit are all newer.
 	PruneEvents(ctx context.Context, before time.Time, limit int) (int64, error)
 }
 
@@ -69,11 +70,11 @@ var (
 	// for an import's.
 	appendEvent  = insertOf[newEventRow]("append event", "", 1, "RETURNING id")
 	appendEvents = insertOf[newEventRow]("append events", "", BatchRows, "RETURNING id")
-	// orderEvents makes IDs follow commit order where writers run at once
-	// (see dialect.eventOrder).
-	orderEvents = &stmt{op: "order events", text: func(db *DB) string { return db.d.eventOrder() }}
-	eventsAfter = &stmt{op: "events after", row: reflect.TypeFor[eventRow](), text: fixed("FROM events AS e WHERE e.id > ? ORDER BY e.id ASC LIMIT ?")}
-	pruneEvents = &stmt{op: "prune events", text: fixed("DELETE FROM events WHERE id IN (SELECT e.id FROM events AS e WHERE e.at < ? ORDER BY e.at ASC LIMIT ?)")}
+	eventsAfter  = &stmt{op: "events after", row: reflect.TypeFor[eventRow](), text: fixed("FROM events AS e WHERE e.id > ? ORDER BY e.id ASC LIMIT ?")}
+	// pruneEvents walks the oldest events by ID, whose order is that of
+	// their times but for the clocks of several writers: the primary key
+	// serves it, and no index on time costs every append.
+	pruneEvents = &stmt{op: "prune events", text: fixed("DELETE FROM events WHERE id IN (SELECT o.id FROM (SELECT e.id, e.at FROM events AS e ORDER BY e.id LIMIT ?) AS o WHERE o.at < ?)")}
 )
 
 // eventShape is which of a filter's optional criteria a page of a team's
@@ -115,11 +116,6 @@ func (t *tx) AppendEvents(ctx context.Context, events []audit.Event) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	if orderEvents.text(t.db) != "" {
-		if _, err := t.exec(ctx, orderEvents); err != nil {
-			return err
-		}
-	}
 	q := appendEvents
 	if len(rows) < BatchRows {
 		q = appendEvent
@@ -158,7 +154,7 @@ func (t *tx) TeamEvents(ctx context.Context, teamID string, f audit.Filter) ([]a
 }
 
 func (t *tx) PruneEvents(ctx context.Context, before time.Time, limit int) (int64, error) {
-	return t.exec(ctx, pruneEvents, dbTime(before), limit)
+	return t.exec(ctx, pruneEvents, limit, dbTime(before))
 }
 
 // eventRowOf returns the row of a valid event.

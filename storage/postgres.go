@@ -38,13 +38,6 @@ func (*postgres) readOptions() *sql.TxOptions {
 	return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
 }
 
-// eventOrder takes a transaction-level advisory lock, held until commit:
-// an identity column assigns values in the order of the inserts, not of the
-// commits, so without it a reader of the events after a cursor could miss
-// one with a smaller ID that commits later. Appends and commits of
-// event-writing transactions take turns (see BENCHMARKS.md).
-func (*postgres) eventOrder() string { return "SELECT pg_advisory_xact_lock(2023120623)" }
-
 func (*postgres) collate() string { return ` COLLATE "C"` }
 
 // violation classifies a pgx error.

@@ -45,9 +45,6 @@ func (d *sqliteDialect) beginWrite(ctx context.Context) (func(), error) {
 // writers.
 func (*sqliteDialect) rowLock() string { return "" }
 
-// eventOrder is "": one writer at a time commits in the order of its IDs.
-func (*sqliteDialect) eventOrder() string { return "" }
-
 // skipLocked is "": writers are serialized, so a claim sees no row another
 // claims.
 func (*sqliteDialect) skipLocked() string { return "" }

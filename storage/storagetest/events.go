@@ -90,6 +90,8 @@ func testEvents(t *testing.T, s storage.Store) {
 	same(t, "pruned a batch", pruned, int64(2))
 	pruned = writeResult(t, s, func(tx storage.Tx) (int64, error) { return tx.PruneEvents(t.Context(), at(2), 2) })
 	same(t, "pruned the rest", pruned, int64(1))
+	pruned = writeResult(t, s, func(tx storage.Tx) (int64, error) { return tx.PruneEvents(t.Context(), at(2), 2) })
+	same(t, "none older left", pruned, int64(0))
 	same(t, "kept", page(audit.Filter{}), id(4, 3))
 }
 

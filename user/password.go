@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/embedid/identity/internal/errs"
+	"github.com/embedid/identity/internal/passhash"
 )
 
 // Password length limits. A password is normalized to Unicode NFC before it
@@ -78,6 +79,23 @@ func (h *Hasher) Hash(ctx context.Context, field, password string) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
+	return h.hash(ctx, nfc)
+}
+
+// Rehash returns the bcrypt hash of the NFC form of a password that has
+// just matched a stale hash. It does not apply the rules for new passwords,
+// so that a password accepted under an older policy still leaves its legacy
+// hash behind; it refuses only one longer than MaxPasswordLen bytes.
+func (h *Hasher) Rehash(ctx context.Context, password string) ([]byte, error) {
+	nfc := norm.NFC.String(password)
+	if len(nfc) > MaxPasswordLen {
+		return nil, errs.New(errs.Invalid, "password", "is %d bytes long in UTF-8 (NFC); the limit is %d bytes", len(nfc), MaxPasswordLen)
+	}
+	return h.hash(ctx, nfc)
+}
+
+// hash returns the bcrypt hash of nfc, in a hashing slot.
+func (h *Hasher) hash(ctx context.Context, nfc string) ([]byte, error) {
 	if err := h.acquire(ctx); err != nil {
 		return nil, err
 	}
@@ -94,8 +112,9 @@ const (
 	Mismatch Verdict = iota
 	Match
 	// MatchStale is a match on a hash that should be made again from the
-	// password: one of a lower cost than the Hasher's, or one made before
-	// passwords were normalized from a password that NFC changes.
+	// password (see Rehash): one of a lower cost than the Hasher's, one made
+	// before passwords were normalized from a password that NFC changes, or
+	// one made by another system.
 	MatchStale
 )
 
@@ -104,7 +123,9 @@ const (
 // whether an account has a password; a password longer than any hash can
 // hold matches nothing and costs nothing. The password is compared in NFC
 // and, if NFC changes it and that fails, as given: hashes made before
-// passwords were normalized match, and are stale.
+// passwords were normalized match, and are stale. A hash that is not bcrypt
+// is read as one made by another system (see internal/passhash): a match
+// is stale, and a value that is no hash Parse accepts matches nothing.
 func (h *Hasher) Verify(ctx context.Context, hash []byte, password string) (Verdict, error) {
 	nfc := norm.NFC.String(password)
 	if len(nfc) > MaxPasswordLen {
@@ -118,6 +139,9 @@ func (h *Hasher) Verify(ctx context.Context, hash []byte, password string) (Verd
 		bcrypt.CompareHashAndPassword(h.dummy(), []byte(nfc))
 		return Mismatch, nil
 	}
+	if !passhash.IsBcrypt(hash) {
+		return verifyLegacy(hash, nfc, password), nil
+	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(nfc)) == nil {
 		if cost, err := bcrypt.Cost(hash); err == nil && cost < h.cost {
 			return MatchStale, nil
@@ -128,6 +152,20 @@ func (h *Hasher) Verify(ctx context.Context, hash []byte, password string) (Verd
 		return MatchStale, nil
 	}
 	return Mismatch, nil
+}
+
+// verifyLegacy checks a password, in NFC and then as given, against a hash
+// made by another system. A match is stale, so that it is made again with
+// bcrypt.
+func verifyLegacy(hash []byte, nfc, password string) Verdict {
+	legacy, err := passhash.Parse(string(hash))
+	if err != nil {
+		return Mismatch
+	}
+	if legacy.Verify([]byte(nfc)) || nfc != password && legacy.Verify([]byte(password)) {
+		return MatchStale
+	}
+	return Mismatch
 }
 
 func (h *Hasher) acquire(ctx context.Context) error {

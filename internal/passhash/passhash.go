@@ -34,8 +34,8 @@ const (
 	MaxScryptP    = 16
 	// MaxScryptMemory bounds scrypt's memory, 128·r·N, in bytes (256 MiB).
 	MaxScryptMemory = 256 << 20
-	// MaxScryptWork bounds scrypt's N·r·p.
-	MaxScryptWork = 1 << 24
+	// MaxScryptWork bounds scrypt's N·r·p: 2^21 takes about a second.
+	MaxScryptWork = 1 << 21
 	// MaxPBKDF2Iterations is the most PBKDF2 iterations.
 	MaxPBKDF2Iterations = 5_000_000
 	// MaxSaltLen is the longest salt, in bytes; MinKDFSaltLen the shortest
@@ -71,6 +71,16 @@ func Parse(s string) (Hash, error) {
 		return Hash{}, err
 	}
 	return Hash{sch}, nil
+}
+
+// Accept parses s as a hash to store for a new password: Parse, refusing
+// a weak one unless weak is true.
+func Accept(s string, weak bool) (Hash, error) {
+	h, err := Parse(s)
+	if err == nil && h.Weak() && !weak {
+		return Hash{}, invalid("is a fast %s digest, which a leaked database gives up quickly; it is accepted only when the import allows weak hashes", h.Format())
+	}
+	return h, err
 }
 
 // parse picks the format from the value's first field.

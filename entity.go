@@ -20,6 +20,13 @@ type NewContact struct {
 	AreaCode string
 	Mobile   string
 	Email    string
+	// PasswordHash, if set, is the person's password hashed by another
+	// system (see README, "Migrating users"): it becomes the team's password
+	// for a user who joins the team by this call and has not claimed their
+	// account, and is replaced by a bcrypt hash at their first login.
+	PasswordHash string
+	// AllowWeakHash lets PasswordHash be a fast digest (see AllowWeakHashes).
+	AllowWeakHash bool
 }
 
 // Created is the outcome of CreateOrGetUser.
@@ -41,6 +48,10 @@ func (s *Service) CreateOrGetUser(ctx context.Context, c Client, in NewContact) 
 	if err != nil {
 		return Created{}, err
 	}
+	hash, err := importedHash(in.PasswordHash, in.AllowWeakHash)
+	if err != nil {
+		return Created{}, err
+	}
 	var out Created
 	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
 		u.ID, u.HomeTeamID, u.CreatedAt, u.UpdatedAt = secret.ID(now), c.TeamID, now, now
@@ -50,6 +61,9 @@ func (s *Service) CreateOrGetUser(ctx context.Context, c Client, in NewContact) 
 		}
 		out = Created{UserID: found.ID, Existed: existed}
 		m := team.Membership{TeamID: c.TeamID, UserID: found.ID, Role: team.RoleMember, Status: team.MemberActive, Pool: team.PoolAlive, CreatedAt: now, UpdatedAt: now}
+		if hash != nil && !found.Claimed() {
+			m.PasswordHash, m.PasswordChangedAt = hash, now
+		}
 		joined, err := tx.InsertMembershipIfAbsent(ctx, m)
 		if joined {
 			record(tx, c.event(audit.MemberCreated, found.ID, contactFields(found)...))

@@ -63,6 +63,15 @@ func (e *ImportError) add(ps ...RowError) {
 
 func (e *ImportError) empty() bool { return len(e.Rows)+e.More == 0 }
 
+// ImportOption changes how ImportCSV reads a file.
+type ImportOption func(*csvimport.Rules)
+
+// AllowWeakHashes lets the column password_hash hold fast digests (MD5 and
+// SHA-1, SHA-256 or SHA-512, salted or not), which a leaked database gives
+// up quickly: the importer says so knowingly. Each is replaced by a bcrypt
+// hash at the member's first login. See SECURITY.md.
+func AllowWeakHashes() ImportOption { return func(r *csvimport.Rules) { r.WeakHashes = true } }
+
 // ImportResult is what an import did.
 type ImportResult struct {
 	Imported int // members added to the team
@@ -73,8 +82,9 @@ type ImportResult struct {
 // nothing: every row is checked first, and if any is bad nothing is written
 // and the *ImportError lists every bad row with its line and column. The
 // format and the rules are those of CreateMember; see the README. A row
-// with a password gives this team's password to a user who has not claimed
-// their account; a row without one makes such a user a member awaiting
+// with a password, or a password_hash made by another system (see
+// README, "Migrating users"), gives this team's password to a user who has
+// not claimed their account; a row without one makes such a user a member awaiting
 // activation, who is sent an invitation code. An email that belongs to an
 // existing user adds that user.
 //
@@ -84,7 +94,7 @@ type ImportResult struct {
 // reader that cannot seek is copied to a temporary file as it is first
 // read, within the same row limit. A file that changes between readings
 // stops the import with a conflict on "file", and nothing is written.
-func (s *Service) ImportCSV(ctx context.Context, a Actor, r io.Reader) (ImportResult, error) {
+func (s *Service) ImportCSV(ctx context.Context, a Actor, r io.Reader, opts ...ImportOption) (ImportResult, error) {
 	if err := team.CanCreate(a.Role, team.RoleMember); err != nil {
 		return ImportResult{}, err
 	}
@@ -95,7 +105,11 @@ func (s *Service) ImportCSV(ctx context.Context, a Actor, r io.Reader) (ImportRe
 	}); err != nil {
 		return ImportResult{}, err
 	}
-	f, err := csvimport.Open(r, s.regionOr(region), s.phones)
+	rules := csvimport.Rules{Region: s.regionOr(region), Phones: s.phones}
+	for _, o := range opts {
+		o(&rules)
+	}
+	f, err := csvimport.Open(r, rules)
 	if err != nil {
 		return ImportResult{}, err
 	}
@@ -126,8 +140,9 @@ func (s *Service) ImportCSV(ctx context.Context, a Actor, r io.Reader) (ImportRe
 	return res, nil
 }
 
-// counts are how many rows a file has, and how many of them a password.
-type counts struct{ rows, passwords int }
+// counts are how many rows a file has, how many of them a password to
+// hash, and how many a password hashed already.
+type counts struct{ rows, passwords, hashed int }
 
 // check reads every row once and counts them, or returns every problem of
 // every bad row.
@@ -147,8 +162,12 @@ func (s *Service) check(ctx context.Context, a Actor, f *csvimport.File) (counts
 				problems = append(problems, RowError{Line: row.Line, Column: "role", Reason: roleReason(err)})
 			}
 		}
-		if len(problems) == 0 && row.Password != "" {
+		switch {
+		case len(problems) > 0:
+		case row.Password != "":
 			n.passwords++
+		case row.PasswordHash != "":
+			n.hashed++
 		}
 		repeats.Add(row)
 		bad.add(problems...)
@@ -245,7 +264,7 @@ const importBatch = 3 * storage.BatchRows
 // are invited.
 func (s *Service) importRows(ctx context.Context, tx storage.Tx, out *outbox, actor team.Membership, by audit.Actor, f *csvimport.File, n counts, hashes [][]byte, now time.Time) (ImportResult, error) {
 	var res ImportResult
-	invites := newInvitations(n.rows, n.rows-n.passwords)
+	invites := newInvitations(n.rows, n.rows-n.passwords-n.hashed)
 	bad := &ImportError{}
 	err := f.Each(importBatch, func(rows []csvimport.Row) error {
 		// New IDs begin with a time, and IDs that grow batch by batch are
@@ -255,6 +274,10 @@ func (s *Service) importRows(ctx context.Context, tx storage.Tx, out *outbox, ac
 		idTime := now.Add(time.Duration(res.Imported/importBatch) * time.Millisecond)
 		b := importing{s: s, tx: tx, teamID: actor.TeamID, by: by, now: now, idTime: idTime, rows: rows, hashes: make([][]byte, len(rows)), bad: bad}
 		for i, row := range rows {
+			if row.PasswordHash != "" {
+				b.hashes[i] = []byte(row.PasswordHash) // verified, and replaced, at the first login
+				continue
+			}
 			if row.Password == "" {
 				continue
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/embedid/identity/audit"
 	"github.com/embedid/identity/contact"
 	"github.com/embedid/identity/internal/errs"
+	"github.com/embedid/identity/internal/passhash"
 	"github.com/embedid/identity/storage"
 	"github.com/embedid/identity/team"
 	"github.com/embedid/identity/user"
@@ -34,11 +35,17 @@ type NewMember struct {
 	Names    user.Names
 	Email    string
 	Password string
-	Role     int
+	// PasswordHash is the password hashed by another system, given instead
+	// of Password (see README, "Migrating users"); it is replaced by a
+	// bcrypt hash at the member's first login.
+	PasswordHash string
+	// AllowWeakHash lets PasswordHash be a fast digest (see AllowWeakHashes).
+	AllowWeakHash bool
+	Role          int
 }
 
 // Validate checks in as CreateMember does for an actor whose role is
-// creator before it touches the store, except the password, which
+// creator before it touches the store, except a password in clear, which
 // CreateMember checks as it hashes it.
 func (in NewMember) Validate(creator team.Role) error {
 	_, _, err := in.parse(creator)
@@ -58,7 +65,37 @@ func (in NewMember) parse(creator team.Role) (contact.Email, team.Role, error) {
 	if err != nil {
 		return email, role, err
 	}
+	if in.PasswordHash != "" {
+		if in.Password != "" {
+			return email, role, errs.New(errs.Invalid, "password_hash", "cannot be given with password: give one or the other")
+		}
+		if _, err := importedHash(in.PasswordHash, in.AllowWeakHash); err != nil {
+			return email, role, err
+		}
+	}
 	return email, role, team.CanCreate(creator, role)
+}
+
+// password returns the hash to keep of in's password: the bcrypt hash of
+// Password, or PasswordHash in its stored form.
+func (s *Service) password(ctx context.Context, in NewMember) ([]byte, error) {
+	if in.PasswordHash != "" {
+		return importedHash(in.PasswordHash, in.AllowWeakHash)
+	}
+	return s.hasher.Hash(ctx, "password", in.Password)
+}
+
+// importedHash returns the stored form of a password hash made by another
+// system, a fast digest only if weak; nil for "".
+func importedHash(hash string, weak bool) ([]byte, error) {
+	if hash == "" {
+		return nil, nil
+	}
+	h, err := passhash.Accept(hash, weak)
+	if err != nil {
+		return nil, err
+	}
+	return []byte(h.String()), nil
 }
 
 // CreateMember adds a member to the actor's team under the role rules: an
@@ -75,7 +112,7 @@ func (s *Service) CreateMember(ctx context.Context, a Actor, in NewMember) (team
 	if err != nil {
 		return team.Member{}, err
 	}
-	hash, err := s.hasher.Hash(ctx, "password", in.Password)
+	hash, err := s.password(ctx, in)
 	if err != nil {
 		return team.Member{}, err
 	}

@@ -139,22 +139,11 @@ func (s *Service) tryLogin(ctx context.Context, at loginAttempt) (Session, error
 	ok := verdict != user.Mismatch
 	var rehash []byte
 	if verdict == user.MatchStale {
-		if rehash, err = s.rehash(ctx, at.Password); err != nil {
+		if rehash, err = s.hasher.Rehash(ctx, at.Password); err != nil {
 			return Session{}, err
 		}
 	}
 	return s.openSession(ctx, at, seen, ok, rehash)
-}
-
-// rehash returns the hash of a password that matched a stale hash (see
-// user.MatchStale), at the current cost; nil for a password that no longer meets the
-// rules for new ones, which keeps its hash.
-func (s *Service) rehash(ctx context.Context, password string) ([]byte, error) {
-	hash, err := s.hasher.Hash(ctx, "password", password)
-	if errs.CodeOf(err) == errs.Invalid {
-		return nil, nil
-	}
-	return hash, err
 }
 
 // loginAttempt is a login with what names its failures.

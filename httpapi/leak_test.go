@@ -193,6 +193,7 @@ func storedHashes(t *testing.T, st storage.Store) []leakSecret {
 	var out []leakSecret
 	for what, query := range map[string]string{
 		"stored password hash":      "SELECT password_hash FROM users WHERE password_hash IS NOT NULL",
+		"stored team password hash": "SELECT password_hash FROM memberships WHERE password_hash IS NOT NULL",
 		"stored session hash":       "SELECT hash FROM sessions",
 		"stored access token hash":  "SELECT hash FROM tokens",
 		"stored code hash":          "SELECT hash FROM codes",
@@ -259,11 +260,16 @@ const (
 	leakLatePassword     = "leak-late-password-8"
 	leakWrongSecret      = "leak-wrong-client-secret-9"
 	leakResetPassword    = "leak-reset-password-10"
+	leakMigratedPassword = "leak-migrated-password-11"
+	// leakLegacyHash is leakMigratedPassword as a system migrated from kept
+	// it: unsalted MD5, imported by a CSV row and replaced at the first login.
+	leakLegacyHash = "92bf311ce546af03d8137af11238465e"
 )
 
 var leakPasswords = []string{
 	leakAdminPassword, leakMismatchPassword, leakWrongPassword, leakMemberPassword, leakMemberPassword2,
 	leakImportPassword, leakBadRowPassword, leakInvitedPassword, leakLatePassword, leakWrongSecret, leakResetPassword,
+	leakMigratedPassword,
 }
 
 // driveEverything calls every endpoint, with successes and the usual
@@ -326,6 +332,14 @@ func driveEverything(s *server) app {
 		"mail_address,first_name,last_name,password,mobile\nimported@leak.example,Imp,Orted,"+leakImportPassword+",13933330001\ninvited@leak.example,In,Vited,,\n").ok(t, nil)
 	s.multipart("/api/user/importusercsv", map[string]string{"auth_token": session},
 		"mail_address,first_name,last_name,password,role\nbad@leak.example,Bad,Row,"+leakBadRowPassword+",1\n").fail(t, http.StatusBadRequest, "")
+	// A member migrated with their old system's hash: refused without
+	// allow_weak_hashes, then imported, logged in (wrong, then right: the
+	// hash is verified and replaced by bcrypt).
+	legacy := "mail_address,first_name,last_name,password_hash\nmigrated@leak.example,Mig,Rated," + leakLegacyHash + "\n"
+	s.multipart("/api/user/importusercsv", map[string]string{"auth_token": session}, legacy).fail(t, http.StatusBadRequest, "")
+	s.multipart("/api/user/importusercsv", map[string]string{"auth_token": session, "allow_weak_hashes": "true"}, legacy).ok(t, nil)
+	s.form("/api/user/login", map[string]string{"email_address": "migrated@leak.example", "password": leakWrongPassword, "team_id": teamID}).fail(t, http.StatusUnauthorized, "")
+	s.login("migrated@leak.example", leakMigratedPassword, teamID)
 	invited := s.box.Last(t, "invited@leak.example")
 	s.form("/api/user/activation", map[string]string{"activation_code": invited.Code, "password": leakInvitedPassword}).ok(t, nil)
 
@@ -484,6 +498,7 @@ func TestNoSecretLeaks(t *testing.T) {
 			secrets = append(secrets, plainSecret(string(n.Kind)+" code", n.Code, noIssuance))
 		}
 		secrets = append(secrets, plainSecret("client secret", a.secret, noIssuance)) // issued by the Go API
+		secrets = append(secrets, storedSecret("imported legacy hash", []byte(leakLegacyHash)))
 		for i, x := range exchanges.seen {
 			var issued struct {
 				Result struct {

@@ -16,6 +16,7 @@ func importMembers(ctx context.Context, e *env, args []string) error {
 	db := fs.db()
 	teamID := fs.String("team", "", "`ID` of the team to import into (required)")
 	as := fs.String("as", "", "user `ID` of the admin or manager the import acts as (default: an operator with an admin's rights)")
+	weak := fs.Bool("allow-weak-hashes", false, "accept fast digests (MD5, SHA-*) in the column password_hash; unsafe at rest, replaced by bcrypt at each member's first login")
 	c := defaultConfig()
 	fs.configFlags(&c)
 	fs.databaseFlags(&c)
@@ -43,7 +44,11 @@ func importMembers(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		res, err := svc.ImportCSV(ctx, a, in)
+		var opts []identity.ImportOption
+		if *weak {
+			opts = append(opts, identity.AllowWeakHashes())
+		}
+		res, err := svc.ImportCSV(ctx, a, in, opts...)
 		return printImport(e.stdout, res, err)
 	})
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/embedid/identity/contact"
 	"github.com/embedid/identity/internal/errs"
+	"github.com/embedid/identity/internal/passhash"
 	"github.com/embedid/identity/team"
 	"github.com/embedid/identity/user"
 )
@@ -29,11 +30,14 @@ type Row struct {
 	Line     int
 	Email    contact.Email
 	Names    user.Names
-	Password string // empty: the member is invited to set one
-	Role     team.Role
-	Mobile   contact.Phone
-	TimeZone *int
-	Lang     string
+	Password string // empty, with no PasswordHash: the member is invited to set one
+	// PasswordHash is the member's password hashed by another system, in
+	// passhash's stored form; a row has it or Password, not both.
+	PasswordHash string
+	Role         team.Role
+	Mobile       contact.Phone
+	TimeZone     *int
+	Lang         string
 }
 
 // Problem is what is wrong with one field of one line.
@@ -54,6 +58,7 @@ const (
 	colMobile
 	colTimeZone
 	colLang
+	colPasswordHash
 	numCols
 )
 
@@ -61,35 +66,33 @@ const (
 // name it, whichever of its other names the header used.
 const EmailColumn = "mail_address"
 
-var colNames = [numCols]string{EmailColumn, "first_name", "middle_name", "last_name", "password", "role", "mobile", "time_zone", "lang"}
+var colNames = [numCols]string{EmailColumn, "first_name", "middle_name", "last_name", "password", "role", "mobile", "time_zone", "lang", "password_hash"}
 
 var headerNames = map[string]int{
 	EmailColumn: colEmail, "email": colEmail, "email_address": colEmail,
 	"first_name": colFirst, "middle_name": colMiddle, "last_name": colLast,
 	"password": colPassword, "role": colRole, "user_role": colRole, "role_id": colRole,
-	"mobile": colMobile, "time_zone": colTimeZone, "lang": colLang,
+	"mobile": colMobile, "time_zone": colTimeZone, "lang": colLang, "password_hash": colPasswordHash,
 }
 
 // reader reads rows from a CSV file with a header. It checks each row on its
 // own; Repeats finds the rows that repeat an earlier one.
 type reader struct {
-	csv    *csv.Reader
-	index  [numCols]int // field index of each column, -1 when absent
-	region string
-	phones contact.Validation
+	csv   *csv.Reader
+	index [numCols]int // field index of each column, -1 when absent
+	rules Rules
 }
 
-// newReader reads the header of r. National mobile numbers are read in
-// region. The header must name mail_address (or email, email_address),
+// newReader reads the header of r, whose rows it reads by rules. The header must name mail_address (or email, email_address),
 // first_name and last_name; unknown and repeated columns are refused.
-func newReader(r io.Reader, region string, phones contact.Validation) (*reader, error) {
+func newReader(r io.Reader, rules Rules) (*reader, error) {
 	br := bufio.NewReader(r)
 	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
 		br.Discard(3)
 	}
 	c := csv.NewReader(br)
 	c.ReuseRecord = true
-	rd := &reader{csv: c, region: region, phones: phones}
+	rd := &reader{csv: c, rules: rules}
 	header, err := c.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, errs.New(errs.Invalid, "file", "is empty; the first line must name the columns")
@@ -188,13 +191,23 @@ func (rd *reader) row(line int, rec []string) (Row, []Problem) {
 			bad(colPassword, err)
 		}
 	}
+	if s := get(colPasswordHash); s != "" {
+		switch h, err := passhash.Accept(s, rd.rules.WeakHashes); {
+		case err != nil:
+			bad(colPasswordHash, err)
+		case r.Password != "":
+			bad(colPasswordHash, errs.New(errs.Invalid, "", "cannot be given with password: a row has one or the other"))
+		default:
+			r.PasswordHash = h.String()
+		}
+	}
 	if s := get(colRole); s != "" {
 		if r.Role, err = parseRole(s); err != nil {
 			bad(colRole, err)
 		}
 	}
 	if s := get(colMobile); s != "" {
-		if r.Mobile, err = contact.ParsePhone(s, rd.region, colNames[colMobile], rd.phones); err != nil {
+		if r.Mobile, err = contact.ParsePhone(s, rd.rules.Region, colNames[colMobile], rd.rules.Phones); err != nil {
 			bad(colMobile, err)
 		}
 	}

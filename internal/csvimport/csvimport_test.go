@@ -16,7 +16,7 @@ import (
 // repeat another, hashing with hash (nil: the real hash).
 func readAll(t *testing.T, file string, hash func(string) uint64) ([]csvimport.Row, []csvimport.Problem, error) {
 	t.Helper()
-	f, err := csvimport.Open(strings.NewReader(file), "CN", contact.Valid)
+	f, err := csvimport.Open(strings.NewReader(file), csvimport.Rules{Region: "CN", Phones: contact.Valid})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -126,7 +126,7 @@ func FuzzReader(f *testing.F) {
 	f.Add("\ufeffmail_address,first_name,last_name,role,mobile\r\n\"a@x.com\",\"A\",B,2,+8615204130007\r\n")
 	f.Add("email,first_name,last_name\n\"unclosed,A,B\n")
 	f.Fuzz(func(t *testing.T, file string) {
-		in, err := csvimport.Open(strings.NewReader(file), "CN", contact.Valid)
+		in, err := csvimport.Open(strings.NewReader(file), csvimport.Rules{Region: "CN", Phones: contact.Valid})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -146,4 +146,62 @@ func FuzzReader(f *testing.F) {
 			t.Fatalf("error with code %q: %v", errs.CodeOf(err), err)
 		}
 	})
+}
+
+// checkBy checks each row of file alone, read by rules.
+func checkBy(t *testing.T, rules csvimport.Rules, file string) ([]csvimport.Row, []csvimport.Problem) {
+	t.Helper()
+	f, err := csvimport.Open(strings.NewReader(file), rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var rows []csvimport.Row
+	var problems []csvimport.Problem
+	err = f.Check(func(row csvimport.Row, ps []csvimport.Problem) error {
+		if len(ps) == 0 {
+			rows = append(rows, row)
+		}
+		problems = append(problems, ps...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows, problems
+}
+
+func TestReadsPasswordHashes(t *testing.T) {
+	const md5 = "E10ADC3949BA59ABBE56E057F20F883E" // MD5("123456")
+	const bcrypt = "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"
+	file := "email,first_name,last_name,password,password_hash\n" +
+		"a@x.com,A,B,," + bcrypt + "\n" +
+		"b@x.com,A,B,," + md5 + "\n" +
+		"c@x.com,A,B,password1," + bcrypt + "\n" +
+		"d@x.com,A,B,,\"$argon2id$v=19$m=64,t=1,p=1$not-base64!$AAAA\"\n" +
+		"e@x.com,A,B,password1,\n"
+	rules := csvimport.Rules{Region: "CN", Phones: contact.Valid}
+	rows, problems := checkBy(t, rules, file)
+	if len(rows) != 2 || rows[0].PasswordHash != bcrypt || rows[0].Password != "" || rows[1].Password != "password1" || rows[1].PasswordHash != "" {
+		t.Errorf("rows %+v", rows)
+	}
+	want := map[int]string{3: "weak", 4: "one or the other", 5: ""}
+	if len(problems) != 3 {
+		t.Fatalf("problems %+v, want lines 3, 4 and 5", problems)
+	}
+	for _, p := range problems {
+		reason, ok := want[p.Line]
+		if !ok || p.Column != "password_hash" || !strings.Contains(p.Reason, reason) {
+			t.Errorf("problem %+v: want line in %v, column password_hash", p, want)
+		}
+		if strings.Contains(p.Reason, "CCCC") || strings.Contains(strings.ToLower(p.Reason), strings.ToLower(md5)) || strings.Contains(p.Reason, "not-base64") {
+			t.Errorf("problem %+v repeats the hash", p)
+		}
+	}
+
+	rules.WeakHashes = true
+	rows, problems = checkBy(t, rules, "email,first_name,last_name,password_hash\nb@x.com,A,B,"+md5+"\n")
+	if len(problems) != 0 || len(rows) != 1 || rows[0].PasswordHash != "md5$$"+strings.ToLower(md5) {
+		t.Errorf("weak hashes allowed: rows %+v, problems %+v", rows, problems)
+	}
 }

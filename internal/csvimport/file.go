@@ -19,8 +19,7 @@ type File struct {
 	spool  *os.File  // the temporary copy of a source that cannot seek, if any
 	linked bool      // the copy still has a name, to remove on Close
 	fresh  io.Reader // the source as the first reading copies it, until then
-	region string
-	phones contact.Validation
+	rules  Rules
 
 	seed    maphash.Seed
 	checked struct {
@@ -29,15 +28,24 @@ type File struct {
 	}
 }
 
-// Open returns the file r holds from its current offset. National mobile
-// numbers are read in region. A reader that cannot seek is copied to a
+// Rules are what a file's rows are read by, beyond the rules of a member.
+type Rules struct {
+	Region string             // national mobile numbers are read in it
+	Phones contact.Validation // how mobile numbers are checked
+	// WeakHashes lets the column password_hash hold a fast digest (MD5,
+	// SHA-*, salted or not; see passhash.Hash.Weak), which is unsafe at rest.
+	WeakHashes bool
+}
+
+// Open returns the file r holds from its current offset, read by rules. A
+// reader that cannot seek is copied to a
 // temporary file as it is first read, so that the limits that stop the
 // check stop the copy too, and later readings read the copy. The copy is
 // unlinked at once where the system allows it, so that it cannot outlive
 // the import, passwords and all, even if the process dies; elsewhere Close
 // removes it.
-func Open(r io.Reader, region string, phones contact.Validation) (*File, error) {
-	f := &File{region: region, phones: phones, seed: maphash.MakeSeed()}
+func Open(r io.Reader, rules Rules) (*File, error) {
+	f := &File{rules: rules, seed: maphash.MakeSeed()}
 	if rs, ok := r.(io.ReadSeeker); ok {
 		if at, err := rs.Seek(0, io.SeekCurrent); err == nil {
 			f.src, f.start = rs, at
@@ -78,7 +86,7 @@ func (f *File) rows() (*reader, *maphash.Hash, error) {
 	}
 	h := &maphash.Hash{}
 	h.SetSeed(f.seed)
-	rd, err := newReader(io.TeeReader(in, h), f.region, f.phones)
+	rd, err := newReader(io.TeeReader(in, h), f.rules)
 	return rd, h, err
 }
 

@@ -61,7 +61,7 @@ func TestCollisionsAreNotRepeats(t *testing.T) {
 // mustOpen opens the import file r holds, reading mobiles in CN.
 func mustOpen(t *testing.T, r io.Reader) *csvimport.File {
 	t.Helper()
-	f, err := csvimport.Open(r, "CN", contact.Valid)
+	f, err := csvimport.Open(r, csvimport.Rules{Region: "CN", Phones: contact.Valid})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,6 +70,19 @@ func (m *metrics) Locked(kind identity.LockoutKind) { m.lockouts.WithLabelValues
 // BudgetRefused counts an attempt refused by its address's spent budget.
 func (m *metrics) BudgetRefused() { m.refusals.Inc() }
 
+// start serves m's series of svc on addr (see serve) and returns m as the
+// observer of the HTTP API; a nil m, serve without metrics, does nothing
+// and returns no observer.
+func (m *metrics) start(ctx context.Context, wg *sync.WaitGroup, svc *identity.Service, addr string, log *slog.Logger) (httpapi.Observer, error) {
+	if m == nil {
+		return nil, nil
+	}
+	if err := m.watch(svc); err != nil {
+		return nil, err
+	}
+	return m, m.serve(ctx, wg, addr, log)
+}
+
 // watch registers the series read from svc's store at each scrape.
 func (m *metrics) watch(svc *identity.Service) error {
 	db, ok := svc.Store().(*storage.DB)

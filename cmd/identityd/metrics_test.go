@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -146,4 +147,13 @@ func scrape(t *testing.T, u string) map[string]float64 {
 		samples[line[:i]] = v
 	}
 	return samples
+}
+
+func TestServeMetricsAddressInUse(t *testing.T) {
+	busy := httptest.NewServer(http.NotFoundHandler())
+	defer busy.Close()
+	r := runCLI(t, nil, "serve", "-addr", "127.0.0.1:0", "-metrics-addr", strings.TrimPrefix(busy.URL, "http://"), "-db", tempDSN(t))
+	if r.code != 1 || !strings.Contains(lastLine(r.stderr), "metrics") || !strings.Contains(lastLine(r.stderr), "address already in use") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
 }

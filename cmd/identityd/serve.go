@@ -63,15 +63,10 @@ func serve(ctx context.Context, e *env, args []string) error {
 		wg.Go(func() { deliverEvery(loop, svc, deliveryInterval, e.log) })
 		wg.Go(func() { pruneEvents(loop, svc, e) })
 		defer func() { stop(); wg.Wait() }()
-		var observer httpapi.Observer
-		if m != nil {
-			if err := m.watch(svc); err != nil {
-				return err
-			}
-			if err := m.serve(loop, &wg, *metricsAddr, e.log); err != nil {
-				return err
-			}
-			observer = m
+		observer, err := m.start(loop, &wg, svc, *metricsAddr, e.log)
+		if err != nil {
+			ln.Close()
+			return err
 		}
 		return serveUntilDone(ctx, newServer(svc, e.log, observer), ln, e.log)
 	})

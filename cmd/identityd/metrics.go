@@ -89,12 +89,7 @@ func (m *metrics) watch(svc *identity.Service) error {
 	if !ok {
 		return fmt.Errorf("metrics: the store is a %T, not a *storage.DB", svc.Store())
 	}
-	return m.reg.Register(storeCollector{stats: db.Bun().DB.Stats, lag: svc.OutboxLag,
-		conns: prometheus.NewDesc("identityd_db_connections", "Connections of the database pool, in use or idle.", []string{"state"}, nil),
-		wait:  prometheus.NewDesc("identityd_db_wait_seconds_total", "Time spent waiting for a connection of the database pool.", nil, nil),
-		outbox: prometheus.NewDesc("identityd_outbox_oldest_due_seconds",
-			"How long the code due longest in the outbox has waited for delivery; 0 if none is due.", nil, nil),
-	})
+	return m.reg.Register(newStoreCollector(db.Bun().DB.Stats, svc.OutboxLag))
 }
 
 // storeCollector reads the database pool's use and the outbox's lag when
@@ -105,12 +100,26 @@ type storeCollector struct {
 	conns, wait, outbox *prometheus.Desc
 }
 
+// newStoreCollector returns the collector of the pool's statistics stats
+// and the outbox's lag.
+func newStoreCollector(stats func() sql.DBStats, lag func(context.Context) (time.Duration, error)) storeCollector {
+	return storeCollector{stats: stats, lag: lag,
+		conns: prometheus.NewDesc("identityd_db_connections", "Connections of the database pool, in use or idle.", []string{"state"}, nil),
+		wait:  prometheus.NewDesc("identityd_db_wait_seconds_total", "Time spent waiting for a connection of the database pool.", nil, nil),
+		outbox: prometheus.NewDesc("identityd_outbox_oldest_due_seconds",
+			"How long the code due longest in the outbox has waited for delivery; 0 if none is due.", nil, nil),
+	}
+}
+
+// Describe sends the descriptions of c's series.
 func (c storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.conns
 	ch <- c.wait
 	ch <- c.outbox
 }
 
+// Collect reads the pool's use and the outbox's lag; a lag it cannot read
+// fails that series alone.
 func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
 	s := c.stats()
 	ch <- prometheus.MustNewConstMetric(c.conns, prometheus.GaugeValue, float64(s.InUse), "in_use")

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -155,5 +157,37 @@ func TestServeMetricsAddressInUse(t *testing.T) {
 	r := runCLI(t, nil, "serve", "-addr", "127.0.0.1:0", "-metrics-addr", strings.TrimPrefix(busy.URL, "http://"), "-db", tempDSN(t))
 	if r.code != 1 || !strings.Contains(lastLine(r.stderr), "metrics") || !strings.Contains(lastLine(r.stderr), "address already in use") {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestStoreCollector: the pool's series are read from its statistics at
+// each scrape, and an outbox that cannot be read fails its series alone.
+func TestStoreCollector(t *testing.T) {
+	m := newMetrics()
+	c := newStoreCollector(func() sql.DBStats { return sql.DBStats{InUse: 3, Idle: 2, WaitDuration: 1500 * time.Millisecond} },
+		func(context.Context) (time.Duration, error) { return 0, errors.New("database unavailable") })
+	m.reg.MustRegister(c)
+	families, err := m.reg.Gather()
+	if err == nil || !strings.Contains(err.Error(), "database unavailable") {
+		t.Errorf("gather: %v, want the outbox's failure", err)
+	}
+	got := map[string]float64{}
+	for _, f := range families {
+		for _, s := range f.GetMetric() {
+			name := f.GetName()
+			for _, l := range s.GetLabel() {
+				name += "/" + l.GetValue()
+			}
+			got[name] = s.GetGauge().GetValue() + s.GetCounter().GetValue()
+		}
+	}
+	want := map[string]float64{"identityd_db_connections/in_use": 3, "identityd_db_connections/idle": 2, "identityd_db_wait_seconds_total": 1.5}
+	for name, v := range want {
+		if got[name] != v {
+			t.Errorf("%s = %v, want %v", name, got[name], v)
+		}
+	}
+	if _, ok := got["identityd_outbox_oldest_due_seconds"]; ok {
+		t.Error("the outbox's series was served without its value")
 	}
 }

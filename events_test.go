@@ -34,6 +34,7 @@ var recordsNothing = map[string]string{
 	"IntrospectToken":   "reads",
 	"ListEvents":        "reads the events",
 	"ListMembers":       "reads",
+	"OutboxLag":         "reads the outbox",
 	"Member":            "reads",
 	"Profile":           "reads",
 	"ProjectMembers":    "reads",

@@ -71,6 +71,7 @@ type config struct {
 	dbTimeout      time.Duration
 	dbConcurrency  int
 	eventRetention time.Duration
+	observer       Observer
 }
 
 // SessionLimits are a limit of the sessions opened without keep-me-login

@@ -129,6 +129,7 @@ func (s *Service) refuse(t tally, address string, now time.Time) error {
 		// generation of the cache stays 0.
 		end := t.budget.WindowStart.Add(s.budget.window)
 		s.spent.put(address, end, 0, now, end)
+		s.observeBudgetRefused()
 	}
 	return err
 }
@@ -142,7 +143,11 @@ func (s *Service) spentBudget(address string, now time.Time) error {
 	if !ok {
 		return nil
 	}
-	return s.budget.refuse(storage.Failures{Count: s.budget.failures, WindowStart: end.Add(-s.budget.window)}, now, whyBudget)
+	err := s.budget.refuse(storage.Failures{Count: s.budget.failures, WindowStart: end.Add(-s.budget.window)}, now, whyBudget)
+	if err != nil {
+		s.observeBudgetRefused()
+	}
+	return err
 }
 
 // fail records a failed attempt against g's counters, and its events: e,

@@ -42,6 +42,7 @@ type subject struct{ account, teamID, address string }
 // event logs the security event name about who.
 func (s *Service) event(ctx context.Context, name string, who subject) {
 	s.log.Log(ctx, eventLevels[name], "security event", "event", name, "account", who.account, "team_id", who.teamID, "address", who.address)
+	s.observeEvent(name)
 }
 
 // failure logs a failed attempt of who, as the action failed, that left

@@ -16,6 +16,7 @@ import (
 
 // bearerFamily is an API family whose endpoints take an access token.
 type bearerFamily struct {
+	name      string     // as an Observer hears it (see Request)
 	base      string     // the path its endpoints are under, ending in "/"
 	teamParam string     // the parameter naming the token's team; "" if none
 	fields    fieldNames // its names of the library's fields; nil if the same (v5, tenant)

@@ -13,6 +13,7 @@ import (
 
 func (a *api) entity5() bearerFamily {
 	return bearerFamily{
+		name:      "entity_v5",
 		base:      "/api/v5/entity/",
 		teamParam: "corp_id",
 		endpoints: []bearerEndpoint{

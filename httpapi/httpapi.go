@@ -34,6 +34,8 @@ type Options struct {
 	// Logger receives one line per request that failed on the server's side;
 	// default discard.
 	Logger *slog.Logger
+	// Observer hears of every request the handlers answer; default none.
+	Observer Observer
 }
 
 // Defaults of Options.
@@ -67,26 +69,38 @@ type api struct {
 func Mount(mux Mux, svc *identity.Service, opts Options) {
 	a := &api{svc: svc, opts: opts.withDefaults()}
 	for _, r := range a.routes() {
-		pattern := a.opts.Prefix + r.path
+		pattern, h := a.opts.Prefix+r.path, r.handler
+		if a.opts.Observer != nil {
+			h = observed(a.opts.Observer, r.family, pattern, h)
+		}
 		if r.method != "" {
 			pattern = r.method + " " + pattern
 		}
-		mux.Handle(pattern, r.handler)
+		mux.Handle(pattern, h)
 	}
 }
 
 // route is one mounted endpoint.
 type route struct {
+	family  string // as an Observer hears it (see Request)
 	method  string // "" lets the handler answer a wrong method itself
 	path    string // without the prefix
 	handler http.Handler
 }
 
-// routes lists every endpoint; each family adds its own.
+// routes lists every endpoint with its family; each family adds its own.
 func (a *api) routes() []route {
-	rs := append(a.cloud689Routes(), a.tokenRoutes()...)
+	rs := append(in("cloud689", a.cloud689Routes()), in("tenant_v2", a.tokenRoutes())...)
 	for _, f := range a.bearerFamilies() {
-		rs = append(rs, a.bearerRoutes(f)...)
+		rs = append(rs, in(f.name, a.bearerRoutes(f))...)
 	}
-	return append(rs, a.referenceRoute())
+	return append(rs, in("openapi", []route{a.referenceRoute()})...)
+}
+
+// in returns rs as routes of family.
+func in(family string, rs []route) []route {
+	for i := range rs {
+		rs[i].family = family
+	}
+	return rs
 }

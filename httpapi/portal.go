@@ -12,6 +12,7 @@ import (
 
 func (a *api) portal() bearerFamily {
 	return bearerFamily{
+		name:      "portal",
 		base:      "/app-portal-service/",
 		teamParam: "organizationId",
 		fields:    fieldsPortal,

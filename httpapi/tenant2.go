@@ -13,6 +13,7 @@ import (
 
 func (a *api) tenant2() bearerFamily {
 	return bearerFamily{
+		name: "tenant_v2",
 		base: "/api/v2/tenant/",
 		endpoints: []bearerEndpoint{
 			{http.MethodPost, "users/user-by-mobile", a.userByMobile2},

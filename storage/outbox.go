@@ -8,6 +8,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/embedid/identity/internal/errs"
 	"github.com/embedid/identity/user"
 )
 
@@ -43,8 +44,17 @@ func messageOf(r *outboxRow) Message {
 	return m
 }
 
+// OutboxReads read the outbox without changing it.
+type OutboxReads interface {
+	// OldestDueMessage returns the earliest NextAt of the messages due at
+	// now whose code has not expired: when the one waiting longest became
+	// due. None due is the zero time.
+	OldestDueMessage(ctx context.Context, now time.Time) (time.Time, error)
+}
+
 // Outbox holds the codes to deliver after their use case committed.
 type Outbox interface {
+	OutboxReads
 	// Enqueue adds ms in multi-row statements.
 	Enqueue(ctx context.Context, ms []Message) error
 	// ClaimMessages leases up to limit messages due at now whose code has
@@ -69,6 +79,7 @@ var (
 	claimDue     = claimOf(false)
 	claimBatch   = claimOf(true)
 	retryMessage = &stmt{op: "retry message", missing: "message not found", text: fixed("UPDATE outbox SET attempts = attempts + 1, next_at = ? WHERE id = ?")}
+	oldestDue    = &stmt{op: "oldest due message", text: fixed("SELECT next_at FROM outbox WHERE next_at <= ? AND expires_at > ? ORDER BY next_at LIMIT 1")}
 	dropExpired  = &stmt{op: "drop expired messages", text: func(db *DB) string {
 		return "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE expires_at <= ? ORDER BY expires_at LIMIT ?" + db.d.skipLocked() + ")" +
 			" RETURNING id, batch, team_id, user_id, kind, attempts, expires_at, created_at"
@@ -111,6 +122,15 @@ func (t *tx) ClaimMessages(ctx context.Context, batch string, now, until time.Ti
 func sorted(ms []Message, err error) ([]Message, error) {
 	slices.SortFunc(ms, func(a, b Message) int { return strings.Compare(a.ID, b.ID) })
 	return ms, err
+}
+
+func (t *tx) OldestDueMessage(ctx context.Context, now time.Time) (time.Time, error) {
+	now = dbTime(now)
+	due, err := one(ctx, t, oldestDue, value[time.Time], now, now)
+	if errs.CodeOf(err) == errs.NotFound {
+		return time.Time{}, nil
+	}
+	return due.UTC(), err
 }
 
 func (t *tx) DeleteMessages(ctx context.Context, ids []string) error {

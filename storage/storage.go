@@ -3,7 +3,7 @@
 //
 // What a use case may ask is a few small interfaces named for what they hold
 // (Users, Teams, Members, Credentials, Applications, Lockout, Projects,
-// Events, Outbox), each but Outbox with a read-only part (UserReads, ...):
+// Events, Outbox), each with a read-only part (UserReads, ...):
 // Tx embeds them all, Reads the read-only parts. A file per interface
 // declares it, its rows, its statements and their implementation;
 // storagetest holds their conformance cases, a file per interface too.
@@ -68,6 +68,7 @@ type Reads interface {
 	LockoutReads
 	ProjectReads
 	EventReads
+	OutboxReads
 }
 
 // Tx is the set of queries available inside Read and Write. A Tx is used

@@ -105,6 +105,7 @@ type config struct {
 	budgetWindow  time.Duration
 	// eventRetention is how long events are kept; 0 is forever.
 	eventRetention time.Duration
+	observer       identity.Observer // nil for none
 }
 
 func defaultConfig() config {

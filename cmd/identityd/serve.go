@@ -32,6 +32,8 @@ func serve(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("serve", "")
 	addr := fs.String("addr", "127.0.0.1:8080", "`address` to listen on; port 0 picks a free one")
 	fs.fromEnv("addr")
+	metricsAddr := fs.String("metrics-addr", "", "`address` to serve Prometheus metrics on at /metrics, e.g. 127.0.0.1:9090; none by default")
+	fs.fromEnv("metrics-addr")
 	db := fs.db()
 	c := defaultConfig()
 	fs.configFlags(&c)
@@ -46,6 +48,11 @@ func serve(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer collectLess(e.getenv)()
+	var m *metrics
+	if *metricsAddr != "" {
+		m = newMetrics()
+		c.observer = m
+	}
 	return withService(ctx, e, *db, c, func(svc *identity.Service) error {
 		ln, err := net.Listen("tcp", *addr)
 		if err != nil {
@@ -56,7 +63,12 @@ func serve(ctx context.Context, e *env, args []string) error {
 		wg.Go(func() { deliverEvery(loop, svc, deliveryInterval, e.log) })
 		wg.Go(func() { pruneEvents(loop, svc, e) })
 		defer func() { stop(); wg.Wait() }()
-		return serveUntilDone(ctx, newServer(svc, e.log), ln, e.log)
+		observer, err := m.start(loop, &wg, svc, *metricsAddr, e.log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		return serveUntilDone(ctx, newServer(svc, e.log, observer), ln, e.log)
 	})
 }
 
@@ -99,10 +111,11 @@ func collectLess(getenv func(string) string) (restore func()) {
 	return func() { debug.SetGCPercent(old) }
 }
 
-// newServer returns a server of the API families and /healthz.
-func newServer(svc *identity.Service, log *slog.Logger) *http.Server {
+// newServer returns a server of the API families, which tell observer of
+// each request if it is not nil, and /healthz.
+func newServer(svc *identity.Service, log *slog.Logger, observer httpapi.Observer) *http.Server {
 	mux := http.NewServeMux()
-	httpapi.Mount(mux, svc, httpapi.Options{Logger: log})
+	httpapi.Mount(mux, svc, httpapi.Options{Logger: log, Observer: observer})
 	mux.Handle("/healthz", healthz(svc.Store(), log))
 	mux.Handle("/", httpapi.NotFound())
 	return &http.Server{

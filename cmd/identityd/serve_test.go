@@ -151,7 +151,7 @@ func TestLogNotifier(t *testing.T) {
 // TestServerLimits checks that the server bounds every phase of a
 // connection, so a slow or idle client cannot hold one forever.
 func TestServerLimits(t *testing.T) {
-	srv := newServer(memoryService(t), slog.New(slog.DiscardHandler))
+	srv := newServer(memoryService(t), slog.New(slog.DiscardHandler), nil)
 	for name, d := range map[string]time.Duration{
 		"ReadHeaderTimeout": srv.ReadHeaderTimeout, "ReadTimeout": srv.ReadTimeout,
 		"WriteTimeout": srv.WriteTimeout, "IdleTimeout": srv.IdleTimeout,
@@ -198,7 +198,7 @@ func gcPercent() int {
 // families' prefixes, and wrong methods on the reference and the health
 // check (each family's own wrong methods are httpapi's tests).
 func TestEveryAnswerIsJSON(t *testing.T) {
-	h := newServer(memoryService(t), slog.New(slog.DiscardHandler)).Handler
+	h := newServer(memoryService(t), slog.New(slog.DiscardHandler), nil).Handler
 	for _, c := range []struct {
 		method, path string
 		status       int

@@ -57,6 +57,7 @@ func newService(store storage.Store, c config, log *slog.Logger) (*identity.Serv
 		identity.WithDatabaseConcurrency(c.dbConcurrency),
 		identity.WithAddressBudget(c.budget, c.budgetWindow),
 		identity.WithEventRetention(c.eventRetention),
+		identity.WithObserver(c.observer),
 	}
 	if c.region != "" {
 		opts = append(opts, identity.WithDefaultRegion(c.region))

@@ -137,3 +137,34 @@ func testOutboxClaimsOnce(t *testing.T, s storage.Store) {
 		}
 	}
 }
+
+// testOldestDueMessage: the oldest due message is the earliest due at now
+// whose code has not expired; leased, backed-off and expired ones are not
+// due, and an empty outbox has none.
+func testOldestDueMessage(t *testing.T, s storage.Store) {
+	oldest := func(now int) time.Time {
+		t.Helper()
+		return read(t, s, func(tx storage.Tx) (time.Time, error) { return tx.OldestDueMessage(t.Context(), at(now)) })
+	}
+	if got := oldest(0); !got.IsZero() {
+		t.Errorf("empty outbox: oldest due %v, want none", got)
+	}
+	ms := []storage.Message{message(1, "b", 2, 10), message(2, "b", 4, 30), message(3, "b", 6, 30)}
+	write(t, s, func(tx storage.Tx) error { return tx.Enqueue(t.Context(), ms) })
+	for _, c := range []struct{ now, want int }{{1, -1}, {2, 2}, {5, 2}, {10, 4}} {
+		want := time.Time{}
+		if c.want >= 0 {
+			want = at(c.want)
+		}
+		if got := oldest(c.now); !got.Equal(want) || got.Location() != time.UTC {
+			t.Errorf("at minute %d: oldest due %v, want %v in UTC", c.now, got, want)
+		}
+	}
+	claim(t, s, "b", 5, 20, 10) // leases the first two until minute 20
+	if got := oldest(7); !got.Equal(at(6)) {
+		t.Errorf("leased: oldest due %v, want the third's %v", got, at(6))
+	}
+	if got := s.Query(t.Context(), func(r storage.Reads) error { _, err := r.OldestDueMessage(t.Context(), at(7)); return err }); got != nil {
+		t.Errorf("outside a transaction: %v", got)
+	}
+}

@@ -71,6 +71,7 @@ var cases = []struct {
 	{"OutboxClaim", testOutboxClaim},
 	{"OutboxDeliver", testOutboxDeliver},
 	{"OutboxClaimsOnce", testOutboxClaimsOnce},
+	{"OldestDueMessage", testOldestDueMessage},
 	// multi-row writes (batch.go)
 	{"Batches", testBatches},
 	// storage.Store and every interface at once (store.go)

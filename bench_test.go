@@ -20,9 +20,11 @@ package identity_test
 
 import (
 	"context"
+	"crypto/md5"
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/url"
@@ -37,6 +39,7 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/embedid/identity"
@@ -260,7 +263,7 @@ func (f *benchFixture) seed(ctx context.Context, size int) error {
 	emails = append(emails, f.admin)
 	for from := 0; from < size; from += benchBatch {
 		to := min(from+benchBatch, size)
-		csv, people := benchCSV("139", from, to, "")
+		csv, people := benchCSV("139", from, to, benchColumn{})
 		got, err := svc.ImportCSV(ctx, f.actor, strings.NewReader(csv))
 		if err != nil || got.Imported != to-from {
 			return fmt.Errorf("import rows %d to %d: got %+v, %v", from, to, got, err)
@@ -368,21 +371,21 @@ func benchPerson(prefix string, k int) benchPersonRow {
 }
 
 // benchCSV returns an import file of the people from to to (exclusive) of a
-// prefix, with password on every row if it is not "".
-func benchCSV(prefix string, from, to int, password string) (string, []benchPersonRow) {
+// prefix, with the extra column if it is named.
+func benchCSV(prefix string, from, to int, extra benchColumn) (string, []benchPersonRow) {
 	var b strings.Builder
 	people := make([]benchPersonRow, 0, to-from)
 	b.WriteString("mail_address,first_name,last_name,mobile")
-	if password != "" {
-		b.WriteString(",password")
+	if extra.name != "" {
+		b.WriteString("," + extra.name)
 	}
 	b.WriteByte('\n')
 	for k := from; k < to; k++ {
 		p := benchPerson(prefix, k)
 		people = append(people, p)
 		b.WriteString(p.email + "," + p.first + "," + p.last + "," + p.mobile)
-		if password != "" {
-			b.WriteString("," + password)
+		if extra.name != "" {
+			b.WriteString(`,"` + extra.value + `"`) // argon2's parameters hold commas
 		}
 		b.WriteByte('\n')
 	}
@@ -721,8 +724,18 @@ func benchCheckPage(b *testing.B, got []string, total, page int, want []string) 
 	}
 }
 
-// BenchmarkImportCSV imports 100k rows without passwords and 1,000 rows
-// with passwords (bcrypt at the default cost) into a team of a fresh store.
+// benchColumn is a column a benchmark's CSV file adds, with its value in
+// every row.
+type benchColumn struct{ name, value string }
+
+// benchImportedHash is the password_hash of a migrated member's row:
+// benchPassword in Django's PBKDF2-SHA256 at 1,000,000 iterations (its
+// default from Django 5.2), 89 bytes, the length of a typical imported hash.
+const benchImportedHash = "pbkdf2_sha256$1000000$bench0salt0bench0salt0$eOWQr8vLrh9pwswoSm3ABEXvwLNEwDwN9Tq4UV1pWbA="
+
+// BenchmarkImportCSV imports 100k rows without passwords, 100k rows with
+// password hashes from another system, and 1,000 rows with passwords
+// (bcrypt at the default cost) into a team of a fresh store.
 // rows/s is the rate; with passwords, %bcrypt-ceiling compares it with as
 // many bcrypt hashes a second as GOMAXPROCS cores make. Beside the import
 // without passwords, sql writes the rows it writes, already made, through
@@ -731,19 +744,23 @@ func benchCheckPage(b *testing.B, got []string, total, page int, want []string) 
 func BenchmarkImportCSV(b *testing.B) {
 	benchEachBackend(b, func(b *testing.B, be benchBackend) {
 		for _, c := range []struct {
-			name     string
-			rows     int
-			password string
-		}{{"100k-nopasswords/library", 100_000, ""}, {"1k-passwords/library", 1000, benchPassword}} {
+			name  string
+			rows  int
+			extra benchColumn
+		}{
+			{"100k-nopasswords/library", 100_000, benchColumn{}},
+			{"100k-hashes/library", 100_000, benchColumn{"password_hash", benchImportedHash}},
+			{"1k-passwords/library", 1000, benchColumn{"password", benchPassword}},
+		} {
 			b.Run(c.name, func(b *testing.B) {
 				f := benchImportFixture(b, be)
 				for i := range b.N {
 					b.StopTimer()
-					csv, _ := benchCSV("150", i*c.rows, (i+1)*c.rows, c.password)
+					csv, _ := benchCSV("150", i*c.rows, (i+1)*c.rows, c.extra)
 					b.StartTimer()
 					got, err := f.svc.ImportCSV(context.Background(), f.actor, strings.NewReader(csv))
 					invited := c.rows // rows without a password are invited
-					if c.password != "" {
+					if c.extra.name != "" {
 						invited = 0
 					}
 					if err != nil || got.Imported != c.rows || got.Invited != invited {
@@ -752,7 +769,7 @@ func BenchmarkImportCSV(b *testing.B) {
 				}
 				rate := float64(b.N*c.rows) / b.Elapsed().Seconds()
 				b.ReportMetric(rate, "rows/s")
-				if c.password != "" {
+				if c.extra.name == "password" {
 					b.ReportMetric(100*rate/benchBcryptCeiling(), "%bcrypt-ceiling")
 				}
 			})
@@ -887,6 +904,62 @@ func BenchmarkLogin(b *testing.B) {
 			b.ReportMetric(100*float64(b.N)/b.Elapsed().Seconds()/ceiling, "%bcrypt-ceiling")
 		})
 	})
+}
+
+// BenchmarkFirstLogin logs in, one at a time, members imported with their
+// password hashed by another system, each member once: the login verifies
+// the imported hash and replaces it with bcrypt at the default cost.
+// native is a member imported with a password, whose login compares bcrypt
+// only; bcrypt10 an imported bcrypt hash at that cost, kept as it is.
+func BenchmarkFirstLogin(b *testing.B) {
+	benchEachBackend(b, func(b *testing.B, be benchBackend) {
+		for _, c := range []struct {
+			name  string
+			extra func() benchColumn
+		}{
+			{"native", func() benchColumn { return benchColumn{"password", benchPassword} }},
+			{"bcrypt10", func() benchColumn { return benchColumn{"password_hash", benchBcrypt()} }},
+			{"argon2id-64MiB-t3-p4", func() benchColumn { return benchColumn{"password_hash", benchArgon2id()} }},
+			{"pbkdf2_sha256-1M", func() benchColumn { return benchColumn{"password_hash", benchImportedHash} }},
+			{"md5", func() benchColumn {
+				return benchColumn{"password_hash", fmt.Sprintf("%x", md5.Sum([]byte(benchPassword)))}
+			}},
+		} {
+			b.Run(c.name, func(b *testing.B) {
+				f := benchImportFixture(b, be)
+				ctx := context.Background()
+				csv, people := benchCSV("151", 0, b.N, c.extra())
+				if _, err := f.svc.ImportCSV(ctx, f.actor, strings.NewReader(csv), identity.AllowWeakHashes()); err != nil {
+					b.Fatal(err)
+				}
+				b.ResetTimer()
+				for _, p := range people {
+					if _, err := f.svc.Login(ctx, identity.Login{Email: p.email, Password: benchPassword, TeamID: f.teamID}); err != nil {
+						b.Fatalf("log in %s: %v", p.email, err)
+					}
+				}
+				benchReportRate(b, "logins/s")
+			})
+		}
+	})
+}
+
+// benchBcrypt returns benchPassword's bcrypt hash at the default cost.
+func benchBcrypt() string {
+	hash, err := bcrypt.GenerateFromPassword([]byte(benchPassword), identity.DefaultBcryptCost)
+	if err != nil {
+		panic(err)
+	}
+	return string(hash)
+}
+
+// benchArgon2id returns benchPassword's argon2id hash in PHC form at the
+// parameters of argon2-cffi's and PHP's defaults (64 MiB, 3 passes, 4 lanes).
+func benchArgon2id() string {
+	salt := []byte("bench-argon2-salt")
+	key := argon2.IDKey([]byte(benchPassword), salt, 3, 64*1024, 4, 32)
+	enc := base64.RawStdEncoding.EncodeToString
+	return "$argon2id$v=19$m=65536,t=3,p=4$" + enc(salt) + "$" + enc(key)
 }
 
 // benchBcryptCeiling is how many bcrypt comparisons at the default cost a

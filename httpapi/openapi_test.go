@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/embedid/identity/httpapi"
+	"github.com/embedid/identity/team"
 )
 
 func TestOpenAPIDocumentIsValid(t *testing.T) {
@@ -104,6 +106,34 @@ func TestOpenAPIHasNoSecrets(t *testing.T) {
 		s := doc.Components.Schemas[name].Value
 		if s.AdditionalProperties.Has == nil || *s.AdditionalProperties.Has {
 			t.Errorf("%s allows additional properties", name)
+		}
+	}
+}
+
+// TestOpenAPIAccessToken checks the OAuth 2.0 flow of the access tokens
+// under a prefix and without: its tokenUrl is the token endpoint, and its
+// scopes are the permission codes.
+func TestOpenAPIAccessToken(t *testing.T) {
+	for _, prefix := range []string{"", "/identity"} {
+		ref, err := referenceAt(prefix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if url := ref.doc.Servers[0].URL; url != cmp.Or(prefix, "/") {
+			t.Errorf("prefix %q: server %q", prefix, url)
+		}
+		flow := ref.doc.Components.SecuritySchemes["applicationToken"].Value.Flows.ClientCredentials
+		if want := prefix + "/api/v2/tenant/token"; flow.TokenURL != want {
+			t.Errorf("prefix %q: tokenUrl %q, want %q", prefix, flow.TokenURL, want)
+		}
+		var scopes []string
+		for scope := range flow.Scopes {
+			scopes = append(scopes, scope)
+		}
+		slices.Sort(scopes)
+		want := []string{string(team.PermAll), string(team.PermRead), string(team.PermUserAll), string(team.PermUserRead)}
+		if !slices.Equal(scopes, want) {
+			t.Errorf("prefix %q: scopes %v, want the permission codes %v", prefix, scopes, want)
 		}
 	}
 }

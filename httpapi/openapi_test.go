@@ -3,10 +3,14 @@ package httpapi_test
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/embedid/identity/httpapi"
 	"github.com/embedid/identity/team"
@@ -17,9 +21,37 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := doc.Validate(context.Background()); err != nil {
+	if err := doc.Validate(context.Background(), openapi3.EnableSchemaFormatValidation()); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestOpenAPINullableHasType checks that every schema that says nullable
+// also says its type: OpenAPI 3.0.3 gives nullable a meaning only next to
+// type, and Redocly and Spectral refuse it alone (and every example of such
+// a schema), which kin-openapi's validation lets pass.
+func TestOpenAPINullableHasType(t *testing.T) {
+	var doc any
+	if err := json.Unmarshal(servedDocument(""), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if _, typed := v["type"]; v["nullable"] == true && !typed {
+				t.Errorf("%s is nullable without a type", path)
+			}
+			for k, w := range v {
+				walk(path+"/"+strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1"), w)
+			}
+		case []any:
+			for i, w := range v {
+				walk(path+"/"+strconv.Itoa(i), w)
+			}
+		}
+	}
+	walk("#", doc)
 }
 
 // patterns records what Mount registers.

@@ -13,6 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/embedid/identity/httpapi"
+	"github.com/embedid/identity/storage/storagetest"
 	"github.com/embedid/identity/team"
 )
 
@@ -52,6 +53,37 @@ func TestOpenAPINullableHasType(t *testing.T) {
 		}
 	}
 	walk("#", doc)
+}
+
+// TestOpenAPISessionSecurity checks that the 689Cloud operations that
+// refuse a request without a session, and only those, declare the session
+// as the server takes it: a bearer token, or ({}) auth_token in the body.
+func TestOpenAPISessionSecurity(t *testing.T) {
+	s := newServer(t, storagetest.SQLite(t), httpapi.Options{})
+	doc, err := openapiDoc()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, item := range doc.Paths.Map() {
+		if !strings.HasPrefix(path, "/api/user/") {
+			continue
+		}
+		refused := s.form(path, nil).Status == http.StatusUnauthorized
+		if declared := sessionOrBody(item.Post.Security); refused != declared {
+			t.Errorf("%s: 401 without a session is %v, the session declared is %v", path, refused, declared)
+		}
+	}
+}
+
+// sessionOrBody reports whether sec is the 689Cloud session as a bearer
+// token or in the body.
+func sessionOrBody(sec *openapi3.SecurityRequirements) bool {
+	if sec == nil || len(*sec) != 2 {
+		return false
+	}
+	bearer, body := (*sec)[0], (*sec)[1]
+	scopes, ok := bearer["cloud689Session"]
+	return ok && len(bearer) == 1 && len(scopes) == 0 && len(body) == 0
 }
 
 // patterns records what Mount registers.

@@ -31,9 +31,10 @@ func (a *api) referenceRoute() route {
 }
 
 // withPrefix returns doc with prefix (or "/" if none) as its one server and
-// the token endpoint under prefix as its tokenUrl, which a client takes
-// as it is rather than relative to the server. doc is the embedded
-// document, whose validity the tests check, so a failure here is a bug.
+// the token endpoint's path under prefix as its tokenUrl: an absolute path,
+// since clients differ on what a relative one is relative to. doc is the
+// embedded document, whose validity the tests check, so a failure here is
+// a bug.
 func withPrefix(doc []byte, prefix string) []byte {
 	doc = setMember(doc, []map[string]string{{"url": cmp.Or(prefix, "/")}}, "servers")
 	doc = setMember(doc, prefix+tokenPath, "components", "securitySchemes", "applicationToken", "flows", "clientCredentials", "tokenUrl")

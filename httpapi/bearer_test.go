@@ -7,9 +7,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/embedid/identity"
 	"github.com/embedid/identity/httpapi"
@@ -155,6 +158,7 @@ func example(t *testing.T, method, path string) any {
 type bearerCase struct {
 	family  string // v5, tenant or portal
 	name    string
+	path    string // as the OpenAPI document names it
 	request func(token string, header ...string) *reply
 }
 
@@ -166,29 +170,30 @@ var unauthorized = map[string]string{"v5": "40100", "tenant": "AUTH.0001", "port
 // made, so they change nothing), for user u of a's team with mobile
 // 86-national and email.
 func (s *server) everyEndpoint(a app, u, national, email string) []bearerCase {
-	v5 := func(method, path string, params map[string]string) func(string, ...string) *reply {
-		return func(token string, header ...string) *reply {
+	v5 := func(name, method, path string, params map[string]string) bearerCase {
+		path = "/api/v5/entity/" + path
+		return bearerCase{"v5", name, path, func(token string, header ...string) *reply {
 			params["corp_id"] = a.teamID
 			if method == http.MethodGet {
-				return s.get(token, "/api/v5/entity/"+path, params, header...)
+				return s.get(token, path, params, header...)
 			}
-			return s.post(token, "/api/v5/entity/"+path, params, header...)
-		}
+			return s.post(token, path, params, header...)
+		}}
 	}
 	return []bearerCase{
-		{"v5", "create", v5(http.MethodPost, "user/create", map[string]string{"area_code": "86", "mobile": national})},
-		{"v5", "profile", v5(http.MethodGet, "profile/fetch", map[string]string{"user_id": u})},
-		{"v5", "owner", v5(http.MethodPost, "user/owner/update", map[string]string{"user_id": u, "owner_id": u, "event_type": "remove"})},
-		{"v5", "pool", v5(http.MethodPost, "user/pool/update", map[string]string{"user_id": u, "pool": "alive"})},
-		{"v5", "email", v5(http.MethodPost, "user/email/update", map[string]string{"user_id": u, "email": email})},
-		{"v5", "contact", v5(http.MethodGet, "user/contact/fetch", map[string]string{"user_id": u, "contact_type": "mobile"})},
-		{"tenant", "by mobile", func(token string, header ...string) *reply {
+		v5("create", http.MethodPost, "user/create", map[string]string{"area_code": "86", "mobile": national}),
+		v5("profile", http.MethodGet, "profile/fetch", map[string]string{"user_id": u}),
+		v5("owner", http.MethodPost, "user/owner/update", map[string]string{"user_id": u, "owner_id": u, "event_type": "remove"}),
+		v5("pool", http.MethodPost, "user/pool/update", map[string]string{"user_id": u, "pool": "alive"}),
+		v5("email", http.MethodPost, "user/email/update", map[string]string{"user_id": u, "email": email}),
+		v5("contact", http.MethodGet, "user/contact/fetch", map[string]string{"user_id": u, "contact_type": "mobile"}),
+		{"tenant", "by mobile", "/api/v2/tenant/users/user-by-mobile", func(token string, header ...string) *reply {
 			return s.post(token, "/api/v2/tenant/users/user-by-mobile", map[string]string{"mobile": national}, header...)
 		}},
-		{"tenant", "by id", func(token string, header ...string) *reply {
+		{"tenant", "by id", "/api/v2/tenant/users/{user_id}", func(token string, header ...string) *reply {
 			return s.call(token, http.MethodGet, "/api/v2/tenant/users/"+u, "", header...)
 		}},
-		{"portal", "getUserBaseInfo", func(token string, header ...string) *reply {
+		{"portal", "getUserBaseInfo", "/app-portal-service/v2.2/user/getUserBaseInfo", func(token string, header ...string) *reply {
 			return s.post(token, "/app-portal-service/v2.2/user/getUserBaseInfo", map[string]string{"organizationId": a.teamID, "email": email}, header...)
 		}},
 	}
@@ -241,8 +246,13 @@ func TestBearerAuthentication(t *testing.T) {
 }
 
 // TestReadOnlyApplication checks that an application with "read" reads
-// through every family and writes nothing.
+// through every family and writes nothing, and that the OpenAPI document
+// says so: the scopes of the writes are all or user_all.
 func TestReadOnlyApplication(t *testing.T) {
+	doc, err := openapiDoc()
+	if err != nil {
+		t.Fatal(err)
+	}
 	eachBackend(t, func(t *testing.T, s *server) {
 		teamID := s.newTeam("Acme", "")
 		writer := s.newApp(teamID, "user_all")
@@ -251,15 +261,33 @@ func TestReadOnlyApplication(t *testing.T) {
 			reader := s.newApp(teamID, perms)
 			for _, c := range s.everyEndpoint(reader, u, "15204130007", "amy@example.com") {
 				r := c.request(reader.token)
-				switch c.name {
-				case "create", "owner", "pool", "email":
+				write := c.name == "create" || c.name == "owner" || c.name == "pool" || c.name == "email"
+				if write {
 					r.refused(t, http.StatusForbidden, "40300", "")
-				default:
+				} else {
 					r.data(t, nil)
+				}
+				if grants(doc, c.path, perms) == write {
+					t.Errorf("%s: the document's security disagrees with the answer %d to a token with %s", c.path, r.Status, perms)
 				}
 			}
 		}
 	})
+}
+
+// grants reports whether the security of the one operation of path in doc
+// admits an access token with the permission code perm: whether one of its
+// requirements asks for no scope of applicationToken but perm.
+func grants(doc *openapi3.T, path, perm string) bool {
+	for _, op := range doc.Paths.Find(path).Operations() {
+		for _, req := range *op.Security {
+			scopes, ok := req["applicationToken"]
+			if ok && !slices.ContainsFunc(scopes, func(s string) bool { return s != perm }) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // TestTeamIsolation checks that a token of team B learns nothing about a

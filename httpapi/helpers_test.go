@@ -391,9 +391,7 @@ func referenceAt(prefix string) (*reference, error) {
 	if ref, ok := references[prefix]; ok {
 		return ref, nil
 	}
-	mux := http.NewServeMux()
-	httpapi.Mount(mux, nil, httpapi.Options{Prefix: prefix})
-	doc, err := openapi3.NewLoader().LoadFromData(httptestGet(mux, prefix+"/openapi.json"))
+	doc, err := openapi3.NewLoader().LoadFromData(servedDocument(prefix))
 	if err != nil {
 		return nil, err
 	}
@@ -403,6 +401,13 @@ func referenceAt(prefix string) (*reference, error) {
 	}
 	references[prefix] = &reference{doc: doc, router: router}
 	return references[prefix], nil
+}
+
+// servedDocument returns the OpenAPI document as served under prefix.
+func servedDocument(prefix string) []byte {
+	mux := http.NewServeMux()
+	httpapi.Mount(mux, nil, httpapi.Options{Prefix: prefix})
+	return httptestGet(mux, prefix+"/openapi.json")
 }
 
 // openapiDoc returns the OpenAPI document served without a prefix.

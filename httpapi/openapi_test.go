@@ -1,13 +1,20 @@
 package httpapi_test
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/embedid/identity/httpapi"
+	"github.com/embedid/identity/storage/storagetest"
+	"github.com/embedid/identity/team"
 )
 
 func TestOpenAPIDocumentIsValid(t *testing.T) {
@@ -15,9 +22,68 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := doc.Validate(context.Background()); err != nil {
+	if err := doc.Validate(context.Background(), openapi3.EnableSchemaFormatValidation()); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestOpenAPINullableHasType checks that every schema that says nullable
+// also says its type: OpenAPI 3.0.3 gives nullable a meaning only next to
+// type, and Redocly and Spectral refuse it alone (and every example of such
+// a schema), which kin-openapi's validation lets pass.
+func TestOpenAPINullableHasType(t *testing.T) {
+	var doc any
+	if err := json.Unmarshal(servedDocument(""), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if _, typed := v["type"]; v["nullable"] == true && !typed {
+				t.Errorf("%s is nullable without a type", path)
+			}
+			for k, w := range v {
+				walk(path+"/"+strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1"), w)
+			}
+		case []any:
+			for i, w := range v {
+				walk(path+"/"+strconv.Itoa(i), w)
+			}
+		}
+	}
+	walk("#", doc)
+}
+
+// TestOpenAPISessionSecurity checks that the 689Cloud operations that
+// refuse a request without a session, and only those, declare the session
+// as the server takes it: a bearer token, or ({}) auth_token in the body.
+func TestOpenAPISessionSecurity(t *testing.T) {
+	s := newServer(t, storagetest.SQLite(t), httpapi.Options{})
+	doc, err := openapiDoc()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, item := range doc.Paths.Map() {
+		if !strings.HasPrefix(path, "/api/user/") {
+			continue
+		}
+		refused := s.form(path, nil).Status == http.StatusUnauthorized
+		if declared := sessionOrBody(item.Post.Security); refused != declared {
+			t.Errorf("%s: 401 without a session is %v, the session declared is %v", path, refused, declared)
+		}
+	}
+}
+
+// sessionOrBody reports whether sec is the 689Cloud session as a bearer
+// token or in the body.
+func sessionOrBody(sec *openapi3.SecurityRequirements) bool {
+	if sec == nil || len(*sec) != 2 {
+		return false
+	}
+	bearer, body := (*sec)[0], (*sec)[1]
+	scopes, ok := bearer["cloud689Session"]
+	return ok && len(bearer) == 1 && len(scopes) == 0 && len(body) == 0
 }
 
 // patterns records what Mount registers.
@@ -104,6 +170,34 @@ func TestOpenAPIHasNoSecrets(t *testing.T) {
 		s := doc.Components.Schemas[name].Value
 		if s.AdditionalProperties.Has == nil || *s.AdditionalProperties.Has {
 			t.Errorf("%s allows additional properties", name)
+		}
+	}
+}
+
+// TestOpenAPIAccessToken checks the OAuth 2.0 flow of the access tokens
+// under a prefix and without: its tokenUrl is the token endpoint, and its
+// scopes are the permission codes.
+func TestOpenAPIAccessToken(t *testing.T) {
+	for _, prefix := range []string{"", "/identity"} {
+		ref, err := referenceAt(prefix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if url := ref.doc.Servers[0].URL; url != cmp.Or(prefix, "/") {
+			t.Errorf("prefix %q: server %q", prefix, url)
+		}
+		flow := ref.doc.Components.SecuritySchemes["applicationToken"].Value.Flows.ClientCredentials
+		if want := prefix + "/api/v2/tenant/token"; flow.TokenURL != want {
+			t.Errorf("prefix %q: tokenUrl %q, want %q", prefix, flow.TokenURL, want)
+		}
+		var scopes []string
+		for scope := range flow.Scopes {
+			scopes = append(scopes, scope)
+		}
+		slices.Sort(scopes)
+		want := []string{string(team.PermAll), string(team.PermRead), string(team.PermUserAll), string(team.PermUserRead)}
+		if !slices.Equal(scopes, want) {
+			t.Errorf("prefix %q: scopes %v, want the permission codes %v", prefix, scopes, want)
 		}
 	}
 }

@@ -14,13 +14,17 @@ import (
 // credentials grant (RFC 6749 section 4.4) that issues the access tokens of
 // the v5 entity, tenant v2 and application-portal families.
 
+// tokenPath is the path of the token endpoint, which the endpoint
+// reference also names as its OAuth 2.0 flow's tokenUrl.
+const tokenPath = "/api/v2/tenant/token"
+
 // tokenRoutes mounts the token endpoint and the revocation (RFC 7009) and
 // introspection (RFC 7662) endpoints of the tokens it issues.
 func (a *api) tokenRoutes() []route {
 	return []route{
-		a.oauthRoute("/api/v2/tenant/token", a.issue),
-		a.oauthRoute("/api/v2/tenant/token/revoke", a.revoke),
-		a.oauthRoute("/api/v2/tenant/token/introspect", a.introspect),
+		a.oauthRoute(tokenPath, a.issue),
+		a.oauthRoute(tokenPath+"/revoke", a.revoke),
+		a.oauthRoute(tokenPath+"/introspect", a.introspect),
 	}
 }
 

@@ -41,6 +41,8 @@ func commands() []command {
 		{"app permissions", "replace an application's permissions", appPermissions},
 		{"project create", "create a project in a team", projectCreate},
 		{"project add-member", "put a member of a team in one of its projects", projectAddMember},
+		{"member list", "list a team's members with their user IDs", memberList},
+		{"member show", "print one member of a team", memberShow},
 		{"import", "import members into a team from a CSV file", importMembers},
 		{"events", "print the audit trail as JSON lines, -follow to go on", events},
 	}

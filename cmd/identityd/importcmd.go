@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
+	"strings"
+	"sync/atomic"
 
 	"github.com/embedid/identity"
 )
@@ -16,6 +19,7 @@ func importMembers(ctx context.Context, e *env, args []string) error {
 	db := fs.db()
 	teamID := fs.String("team", "", "`ID` of the team to import into (required)")
 	as := fs.String("as", "", "user `ID` of the admin or manager the import acts as (default: an operator with an admin's rights)")
+	ids := fs.Bool("ids", false, "also print the user ID and email address of each member imported")
 	c := defaultConfig()
 	fs.configFlags(&c)
 	fs.databaseFlags(&c)
@@ -30,37 +34,85 @@ func importMembers(ctx context.Context, e *env, args []string) error {
 	}
 	in, err := openInput(e, fs.Arg(0))
 	if err != nil {
-		return err
+		return printImport(e.stdout, identity.ImportResult{}, err)
 	}
 	defer in.Close()
-	if p, ok := in.(*progress); ok {
+	bar, _ := in.(*progress)
+	var hidden atomic.Int64
+	if bar != nil {
 		logged := *e
-		logged.log = slog.New(slog.NewJSONHandler(p.beneath(), nil))
+		logged.log = slog.New(hiding{slog.NewJSONHandler(bar.beneath(), nil), &hidden})
 		e = &logged
 	}
-	return withService(ctx, e, *db, c, func(svc *identity.Service) error {
+	opts := []identity.ImportOption{identity.ImportPasses(func(p identity.ImportPass) {
+		if bar != nil {
+			bar.begin(p)
+		}
+		if p.Name == identity.PassHashing {
+			estimateHashing(ctx, e.log, c.bcryptCost, p.Passwords)
+		}
+	})}
+	if *ids {
+		opts = append(opts, identity.ImportMembers())
+	}
+	err = withService(ctx, e, *db, c, func(svc *identity.Service) error {
 		a, err := importer(ctx, svc, *teamID, *as)
 		if err != nil {
 			return err
 		}
-		res, err := svc.ImportCSV(ctx, a, in)
+		res, err := svc.ImportCSV(ctx, a, in, opts...)
+		if bar != nil {
+			bar.end()
+		}
 		return printImport(e.stdout, res, err)
 	})
+	if n := hidden.Load(); n > 0 {
+		fmt.Fprintf(e.stderr, "identityd: import: %s with codes were not shown on this terminal, nor kept: import with 2>FILE to log them\n", plural(int(n), "notification line", "notification lines"))
+	}
+	return err
 }
 
-// printImport prints what an import did: counts, or every bad row.
+// printImport prints what an import did: counts, and the members with
+// -ids; or, if the file is refused, every bad row, or what is wrong with
+// the file as a whole.
 func printImport(w io.Writer, res identity.ImportResult, err error) error {
 	var bad *identity.ImportError
 	switch {
 	case errors.As(err, &bad):
 		return errors.Join(printJSON(w, rejected(bad)), err)
+	case fileError(err):
+		return errors.Join(printJSON(w, rejectedFile(err)), err)
 	case err != nil:
 		return err
 	}
-	return printJSON(w, struct {
-		Imported int `json:"imported"`
-		Invited  int `json:"invited"`
-	}{res.Imported, res.Invited})
+	out := imported{Imported: res.Imported, Invited: res.Invited}
+	if res.Members != nil {
+		out.Members = make([]importedMember, len(res.Members))
+		for i, m := range res.Members {
+			out.Members[i] = importedMember{m.UserID, m.Email}
+		}
+	}
+	return printJSON(w, out)
+}
+
+// imported is the JSON answer of an import that succeeded.
+type imported struct {
+	Imported int              `json:"imported"`
+	Invited  int              `json:"invited"`
+	Members  []importedMember `json:"members,omitempty"`
+}
+
+// importedMember is a member an import added, in its JSON answer with -ids.
+type importedMember struct {
+	UserID      string `json:"user_id"`
+	MailAddress string `json:"mail_address"`
+}
+
+// fileError reports whether err is about the import file as a whole: it
+// cannot be opened or read, or it is not a CSV file of members.
+func fileError(err error) bool {
+	var pe *fs.PathError
+	return errors.As(err, &pe) || identity.ErrorField(err) == "file"
 }
 
 // openInput opens the named CSV file, or standard input for "-", with a
@@ -101,9 +153,10 @@ func importer(ctx context.Context, svc *identity.Service, teamID, userID string)
 	return identity.Actor{TeamID: teamID, UserID: userID, Role: m.Membership.Role}, nil
 }
 
-// rowError is one bad row in the JSON answer of a failed import.
+// rowError is one bad row in the JSON answer of a failed import, or what is
+// wrong with the file as a whole, without a line, in the column "file".
 type rowError struct {
-	Line   int    `json:"line"`
+	Line   int    `json:"line,omitempty"`
 	Column string `json:"column"`
 	Reason string `json:"reason"`
 }
@@ -119,4 +172,13 @@ func rejected(bad *identity.ImportError) any {
 		Errors   []rowError `json:"errors"`
 		More     int        `json:"more,omitempty"`
 	}{0, rows, bad.More}
+}
+
+// rejectedFile is the JSON answer of an import refused for its file.
+func rejectedFile(err error) any {
+	reason := err.Error()
+	if identity.ErrorField(err) == "file" {
+		reason = strings.TrimPrefix(identity.ErrorMessage(err), "file: ")
+	}
+	return rejected(&identity.ImportError{Rows: []identity.RowError{{Column: "file", Reason: reason}}})
 }

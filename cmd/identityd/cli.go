@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"text/tabwriter"
 )
@@ -61,6 +62,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		usage(stdout)
 		return 0
 	}
+	if strings.HasPrefix(args[0], "-") {
+		fmt.Fprintf(stderr, "identityd: flags come after the command: %s\n", reordered(args))
+		return 2
+	}
 	cmd, rest, ok := lookup(args)
 	if !ok {
 		fmt.Fprintf(stderr, "identityd: unknown command %q\n", strings.Join(args[:min(2, len(args))], " "))
@@ -79,6 +84,17 @@ func lookup(args []string) (command, []string, bool) {
 		}
 	}
 	return command{}, nil, false
+}
+
+// reordered returns the command line args meant, flags given before the
+// command moved after it: "-db X migrate" is "identityd migrate -db X".
+func reordered(args []string) string {
+	for i := range args {
+		if c, rest, ok := lookup(args[i:]); ok {
+			return strings.Join(slices.Concat([]string{"identityd", c.name}, args[:i], rest), " ")
+		}
+	}
+	return strings.Join(slices.Concat([]string{"identityd", "<command>"}, args), " ")
 }
 
 func usage(w io.Writer) {

@@ -153,11 +153,12 @@ func importer(ctx context.Context, svc *identity.Service, teamID, userID string)
 	return identity.Actor{TeamID: teamID, UserID: userID, Role: m.Membership.Role}, nil
 }
 
-// rowError is one bad row in the JSON answer of a failed import, or what is
-// wrong with the file as a whole, without a line, in the column "file".
+// rowError is one bad row in the JSON answer of a failed import (without a
+// column if the line is not valid CSV), or what is wrong with the file as a
+// whole, without a line, in the column "file".
 type rowError struct {
 	Line   int    `json:"line,omitempty"`
-	Column string `json:"column"`
+	Column string `json:"column,omitempty"`
 	Reason string `json:"reason"`
 }
 

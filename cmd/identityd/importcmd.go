@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"os"
 	"strings"
-	"sync/atomic"
 
 	"github.com/embedid/identity"
 )
@@ -37,39 +35,21 @@ func importMembers(ctx context.Context, e *env, args []string) error {
 		return printImport(e.stdout, identity.ImportResult{}, err)
 	}
 	defer in.Close()
-	bar, _ := in.(*progress)
-	var hidden atomic.Int64
-	if bar != nil {
-		logged := *e
-		logged.log = slog.New(hiding{slog.NewJSONHandler(bar.beneath(), nil), &hidden})
-		e = &logged
-	}
-	opts := []identity.ImportOption{identity.ImportPasses(func(p identity.ImportPass) {
-		if bar != nil {
-			bar.begin(p)
-		}
-		if p.Name == identity.PassHashing {
-			estimateHashing(ctx, e.log, c.bcryptCost, p.Passwords)
-		}
-	})}
+	v := newImportView(ctx, e, in, c.bcryptCost)
+	opts := []identity.ImportOption{identity.ImportPasses(v.begin)}
 	if *ids {
 		opts = append(opts, identity.ImportMembers())
 	}
-	err = withService(ctx, e, *db, c, func(svc *identity.Service) error {
+	err = withService(ctx, v.env, *db, c, func(svc *identity.Service) error {
 		a, err := importer(ctx, svc, *teamID, *as)
 		if err != nil {
 			return err
 		}
 		res, err := svc.ImportCSV(ctx, a, in, opts...)
-		if bar != nil {
-			bar.end()
-		}
+		v.end()
 		return printImport(e.stdout, res, err)
 	})
-	if n := hidden.Load(); n > 0 {
-		fmt.Fprintf(e.stderr, "identityd: import: %s with codes were not shown on this terminal, nor kept: import with 2>FILE to log them\n", plural(int(n), "notification line", "notification lines"))
-	}
-	return err
+	return errors.Join(err, v.report())
 }
 
 // printImport prints what an import did: counts, and the members with

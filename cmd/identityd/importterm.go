@@ -2,13 +2,68 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"log/slog"
 	"runtime"
 	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/embedid/identity"
 )
+
+// importView is what an import shows as it goes: its progress bars and its
+// log lines, on a terminal without the notification lines, and an estimate
+// of the time its passwords take to hash.
+type importView struct {
+	ctx    context.Context
+	env    *env // the command's, with the log beneath the bars on a terminal
+	bar    *progress
+	cost   int // bcrypt's
+	hidden atomic.Int64
+}
+
+// newImportView shows the import of in, which draws progress bars if it is
+// a *progress, for the command's environment e.
+func newImportView(ctx context.Context, e *env, in io.Reader, cost int) *importView {
+	v := &importView{ctx: ctx, env: e, cost: cost}
+	if bar, ok := in.(*progress); ok {
+		logged := *e
+		logged.log = slog.New(hiding{slog.NewJSONHandler(bar.beneath(), nil), &v.hidden})
+		v.env, v.bar = &logged, bar
+	}
+	return v
+}
+
+// begin shows that a reading of the file begins.
+func (v *importView) begin(p identity.ImportPass) {
+	if v.bar != nil {
+		v.bar.begin(p)
+	}
+	if p.Name == identity.PassHashing {
+		estimateHashing(v.ctx, v.env.log, v.cost, p.Passwords)
+	}
+}
+
+// end ends the last bar's line, so that the answer is printed under it.
+func (v *importView) end() {
+	if v.bar != nil {
+		v.bar.end()
+	}
+}
+
+// report says how many notification lines the terminal was not shown.
+func (v *importView) report() error {
+	n := int(v.hidden.Load())
+	if n == 0 {
+		return nil
+	}
+	_, err := fmt.Fprintf(v.env.stderr, "identityd: import: %s with codes were not shown on this terminal, nor kept: import with 2>FILE to log them\n",
+		plural(n, "notification line", "notification lines"))
+	return err
+}
 
 // hiding is a log handler that drops the notification lines, counting them,
 // and hands on the others: the codes of an import would scroll its progress

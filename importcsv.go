@@ -38,17 +38,29 @@ type ImportError struct {
 // Error sums up the bad rows, naming the first three.
 func (e *ImportError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d bad rows; nothing was imported", len(e.Rows)+e.More)
+	b.WriteString(e.count())
 	for _, r := range e.Rows[:min(len(e.Rows), 3)] {
-		fmt.Fprintf(&b, "; line %d, %s: %s", r.Line, r.Column, r.Reason)
+		if r.Column == "" { // the line is not valid CSV
+			fmt.Fprintf(&b, "; line %d: %s", r.Line, r.Reason)
+		} else {
+			fmt.Fprintf(&b, "; line %d, %s: %s", r.Line, r.Column, r.Reason)
+		}
 	}
 	return b.String()
+}
+
+// count says how many rows are bad: "1 bad row; nothing was imported".
+func (e *ImportError) count() string {
+	if n := len(e.Rows) + e.More; n != 1 {
+		return fmt.Sprintf("%d bad rows; nothing was imported", n)
+	}
+	return "1 bad row; nothing was imported"
 }
 
 // Unwrap returns the invalid *Error that sums the import up, so that
 // errors.Is(err, ErrInvalid) holds and ErrorCode reports CodeInvalid.
 func (e *ImportError) Unwrap() error {
-	return errs.New(errs.Invalid, "file", "has %d bad rows; nothing was imported", len(e.Rows)+e.More)
+	return errs.New(errs.Invalid, "file", "has %s", e.count())
 }
 
 func (e *ImportError) add(ps ...RowError) {
@@ -63,19 +75,70 @@ func (e *ImportError) add(ps ...RowError) {
 
 func (e *ImportError) empty() bool { return len(e.Rows)+e.More == 0 }
 
-// ImportOption changes how ImportCSV reads a file.
-type ImportOption func(*csvimport.Rules)
+// ImportResult is what an import did.
+type ImportResult struct {
+	Imported int // members added to the team
+	Invited  int // of those, sent an invitation code: all without a password who have not claimed their account
+	// Members are the members added, in the order of their rows; only with
+	// the option ImportMembers.
+	Members []ImportedMember
+}
+
+// ImportedMember is a member an import added.
+type ImportedMember struct {
+	UserID string
+	Email  string // as the file wrote it
+}
+
+// ImportOption asks ImportCSV for more than it does by default.
+type ImportOption func(*importOptions)
+
+type importOptions struct {
+	members    bool
+	pass       func(ImportPass)
+	weakHashes bool
+}
 
 // AllowWeakHashes lets the column password_hash hold fast digests (MD5 and
 // SHA-1, SHA-256 or SHA-512, salted or not), which a leaked database gives
 // up quickly: the importer says so knowingly. Each is replaced by a bcrypt
 // hash at the member's first login. See SECURITY.md.
-func AllowWeakHashes() ImportOption { return func(r *csvimport.Rules) { r.WeakHashes = true } }
+func AllowWeakHashes() ImportOption {
+	return func(o *importOptions) { o.weakHashes = true }
+}
 
-// ImportResult is what an import did.
-type ImportResult struct {
-	Imported int // members added to the team
-	Invited  int // of those, sent an invitation code: all without a password who have not claimed their account
+// ImportMembers makes ImportCSV list the members it added in
+// ImportResult.Members. Without it, an import holds no list of its rows.
+func ImportMembers() ImportOption {
+	return func(o *importOptions) { o.members = true }
+}
+
+// ImportPasses makes ImportCSV call fn as each of its readings of the file
+// begins, on the goroutine that called ImportCSV.
+func ImportPasses(fn func(ImportPass)) ImportOption {
+	return func(o *importOptions) { o.pass = fn }
+}
+
+// The names of an import's readings of the file, in their order. A reading
+// with nothing to do is skipped: hashing when no row has a password,
+// sending when nobody is to be invited.
+const (
+	PassChecking = "checking"
+	PassHashing  = "hashing passwords"
+	PassWriting  = "writing"
+	PassSending  = "sending invitations"
+)
+
+// ImportPass is one reading of the file by ImportCSV, as it begins.
+type ImportPass struct {
+	Name string // PassChecking, PassHashing, PassWriting or PassSending
+	N    int    // which reading this is, from 1
+	// Of is how many readings the import makes, 0 while checking, before the
+	// rows are known. It counts a sending reading whenever a row has no
+	// password; it is skipped if those rows' users all claimed their account.
+	Of        int
+	Rows      int // the file's rows; 0 while checking
+	Passwords int // the rows with a password; 0 while checking
 }
 
 // ImportCSV adds the members listed in a CSV file to the actor's team, all or
@@ -94,7 +157,14 @@ type ImportResult struct {
 // reader that cannot seek is copied to a temporary file as it is first
 // read, within the same row limit. A file that changes between readings
 // stops the import with a conflict on "file", and nothing is written.
+//
+// The options allow weak hashes, ask for the IDs of the new members and
+// report each reading.
 func (s *Service) ImportCSV(ctx context.Context, a Actor, r io.Reader, opts ...ImportOption) (ImportResult, error) {
+	var o importOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if err := team.CanCreate(a.Role, team.RoleMember); err != nil {
 		return ImportResult{}, err
 	}
@@ -105,18 +175,18 @@ func (s *Service) ImportCSV(ctx context.Context, a Actor, r io.Reader, opts ...I
 	}); err != nil {
 		return ImportResult{}, err
 	}
-	rules := csvimport.Rules{Region: s.regionOr(region), Phones: s.phones}
-	for _, o := range opts {
-		o(&rules)
-	}
-	f, err := csvimport.Open(r, rules)
+	f, err := csvimport.Open(r, csvimport.Rules{Region: s.regionOr(region), Phones: s.phones, WeakHashes: o.weakHashes})
 	if err != nil {
 		return ImportResult{}, err
 	}
 	defer f.Close()
+	o.begin(PassChecking, counts{})
 	n, err := s.check(ctx, a, f)
 	if err != nil {
 		return ImportResult{}, err
+	}
+	if n.passwords > 0 {
+		o.begin(PassHashing, n)
 	}
 	hashes, err := s.hashAll(ctx, f, n.passwords)
 	if err != nil {
@@ -130,7 +200,8 @@ func (s *Service) ImportCSV(ctx context.Context, a Actor, r io.Reader, opts ...I
 		if err != nil {
 			return err
 		}
-		res, err = s.importRows(ctx, tx, out, actor, a.actor(), f, n, hashes, now)
+		o.begin(PassWriting, n)
+		res, err = s.importRows(ctx, tx, out, actor, a.actor(), f, &o, n, hashes, now)
 		return err
 	})
 	if err != nil {
@@ -143,6 +214,27 @@ func (s *Service) ImportCSV(ctx context.Context, a Actor, r io.Reader, opts ...I
 // counts are how many rows a file has, how many of them a password to
 // hash, and how many a password hashed already.
 type counts struct{ rows, passwords, hashed int }
+
+// begin reports the reading name of a file of n rows, if asked to.
+func (o *importOptions) begin(name string, n counts) {
+	if o.pass == nil {
+		return
+	}
+	p := ImportPass{Name: name, N: 1, Rows: n.rows, Passwords: n.passwords}
+	if n.rows > 0 {
+		hashing, sending := min(n.passwords, 1), min(n.rows-n.passwords-n.hashed, 1)
+		p.Of = 2 + hashing + sending
+		switch name {
+		case PassHashing:
+			p.N = 2
+		case PassWriting:
+			p.N = 2 + hashing
+		case PassSending:
+			p.N = p.Of
+		}
+	}
+	o.pass(p)
+}
 
 // check reads every row once and counts them, or returns every problem of
 // every bad row.
@@ -262,8 +354,11 @@ const importBatch = 3 * storage.BatchRows
 // collecting every row the database refuses; any refusal leaves the
 // transaction to be rolled back. If none, the new users without a password
 // are invited.
-func (s *Service) importRows(ctx context.Context, tx storage.Tx, out *outbox, actor team.Membership, by audit.Actor, f *csvimport.File, n counts, hashes [][]byte, now time.Time) (ImportResult, error) {
+func (s *Service) importRows(ctx context.Context, tx storage.Tx, out *outbox, actor team.Membership, by audit.Actor, f *csvimport.File, o *importOptions, n counts, hashes [][]byte, now time.Time) (ImportResult, error) {
 	var res ImportResult
+	if o.members {
+		res.Members = make([]ImportedMember, 0, n.rows)
+	}
 	invites := newInvitations(n.rows, n.rows-n.passwords-n.hashed)
 	bad := &ImportError{}
 	err := f.Each(importBatch, func(rows []csvimport.Row) error {
@@ -290,6 +385,11 @@ func (s *Service) importRows(ctx context.Context, tx storage.Tx, out *outbox, ac
 		if err != nil {
 			return err
 		}
+		if o.members {
+			for i, row := range rows {
+				res.Members = append(res.Members, ImportedMember{UserID: b.ids[i], Email: row.Email.Display})
+			}
+		}
 		first := res.Imported // the batch's first row, counted from 0
 		for _, i := range invited {
 			if err := invites.add(first+i, b.ids[i]); err != nil {
@@ -304,6 +404,9 @@ func (s *Service) importRows(ctx context.Context, tx storage.Tx, out *outbox, ac
 		return ImportResult{}, err
 	case !bad.empty():
 		return ImportResult{}, bad
+	}
+	if len(invites.ids) > 0 {
+		o.begin(PassSending, n)
 	}
 	if err := s.invite(ctx, tx, out, actor.TeamID, f, invites, now); err != nil {
 		return ImportResult{}, err

@@ -291,3 +291,68 @@ func TestImportRowLimitStopsAnEndlessStream(t *testing.T) {
 		wantErr(t, err, identity.CodeInvalid, "file")
 	}, identity.WithMaxImportRows(1000))
 }
+
+// TestImportListsMembersAndPasses asks an import for the new members' IDs
+// and for its readings of the file: the IDs are the members', in the rows'
+// order, and the readings are named and counted, without the hashing one
+// when no row has a password.
+func TestImportListsMembersAndPasses(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		_, admin := f.activeTeam("admin@x.com")
+		for _, tc := range []struct {
+			file string
+			want []identity.ImportPass
+		}{
+			{"mail_address,first_name,last_name,password\nPw@X.com,A,B,secret-pw-1\nnone@x.com,C,D,\n", []identity.ImportPass{
+				{Name: identity.PassChecking, N: 1}, {Name: identity.PassHashing, N: 2, Of: 4, Rows: 2, Passwords: 1},
+				{Name: identity.PassWriting, N: 3, Of: 4, Rows: 2, Passwords: 1}, {Name: identity.PassSending, N: 4, Of: 4, Rows: 2, Passwords: 1},
+			}},
+			{"email,first_name,last_name\nthird@x.com,E,F\n", []identity.ImportPass{
+				{Name: identity.PassChecking, N: 1}, {Name: identity.PassWriting, N: 2, Of: 3, Rows: 1},
+				{Name: identity.PassSending, N: 3, Of: 3, Rows: 1},
+			}},
+		} {
+			var passes []identity.ImportPass
+			res, err := f.svc.ImportCSV(f.ctx, admin, strings.NewReader(tc.file), identity.ImportMembers(),
+				identity.ImportPasses(func(p identity.ImportPass) { passes = append(passes, p) }))
+			must(t, err)
+			if fmt.Sprint(passes) != fmt.Sprint(tc.want) {
+				t.Errorf("passes %+v, want %+v", passes, tc.want)
+			}
+			if len(res.Members) != res.Imported {
+				t.Fatalf("%d members listed, %d imported", len(res.Members), res.Imported)
+			}
+			for _, im := range res.Members {
+				m, err := f.svc.Member(f.ctx, admin, im.UserID)
+				must(t, err)
+				if !strings.EqualFold(m.User.Email.Display, im.Email) {
+					t.Errorf("listed %+v, the member is %s", im, m.User.Email.Display)
+				}
+			}
+		}
+		res, err := f.svc.ImportCSV(f.ctx, admin, strings.NewReader("email,first_name,last_name\nfourth@x.com,G,H\n"))
+		must(t, err)
+		if res.Members != nil {
+			t.Errorf("an import not asked for its members listed %v", res.Members)
+		}
+	})
+}
+
+func TestImportErrorMessage(t *testing.T) {
+	for _, tc := range []struct {
+		err  *identity.ImportError
+		want string
+	}{
+		{&identity.ImportError{Rows: []identity.RowError{{Line: 2, Reason: "has 4 fields; the header names 5"}}},
+			"1 bad row; nothing was imported; line 2: has 4 fields; the header names 5"},
+		{&identity.ImportError{Rows: []identity.RowError{{Line: 2, Column: "role", Reason: "bad"}}, More: 1},
+			"2 bad rows; nothing was imported; line 2, role: bad"},
+	} {
+		if got := tc.err.Error(); got != tc.want {
+			t.Errorf("got %q, want %q", got, tc.want)
+		}
+	}
+	if got := identity.ErrorMessage((&identity.ImportError{Rows: make([]identity.RowError, 1)}).Unwrap()); got != "file: has 1 bad row; nothing was imported" {
+		t.Errorf("Unwrap says %q", got)
+	}
+}

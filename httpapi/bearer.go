@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"slices"
 
 	"github.com/embedid/identity"
 	"github.com/embedid/identity/internal/errs"
@@ -30,6 +31,7 @@ type bearerEndpoint struct {
 	method string // GET reads the query string, POST the body
 	path   string // under the family's base; may hold a {wildcard}
 	serve  func(*bearerCall) (any, error)
+	takes  []string // its parameters, besides the path's and the team's; it ignores others
 }
 
 // bearerCall is a request to a bearerEndpoint being served.
@@ -91,6 +93,9 @@ func (a *api) serveBearer(w http.ResponseWriter, r *http.Request, f bearerFamily
 		return nil, err
 	}
 	defer p.close()
+	if err := p.only(slices.Concat(e.takes, []string{f.teamParam}, pathNames(e.path))...); err != nil {
+		return nil, err
+	}
 	if err := p.setPath(r, e.path); err != nil {
 		return nil, err
 	}

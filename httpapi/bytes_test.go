@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"encoding/base64"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -78,4 +79,39 @@ func TestUnstorableBytes(t *testing.T) {
 			s.get(a.token, "/api/v5/entity/profile/fetch", map[string]string{"corp_id": "\xfe", "user_id": "a"}).refused(t, http.StatusBadRequest, "40000", "corp_id")
 		})
 	})
+}
+
+// TestUnknownParametersAreIgnored sends parameters an endpoint does not
+// take, with bytes it would refuse in one it takes: each endpoint answers
+// as if they were not sent, and still checks the ones it takes.
+func TestUnknownParametersAreIgnored(t *testing.T) {
+	eachBackend(t, func(t *testing.T, s *server) {
+		_, token := s.activeTeam("admin@example.com")
+		a := s.newApp(s.newTeam("Tenant", "CN"), "all")
+		bad := "x\x00" + strings.Repeat("y", 2000)
+		s.post(a.token, "/api/v2/tenant/users/user-by-mobile", map[string]string{"mobile": "15204130007", "event_type": bad}).
+			refused(t, http.StatusBadRequest, "USER.0001", "")
+		s.post(a.token, "/api/v2/tenant/users/user-by-mobile", map[string]string{"mobile": "1520\x00"}).
+			refused(t, http.StatusBadRequest, "PARAM.0001", "mobile")
+		s.form("/api/user/info", map[string]string{"auth_token": token, "user_id": bad, "first_name": "\xff"}).ok(t, nil)
+		s.form("/api/user/profile", map[string]string{"auth_token": token, "user_id": "\xff"}).fail(t, http.StatusBadRequest, "user_id")
+	})
+}
+
+// TestDocumentedParametersAreChecked sends a NUL in each parameter the
+// endpoint reference documents, every other one valid: each is a 400 that
+// names it, so that no endpoint ignores a parameter it takes.
+func TestDocumentedParametersAreChecked(t *testing.T) {
+	fx := newFuzzFixture(t)
+	for _, p := range fx.targets {
+		if p.in == "header" || p.in == "path" {
+			continue
+		}
+		fx.refresh(t)
+		rec := httptest.NewRecorder()
+		fx.s.handler.ServeHTTP(rec, fx.request(p, "a\x00b"))
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), p.name) {
+			t.Errorf("%s with a NUL: %d %s", p, rec.Code, rec.Body)
+		}
+	}
 }

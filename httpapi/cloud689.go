@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 
 	"github.com/embedid/identity"
 )
@@ -19,6 +20,7 @@ type endpoint689 struct {
 	session     bool       // needs a session: auth_token or a bearer token
 	upload      bool       // takes a CSV file, so its body may be as large as one
 	fields      fieldNames // where its parameters are named unlike fields689's
+	takes       []string   // its parameters, besides auth_token; it ignores others
 	description string     // of a success; "" means "OK"
 	serve       func(*call689) (any, error)
 }
@@ -34,29 +36,29 @@ func (c *call689) ctx() context.Context { return c.r.Context() }
 
 func (a *api) endpoints689() []endpoint689 {
 	return []endpoint689{
-		{name: "signup", serve: a.signup, description: "New user and team is created", fields: fieldNames{"team_name": "business_name"}},
-		{name: "activation", serve: a.activation, fields: fieldNames{"email": "mail_address"}}, // an email code moves the account to changeemail's mail_address
-		{name: "getactivationcode", serve: a.getActivationCode},
-		{name: "forgotpassword", serve: a.forgotPassword},
-		{name: "resetpassword", serve: a.resetPassword, fields: fieldNames{"code": "reset_code", "password": "new_password"}},
-		{name: "login/checkmail", serve: a.checkMail},
-		{name: "login", serve: a.login},
-		{name: "logout", serve: a.logout},
-		{name: "list", session: true, serve: a.list},
-		{name: "project", session: true, serve: a.project},
-		{name: "create", session: true, serve: a.create, fields: fieldNames{"email": "mail_address", "role": "user_role"}},
+		{name: "signup", serve: a.signup, takes: []string{"plan_id", "first_name", "last_name", "email_address", "business_name", "business_size", "phone", "password", "payment_id", "confirm_password"}, description: "New user and team is created", fields: fieldNames{"team_name": "business_name"}},
+		{name: "activation", serve: a.activation, takes: []string{"activation_code", "password"}, fields: fieldNames{"email": "mail_address"}}, // an email code moves the account to changeemail's mail_address
+		{name: "getactivationcode", serve: a.getActivationCode, takes: []string{"activation_code"}},
+		{name: "forgotpassword", serve: a.forgotPassword, takes: []string{"email_address"}},
+		{name: "resetpassword", serve: a.resetPassword, takes: []string{"reset_code", "new_password", "confirm_new_password"}, fields: fieldNames{"code": "reset_code", "password": "new_password"}},
+		{name: "login/checkmail", serve: a.checkMail, takes: []string{"email_address"}},
+		{name: "login", serve: a.login, takes: []string{"email_address", "password", "team_id", "keep_me_login"}},
+		{name: "logout", serve: a.logout, takes: []string{"access_token"}},
+		{name: "list", session: true, serve: a.list, takes: []string{"search_key", "sort_key", "page_size", "page_number"}},
+		{name: "project", session: true, serve: a.project, takes: []string{"project_id"}},
+		{name: "create", session: true, serve: a.create, takes: []string{"user_role", "first_name", "middle_name", "last_name", "mail_address", "password", "confirm_password"}, fields: fieldNames{"email": "mail_address", "role": "user_role"}},
 		{name: "importusercsv", session: true, upload: true, serve: a.importCSV},
-		{name: "update", session: true, serve: a.update, fields: fieldNames{"user_id": "user_update_id", "role": "role_id"}},
-		{name: "remove", session: true, serve: a.remove},
+		{name: "update", session: true, serve: a.update, takes: []string{"user_update_id", "first_name", "middle_name", "last_name", "role_id", "time_zone", "notification_flag", "lang"}, fields: fieldNames{"user_id": "user_update_id", "role": "role_id"}},
+		{name: "remove", session: true, serve: a.remove, takes: []string{"user_id"}},
 		{name: "info", session: true, serve: a.info},
-		{name: "profile", session: true, serve: a.profile},
-		{name: "changepassword", session: true, serve: a.changePassword, fields: fieldNames{"password": "new_password", "old_password": "confirm_old_password"}},
-		{name: "changeemail", session: true, serve: a.changeEmail, fields: fieldNames{"email": "mail_address"}},
+		{name: "profile", session: true, serve: a.profile, takes: []string{"user_id"}},
+		{name: "changepassword", session: true, serve: a.changePassword, takes: []string{"new_password", "confirm_new_password", "confirm_old_password"}, fields: fieldNames{"password": "new_password", "old_password": "confirm_old_password"}},
+		{name: "changeemail", session: true, serve: a.changeEmail, takes: []string{"mail_adress", "mail_address"}, fields: fieldNames{"email": "mail_address"}},
 		{name: "sessions", session: true, serve: a.sessions},
-		{name: "sessions/revoke", session: true, serve: a.revokeSessions},
-		{name: "events", session: true, serve: a.events},
-		{name: "getteam", session: true, serve: a.getTeam},
-		{name: "updateteamprofile", session: true, serve: a.updateTeamProfile, fields: fieldNames{"team_id": "team_update_id"}},
+		{name: "sessions/revoke", session: true, serve: a.revokeSessions, takes: []string{"all", "user_id", "session_id"}},
+		{name: "events", session: true, serve: a.events, takes: []string{"user_id", "action", "after", "page_size"}},
+		{name: "getteam", session: true, serve: a.getTeam, takes: []string{"team_id"}},
+		{name: "updateteamprofile", session: true, serve: a.updateTeamProfile, takes: []string{"team_update_id", "team_name", "website", "phone_number", "company_size", "plan_id"}, fields: fieldNames{"team_id": "team_update_id"}},
 	}
 }
 
@@ -109,6 +111,9 @@ func (a *api) serve689(w http.ResponseWriter, r *http.Request, e endpoint689) (a
 		return nil, err
 	}
 	defer p.close()
+	if err := p.only(slices.Concat(e.takes, []string{"auth_token"})...); err != nil {
+		return nil, err
+	}
 	c := &call689{params: p, r: r}
 	if e.session {
 		if c.actor, err = a.svc.Authenticate(r.Context(), p.token(r, "auth_token")); err != nil {

@@ -25,10 +25,13 @@ const (
 )
 
 // params are the parameters of one request, read from its body: scalar
-// values by name, and the files of a multipart body.
+// values by name, and the files of a multipart body. A value checkValue
+// refuses is not kept: why is, and an endpoint that takes the parameter
+// answers with it (see only).
 type params struct {
-	values map[string]string
-	form   *multipart.Form // nil unless the body was multipart
+	values  map[string]string
+	refused map[string]error
+	form    *multipart.Form // nil unless the body was multipart
 }
 
 // readParams reads the body of r, at most limit bytes, as parameters. It
@@ -86,7 +89,7 @@ func readQuery(r *http.Request) (*params, error) {
 	if err != nil {
 		return nil, errs.New(errs.Invalid, "query", "is not a valid query string: %v", err)
 	}
-	return fromValues(vs)
+	return fromValues(vs), nil
 }
 
 func readNothing(body io.Reader) (*params, error) {
@@ -109,34 +112,30 @@ func readForm(body io.Reader) (*params, error) {
 	if err != nil {
 		return nil, bodyError(err, "a valid form")
 	}
-	return fromValues(vs)
+	return fromValues(vs), nil
 }
 
 func readMultipart(r *http.Request) (*params, error) {
 	if err := r.ParseMultipartForm(multipartMemory); err != nil {
 		return nil, bodyError(err, "a valid multipart form")
 	}
-	p, err := fromValues(r.MultipartForm.Value)
-	if err != nil {
-		r.MultipartForm.RemoveAll()
-		return nil, err
-	}
+	p := fromValues(r.MultipartForm.Value)
 	p.form = r.MultipartForm
 	return p, nil
 }
 
-// fromValues keeps the one value of each form field.
-func fromValues(vs map[string][]string) (*params, error) {
+// fromValues keeps the one value of each form field; a field given more
+// than once is refused.
+func fromValues(vs map[string][]string) *params {
 	p := &params{values: make(map[string]string, len(vs))}
 	for name, v := range vs {
 		if len(v) > 1 {
-			return nil, errs.New(errs.Invalid, name, "is given more than once")
+			p.refuse(errs.New(errs.Invalid, name, "is given more than once"))
+			continue
 		}
-		if err := p.set(name, v[0]); err != nil {
-			return nil, err
-		}
+		p.keep(name, v[0])
 	}
-	return p, nil
+	return p
 }
 
 func readJSON(body io.Reader) (*params, error) {
@@ -160,28 +159,63 @@ func readJSON(body io.Reader) (*params, error) {
 	}
 	p := &params{values: make(map[string]string, len(obj))}
 	for name, v := range obj {
-		if err := p.setJSON(name, v); err != nil {
-			return nil, err
-		}
+		p.keepJSON(name, v)
 	}
 	return p, nil
 }
 
-// setJSON keeps a JSON value as form text: clients of form-encoded APIs mix
+// keepJSON keeps a JSON value as form text: clients of form-encoded APIs mix
 // up "3" and 3, so either is accepted wherever a string or number is
 // expected. A null is a parameter not given.
-func (p *params) setJSON(name string, v any) error {
+func (p *params) keepJSON(name string, v any) {
 	switch v := v.(type) {
 	case nil:
-		return nil
 	case string:
-		return p.set(name, v)
+		p.keep(name, v)
 	case json.Number:
-		return p.set(name, v.String())
+		p.keep(name, v.String())
 	case bool:
-		return p.set(name, strconv.FormatBool(v))
+		p.keep(name, strconv.FormatBool(v))
+	default:
+		p.refuse(errs.New(errs.Invalid, name, "must be a string, number or boolean, not an object or array"))
 	}
-	return errs.New(errs.Invalid, name, "must be a string, number or boolean, not an object or array")
+}
+
+// keep keeps the value of the named parameter if checkValue passes it, else
+// why not.
+func (p *params) keep(name, v string) {
+	if err := checkValue(name, v); err != nil {
+		p.refuse(err)
+		return
+	}
+	p.values[name] = v
+}
+
+// refuse notes why the parameter err names is not kept.
+func (p *params) refuse(err *errs.Error) {
+	if p.refused == nil {
+		p.refused = map[string]error{}
+	}
+	p.refused[err.Field] = err
+}
+
+// only returns why the first of the named parameters that was refused was,
+// and forgets the parameters not named, refused or not: an endpoint ignores
+// the parameters it does not take, and checks those it does.
+func (p *params) only(names ...string) error {
+	takes := make(map[string]bool, len(names))
+	for _, name := range names {
+		if err := p.refused[name]; err != nil {
+			return err
+		}
+		takes[name] = true
+	}
+	for name := range p.values {
+		if !takes[name] {
+			delete(p.values, name)
+		}
+	}
+	return nil
 }
 
 // set keeps the value of the named parameter, once checkValue passed it.
@@ -195,10 +229,10 @@ func (p *params) set(name, v string) error {
 
 // checkValue refuses the value of the named parameter if it is too long, not
 // UTF-8, or holds a NUL byte, which no database column holds (Postgres
-// refuses it; SQLite would keep it). Every parameter, of a body, a query
-// string, a path or a Basic Authorization header, is checked here before it
-// reaches the library.
-func checkValue(name, v string) error {
+// refuses it; SQLite would keep it). Every parameter an endpoint takes, of a
+// body, a query string, a path or a Basic Authorization header, is checked
+// here before it reaches the library; one it does not take is ignored.
+func checkValue(name, v string) *errs.Error {
 	switch {
 	case len(v) > maxFieldBytes:
 		return errs.New(errs.Invalid, name, "is longer than %d bytes", maxFieldBytes)
@@ -214,12 +248,7 @@ func checkValue(name, v string) error {
 // as "users/{user_id}", as parameters, with the values r's path gives them.
 // A wildcard's name must not also be given in the query string or body.
 func (p *params) setPath(r *http.Request, pattern string) error {
-	for seg := range strings.SplitSeq(pattern, "/") {
-		name, ok := strings.CutPrefix(seg, "{")
-		if !ok {
-			continue
-		}
-		name = strings.TrimSuffix(name, "}")
+	for _, name := range pathNames(pattern) {
 		if _, given := p.values[name]; given {
 			return errs.New(errs.Invalid, name, "is given in the path, and must not be given again")
 		}
@@ -228,6 +257,17 @@ func (p *params) setPath(r *http.Request, pattern string) error {
 		}
 	}
 	return nil
+}
+
+// pathNames returns the names of the wildcards of pattern.
+func pathNames(pattern string) []string {
+	var names []string
+	for seg := range strings.SplitSeq(pattern, "/") {
+		if name, ok := strings.CutPrefix(seg, "{"); ok {
+			names = append(names, strings.TrimSuffix(name, "}"))
+		}
+	}
+	return names
 }
 
 // close removes the temporary files of a multipart body.

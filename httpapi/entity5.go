@@ -17,12 +17,12 @@ func (a *api) entity5() bearerFamily {
 		base:      "/api/v5/entity/",
 		teamParam: "corp_id",
 		endpoints: []bearerEndpoint{
-			{http.MethodPost, "user/create", a.createUser5},
-			{http.MethodGet, "profile/fetch", a.profile5},
-			{http.MethodPost, "user/owner/update", a.updateOwner5},
-			{http.MethodPost, "user/pool/update", a.updatePool5},
-			{http.MethodPost, "user/email/update", a.updateEmail5},
-			{http.MethodGet, "user/contact/fetch", a.contact5},
+			{http.MethodPost, "user/create", a.createUser5, []string{"area_code", "mobile", "email"}},
+			{http.MethodGet, "profile/fetch", a.profile5, []string{"user_id"}},
+			{http.MethodPost, "user/owner/update", a.updateOwner5, []string{"user_id", "owner_id", "event_type"}},
+			{http.MethodPost, "user/pool/update", a.updatePool5, []string{"user_id", "pool"}},
+			{http.MethodPost, "user/email/update", a.updateEmail5, []string{"user_id", "email"}},
+			{http.MethodGet, "user/contact/fetch", a.contact5, []string{"user_id", "contact_type"}},
 		},
 		ok: func(w http.ResponseWriter, result any) {
 			writeJSON(w, http.StatusOK, envelope5{Msg: "success.", Data: result})

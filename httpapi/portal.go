@@ -17,7 +17,7 @@ func (a *api) portal() bearerFamily {
 		teamParam: "organizationId",
 		fields:    fieldsPortal,
 		endpoints: []bearerEndpoint{
-			{http.MethodPost, "v2.2/user/getUserBaseInfo", a.getUserBaseInfo},
+			{http.MethodPost, "v2.2/user/getUserBaseInfo", a.getUserBaseInfo, []string{"email", "name", "domain", "phoneArea", "phone"}},
 		},
 		ok: func(w http.ResponseWriter, result any) {
 			writeJSON(w, http.StatusOK, envelopePortal{Message: "OK", Data: result})

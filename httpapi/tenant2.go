@@ -16,8 +16,8 @@ func (a *api) tenant2() bearerFamily {
 		name: "tenant_v2",
 		base: "/api/v2/tenant/",
 		endpoints: []bearerEndpoint{
-			{http.MethodPost, "users/user-by-mobile", a.userByMobile2},
-			{http.MethodGet, "users/{user_id}", a.userByID2},
+			{http.MethodPost, "users/user-by-mobile", a.userByMobile2, []string{"mobile"}},
+			{http.MethodGet, "users/{user_id}", a.userByID2, nil},
 		},
 		ok: func(w http.ResponseWriter, result any) { writeJSON(w, http.StatusOK, result) },
 		fail: func(w http.ResponseWriter, f failure) {

@@ -22,9 +22,9 @@ const tokenPath = "/api/v2/tenant/token"
 // introspection (RFC 7662) endpoints of the tokens it issues.
 func (a *api) tokenRoutes() []route {
 	return []route{
-		a.oauthRoute(tokenPath, a.issue),
-		a.oauthRoute(tokenPath+"/revoke", a.revoke),
-		a.oauthRoute(tokenPath+"/introspect", a.introspect),
+		a.oauthRoute(tokenPath, a.issue, "grant_type", "client_id", "client_secret", "scope"),
+		a.oauthRoute(tokenPath+"/revoke", a.revoke, "token", "token_type_hint", "client_id", "client_secret"),
+		a.oauthRoute(tokenPath+"/introspect", a.introspect, "token", "token_type_hint", "client_id", "client_secret"),
 	}
 }
 
@@ -46,8 +46,9 @@ var errGrantType = errs.New(errs.Invalid, "grant_type", "only client_credentials
 
 // oauthRoute mounts an OAuth endpoint on path for every method, so that a
 // wrong method is answered as an OAuth error; serve reads the parameters
-// and returns the answer, which is never cached.
-func (a *api) oauthRoute(path string, serve func(r *http.Request, p *params) (any, error)) route {
+// and returns the answer, which is never cached. The endpoint takes the
+// parameters named by takes, and ignores others.
+func (a *api) oauthRoute(path string, serve func(r *http.Request, p *params) (any, error), takes ...string) route {
 	return route{path: path, handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
@@ -55,11 +56,14 @@ func (a *api) oauthRoute(path string, serve func(r *http.Request, p *params) (an
 			return
 		}
 		p, err := readParams(w, r, a.opts.MaxBodyBytes)
+		if err == nil {
+			defer p.close()
+			err = p.only(takes...)
+		}
 		if err != nil {
 			a.failToken(w, r, err)
 			return
 		}
-		defer p.close()
 		result, err := serve(r, p)
 		if err != nil {
 			a.failToken(w, r, err)

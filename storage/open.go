@@ -3,7 +3,10 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 
@@ -124,9 +127,22 @@ func openDSN(dsn string) (*DB, error) {
 func createPrivate(path string) error {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return &errs.Error{Code: errs.Invalid, Field: "db", Message: "cannot create the SQLite file " + path, Err: err}
+		return &errs.Error{Code: errs.Invalid, Field: "db", Message: "cannot create the SQLite file " + path + ": " + whyNotCreated(path, err), Err: err}
 	}
 	return errs.Wrap("create the SQLite file", f.Close())
+}
+
+// whyNotCreated says why the file at path could not be created: a missing
+// directory is named, other causes are the system's words.
+func whyNotCreated(path string, err error) string {
+	var pe *fs.PathError
+	switch dir := filepath.Dir(path); {
+	case errors.Is(err, fs.ErrNotExist):
+		return "the directory " + dir + " does not exist; create it first"
+	case errors.As(err, &pe):
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
 
 // openSQLite opens a pool of at most conns connections, all kept open: with

@@ -45,6 +45,15 @@ func TestOpenRejectsBadDSN(t *testing.T) {
 	}
 }
 
+func TestOpenNamesAMissingDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "missing")
+	_, err := storage.Open(t.Context(), "sqlite:"+filepath.Join(dir, "x.db"))
+	want := "cannot create the SQLite file " + filepath.Join(dir, "x.db") + ": the directory " + dir + " does not exist; create it first"
+	if errs.FieldOf(err) != "db" || errs.MessageOf(err) != "db: "+want {
+		t.Errorf("got %q, want %q", errs.MessageOf(err), "db: "+want)
+	}
+}
+
 func TestMigrateIsIdempotent(t *testing.T) {
 	storagetest.EachBackend(t, func(t *testing.T, s storage.Store) {
 		db := s.(*storage.DB)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"text/tabwriter"
 )
@@ -41,6 +42,8 @@ func commands() []command {
 		{"app permissions", "replace an application's permissions", appPermissions},
 		{"project create", "create a project in a team", projectCreate},
 		{"project add-member", "put a member of a team in one of its projects", projectAddMember},
+		{"member list", "list a team's members with their user IDs", memberList},
+		{"member show", "print one member of a team", memberShow},
 		{"import", "import members into a team from a CSV file", importMembers},
 		{"events", "print the audit trail as JSON lines, -follow to go on", events},
 	}
@@ -58,6 +61,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "help", "-h", "-help", "--help":
 		usage(stdout)
 		return 0
+	}
+	if strings.HasPrefix(args[0], "-") {
+		fmt.Fprintf(stderr, "identityd: flags come after the command: %s\n", reordered(args))
+		return 2
 	}
 	cmd, rest, ok := lookup(args)
 	if !ok {
@@ -77,6 +84,17 @@ func lookup(args []string) (command, []string, bool) {
 		}
 	}
 	return command{}, nil, false
+}
+
+// reordered returns the command line args meant, flags given before the
+// command moved after it: "-db X migrate" is "identityd migrate -db X".
+func reordered(args []string) string {
+	for i := range args {
+		if c, rest, ok := lookup(args[i:]); ok {
+			return strings.Join(slices.Concat([]string{"identityd", c.name}, args[:i], rest), " ")
+		}
+	}
+	return strings.Join(slices.Concat([]string{"identityd", "<command>"}, args), " ")
 }
 
 func usage(w io.Writer) {

@@ -110,7 +110,7 @@ func TestCommandHelp(t *testing.T) {
 }
 
 func TestBadCommandLines(t *testing.T) {
-	dsn := tempDSN(t)
+	dsn, missing := tempDSN(t), filepath.Join(t.TempDir(), "missing")
 	for _, tc := range []struct {
 		env  map[string]string
 		args []string
@@ -129,7 +129,17 @@ func TestBadCommandLines(t *testing.T) {
 		{nil, []string{"project", "add-member", "-project", "p", "-user", "u", "-role", "9"}, "-role must be from 1 to 3"},
 		{nil, []string{"project", "add-member", "-project", "p", "-user", "u", "-role", "x"}, `invalid value "x" for flag -role`},
 		{nil, []string{"import", "-team", "t"}, "want one FILE.csv argument"},
+		{nil, []string{"member", "list"}, "-team is required"},
+		{nil, []string{"member", "list", "-team", "t", "-page", "0"}, "-page must be 1 or more, got 0"},
+		{nil, []string{"member", "list", "-team", "t", "-size", "5000"}, "-size must be from 1 to 1000, got 5000"},
+		{nil, []string{"member", "show", "-team", "t"}, "-user is required"},
 		{nil, []string{"migrate", "now"}, `unexpected argument "now"`},
+		{nil, []string{"-db", dsn, "migrate"}, "flags come after the command: identityd migrate -db " + dsn},
+		{nil, []string{"-db", dsn, "app", "list", "-team", "t"}, "flags come after the command: identityd app list -db " + dsn + " -team t"},
+		{nil, []string{"-db", dsn}, "flags come after the command: identityd <command> -db " + dsn},
+		{nil, []string{"migrate", "-db", "sqlite:" + filepath.Join(missing, "x.db")}, "the directory " + missing + " does not exist"},
+		{nil, []string{"serve", "-db", dsn, "-token-ttl", "5"}, `invalid value "5" for flag -token-ttl: want a duration with its unit, such as 90s, 5m or 1h`},
+		{map[string]string{"IDENTITYD_DB_TIMEOUT": "5"}, []string{"serve"}, `invalid value "5" for IDENTITYD_DB_TIMEOUT: want a duration with its unit`},
 		{nil, []string{"migrate", "-db", "mysql://localhost/x"}, "db: must be sqlite:PATH"},
 		{nil, []string{"serve", "-db", dsn, "-bcrypt-cost", "99"}, "bcrypt_cost: must be from 4 to 31"},
 		{nil, []string{"serve", "-db", dsn, "-activation-ttl", "0s"}, "must be positive"},
@@ -139,7 +149,7 @@ func TestBadCommandLines(t *testing.T) {
 		{nil, []string{"serve", "-db", dsn, "-session-max-age", "0s"}, "session_max_age: must be positive"},
 		{nil, []string{"serve", "-db", dsn, "-session-max-age", "12h,-1h"}, "session_max_age: must be positive"},
 		{nil, []string{"serve", "-db", dsn, "-session-idle", "5m,0s"}, "session_idle: must be positive"},
-		{nil, []string{"serve", "-db", dsn, "-session-idle", "5m,"}, `invalid value "5m," for flag -session-idle`},
+		{nil, []string{"serve", "-db", dsn, "-session-idle", "5m,"}, `invalid value "5m," for flag -session-idle: want a duration with its unit`},
 		{map[string]string{"IDENTITYD_SESSION_MAX_AGE": "0s,720h"}, []string{"serve", "-db", dsn}, "session_max_age: must be positive"},
 		{map[string]string{"IDENTITYD_SESSION_IDLE": "-1m"}, []string{"serve", "-db", dsn}, "session_idle: must be positive"},
 		{map[string]string{"IDENTITYD_SESSION_IDLE": "soon"}, []string{"serve"}, `invalid value "soon" for IDENTITYD_SESSION_IDLE`},
@@ -168,7 +178,6 @@ func TestFailuresExitOne(t *testing.T) {
 		{[]string{"project", "create", "-db", dsn, "-team", "0123", "-name", "Apollo"}, "not"},
 		{[]string{"app", "list", "-db", dsn, "-team", "0123"}, "team_id: no such team"},
 		{[]string{"app", "enable", "-db", dsn, "-app", "0123"}, "client_id: no such application"},
-		{[]string{"import", "-db", dsn, "-team", "0123", filepath.Join(t.TempDir(), "missing.csv")}, "no such file"},
 		{[]string{"team", "create", "-db", dsn, "-name", "Acme", "-email", "not an email"}, "email"},
 	} {
 		r := runCLI(t, nil, tc.args...)

@@ -153,13 +153,13 @@ func (f limitsFlag) String() string {
 
 func (f limitsFlag) Set(v string) error {
 	normal, keep, both := strings.Cut(v, ",")
-	n, err := time.ParseDuration(strings.TrimSpace(normal))
+	n, err := parseDuration(normal)
 	if err != nil {
 		return err
 	}
 	k := f.l.KeepMeLogin
 	if both {
-		if k, err = time.ParseDuration(strings.TrimSpace(keep)); err != nil {
+		if k, err = parseDuration(keep); err != nil {
 			return err
 		}
 	}
@@ -185,4 +185,39 @@ func (fs *flagSet) databaseFlags(c *config) {
 	fs.fromEnv("db-timeout")
 	fs.IntVar(&c.dbConcurrency, "db-concurrency", c.dbConcurrency, "how many requests may work on the database at once; as many again may wait, and more are refused (503)")
 	fs.fromEnv("db-concurrency")
+}
+
+// DurationVar defines a duration flag, as flag.FlagSet's does, whose
+// refusal of a value says what a duration looks like.
+func (fs *flagSet) DurationVar(p *time.Duration, name string, value time.Duration, usage string) {
+	*p = value
+	fs.Var(durationValue{p}, name, usage+" (a `duration` such as 90s, 5m or 1h)")
+}
+
+// durationValue is a flag holding a time.Duration.
+type durationValue struct{ p *time.Duration }
+
+func (d durationValue) String() string {
+	if d.p == nil { // the zero value, which flag.PrintDefaults makes
+		return ""
+	}
+	return d.p.String()
+}
+
+func (d durationValue) Set(v string) error {
+	t, err := parseDuration(v)
+	if err == nil {
+		*d.p = t
+	}
+	return err
+}
+
+// parseDuration reads a duration such as 5m or 1h30m, or says what one
+// looks like.
+func parseDuration(v string) (time.Duration, error) {
+	t, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil {
+		return 0, errors.New("want a duration with its unit, such as 90s, 5m or 1h")
+	}
+	return t, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -174,5 +175,100 @@ func TestImportStdin(t *testing.T) {
 	code := run(t.Context(), []string{"import", "-db", dsn, "-team", ta.teamID, "-bcrypt-cost", "4", "-"}, in, &stdout, &stderr, func(string) string { return "" })
 	if code != 0 || stdout.String() != `{"imported":1,"invited":0}`+"\n" {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+}
+
+// TestImportIDs imports with -ids: the answer lists each new member's user
+// ID and address, which member show finds.
+func TestImportIDs(t *testing.T) {
+	dsn := tempDSN(t)
+	ta := signedUpTeam(t, dsn, "ada@example.com")
+	file := writeCSV(t, "email,first_name,last_name", "dan@example.com,Dan,Fine", "Eve@Example.com,Eve,Good")
+	v := mustRun(t, nil, []string{"imported", "invited", "members"}, "import", "-db", dsn, "-team", ta.teamID, "-ids", file)
+	ms, _ := v["members"].([]any)
+	if len(ms) != 2 {
+		t.Fatalf("printed %v", v)
+	}
+	for i, want := range []string{"dan@example.com", "Eve@Example.com"} {
+		m, _ := ms[i].(map[string]any)
+		id := wantID(t, m, "user_id")
+		if m["mail_address"] != want || len(m) != 2 {
+			t.Errorf("member %d: %v, want %s", i, m, want)
+		}
+		shown := mustRun(t, nil, []string{"user_id", "mail_address", "first_name", "last_name", "role", "status", "claimed", "created_at"},
+			"member", "show", "-db", dsn, "-team", ta.teamID, "-user", id)
+		if shown["mail_address"] != want {
+			t.Errorf("member show -user %s printed %v", id, shown)
+		}
+	}
+}
+
+// TestImportFileErrors imports files refused as a whole: the answer is a
+// JSON line like that of bad rows, with the reason in the column "file".
+func TestImportFileErrors(t *testing.T) {
+	dsn := tempDSN(t)
+	ta := signedUpTeam(t, dsn, "ada@example.com")
+	for _, tc := range []struct {
+		file, want string
+	}{
+		{filepath.Join(t.TempDir(), "missing.csv"), "no such file or directory"},
+		{writeCSV(t, "first_name,last_name", "Dan,Fine"), "line 1: the header must name the column mail_address"},
+		{writeCSV(t, "email,first_name,last_name"), "has a header but no rows"},
+	} {
+		r := runCLI(t, nil, "import", "-db", dsn, "-team", ta.teamID, tc.file)
+		v := jsonLine(t, r.stdout, []string{"imported", "errors"})
+		rows, _ := v["errors"].([]any)
+		if r.code != 1 || len(rows) != 1 || !strings.Contains(lastLine(r.stderr), tc.want) {
+			t.Fatalf("%s: exit %d, stdout %q, stderr %q", tc.file, r.code, r.stdout, r.stderr)
+		}
+		row, _ := rows[0].(map[string]any)
+		if row["column"] != "file" || !strings.Contains(row["reason"].(string), tc.want) || strings.HasPrefix(row["reason"].(string), "file:") || row["line"] != nil {
+			t.Errorf("%s: printed %s", tc.file, r.stdout)
+		}
+	}
+}
+
+// TestImportOneBadRow imports a file with one line too short: the error
+// says 1 bad row, and how many fields the line has and the header names.
+func TestImportOneBadRow(t *testing.T) {
+	dsn := tempDSN(t)
+	ta := signedUpTeam(t, dsn, "ada@example.com")
+	r := runCLI(t, nil, "import", "-db", dsn, "-team", ta.teamID, writeCSV(t, "email,first_name,last_name,role,mobile", "dan@example.com,Dan,Fine,3"))
+	const want = "identityd: import: 1 bad row; nothing was imported; line 2: has 4 fields; the header names 5"
+	if r.code != 1 || lastLine(r.stderr) != want {
+		t.Errorf("exit %d, stderr %q; want %q", r.code, r.stderr, want)
+	}
+}
+
+func TestHidingNotifications(t *testing.T) {
+	var out strings.Builder
+	a := &aside{name: filepath.Join(t.TempDir(), asideFile)}
+	log := slog.New(hiding{slog.NewJSONHandler(&out, nil), slog.NewJSONHandler(a, nil)}).With("k", "v")
+	logNotifier(log).Notify(t.Context(), identity.Notification{Kind: "invitation", To: "a@example.com", Code: "s3cret-code"})
+	log.Info("members imported")
+	n, err := a.close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 || strings.Contains(out.String(), "s3cret-code") || !strings.Contains(out.String(), `"msg":"members imported","k":"v"`) {
+		t.Errorf("set aside %d, shown %q", n, out.String())
+	}
+	kept, err := os.ReadFile(a.name)
+	if st, serr := os.Stat(a.name); err != nil || serr != nil || st.Mode().Perm() != 0o600 || !strings.Contains(string(kept), `"code":"s3cret-code"`) || !strings.Contains(string(kept), `"k":"v"`) {
+		t.Errorf("the file set aside: %v, %q", err, kept)
+	}
+}
+
+func TestEstimateHashing(t *testing.T) {
+	var out strings.Builder
+	log := slog.New(slog.NewJSONHandler(&out, nil))
+	estimateHashing(t.Context(), log, 4, 1)
+	if out.Len() != 0 {
+		t.Errorf("one password at cost 4 is worth an estimate: %s", out.String())
+	}
+	estimateHashing(t.Context(), log, 4, 100_000_000)
+	got := logLines(t, out.String(), "hashing passwords")
+	if len(got) != 1 || got[0]["passwords"] != 1e8 || got[0]["bcrypt_cost"] != 4.0 || got[0]["estimate"] == "" || got[0]["cores"] == nil {
+		t.Errorf("logged %s", out.String())
 	}
 }

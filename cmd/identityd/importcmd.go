@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
+	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/embedid/identity"
 )
@@ -16,6 +17,7 @@ func importMembers(ctx context.Context, e *env, args []string) error {
 	db := fs.db()
 	teamID := fs.String("team", "", "`ID` of the team to import into (required)")
 	as := fs.String("as", "", "user `ID` of the admin or manager the import acts as (default: an operator with an admin's rights)")
+	ids := fs.Bool("ids", false, "also print the user ID and email address of each member imported")
 	weak := fs.Bool("allow-weak-hashes", false, "accept fast digests (MD5, SHA-*) in the column password_hash; unsafe at rest, replaced by bcrypt at each member's first login")
 	c := defaultConfig()
 	fs.configFlags(&c)
@@ -31,41 +33,70 @@ func importMembers(ctx context.Context, e *env, args []string) error {
 	}
 	in, err := openInput(e, fs.Arg(0))
 	if err != nil {
-		return err
+		return printImport(e.stdout, identity.ImportResult{}, err)
 	}
 	defer in.Close()
-	if p, ok := in.(*progress); ok {
-		logged := *e
-		logged.log = slog.New(slog.NewJSONHandler(p.beneath(), nil))
-		e = &logged
+	v := newImportView(ctx, e, in, c.bcryptCost)
+	opts := []identity.ImportOption{identity.ImportPasses(v.begin)}
+	if *ids {
+		opts = append(opts, identity.ImportMembers())
 	}
-	return withService(ctx, e, *db, c, func(svc *identity.Service) error {
+	if *weak {
+		opts = append(opts, identity.AllowWeakHashes())
+	}
+	err = withService(ctx, v.env, *db, c, func(svc *identity.Service) error {
 		a, err := importer(ctx, svc, *teamID, *as)
 		if err != nil {
 			return err
 		}
-		var opts []identity.ImportOption
-		if *weak {
-			opts = append(opts, identity.AllowWeakHashes())
-		}
 		res, err := svc.ImportCSV(ctx, a, in, opts...)
+		v.end()
 		return printImport(e.stdout, res, err)
 	})
+	return errors.Join(err, v.report())
 }
 
-// printImport prints what an import did: counts, or every bad row.
+// printImport prints what an import did: counts, and the members with
+// -ids; or, if the file is refused, every bad row, or what is wrong with
+// the file as a whole.
 func printImport(w io.Writer, res identity.ImportResult, err error) error {
 	var bad *identity.ImportError
 	switch {
 	case errors.As(err, &bad):
 		return errors.Join(printJSON(w, rejected(bad)), err)
+	case fileError(err):
+		return errors.Join(printJSON(w, rejectedFile(err)), err)
 	case err != nil:
 		return err
 	}
-	return printJSON(w, struct {
-		Imported int `json:"imported"`
-		Invited  int `json:"invited"`
-	}{res.Imported, res.Invited})
+	out := imported{Imported: res.Imported, Invited: res.Invited}
+	if res.Members != nil {
+		out.Members = make([]importedMember, len(res.Members))
+		for i, m := range res.Members {
+			out.Members[i] = importedMember{m.UserID, m.Email}
+		}
+	}
+	return printJSON(w, out)
+}
+
+// imported is the JSON answer of an import that succeeded.
+type imported struct {
+	Imported int              `json:"imported"`
+	Invited  int              `json:"invited"`
+	Members  []importedMember `json:"members,omitempty"`
+}
+
+// importedMember is a member an import added, in its JSON answer with -ids.
+type importedMember struct {
+	UserID      string `json:"user_id"`
+	MailAddress string `json:"mail_address"`
+}
+
+// fileError reports whether err is about the import file as a whole: it
+// cannot be opened or read, or it is not a CSV file of members.
+func fileError(err error) bool {
+	var pe *fs.PathError
+	return errors.As(err, &pe) || identity.ErrorField(err) == "file"
 }
 
 // openInput opens the named CSV file, or standard input for "-", with a
@@ -106,10 +137,12 @@ func importer(ctx context.Context, svc *identity.Service, teamID, userID string)
 	return identity.Actor{TeamID: teamID, UserID: userID, Role: m.Membership.Role}, nil
 }
 
-// rowError is one bad row in the JSON answer of a failed import.
+// rowError is one bad row in the JSON answer of a failed import (without a
+// column if the line is not valid CSV), or what is wrong with the file as a
+// whole, without a line, in the column "file".
 type rowError struct {
-	Line   int    `json:"line"`
-	Column string `json:"column"`
+	Line   int    `json:"line,omitempty"`
+	Column string `json:"column,omitempty"`
 	Reason string `json:"reason"`
 }
 
@@ -124,4 +157,13 @@ func rejected(bad *identity.ImportError) any {
 		Errors   []rowError `json:"errors"`
 		More     int        `json:"more,omitempty"`
 	}{0, rows, bad.More}
+}
+
+// rejectedFile is the JSON answer of an import refused for its file.
+func rejectedFile(err error) any {
+	reason := err.Error()
+	if identity.ErrorField(err) == "file" {
+		reason = strings.TrimPrefix(identity.ErrorMessage(err), "file: ")
+	}
+	return rejected(&identity.ImportError{Rows: []identity.RowError{{Column: "file", Reason: reason}}})
 }

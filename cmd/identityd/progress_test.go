@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/embedid/identity"
 )
 
 func TestBar(t *testing.T) {
@@ -15,15 +17,34 @@ func TestBar(t *testing.T) {
 		done, total int64
 		want        string
 	}{
-		{0, 3 << 20, "\rread 1 [>                             ]   0%        0 B/3.0 MiB"},
-		{1288490, 3040870, "\rread 1 [============>                 ]  42%    1.2 MiB/2.9 MiB"},
-		{3 << 20, 3 << 20, "\rread 1 [==============================] 100%    3.0 MiB/3.0 MiB"},
-		{0, 0, "\rread 1 [==============================] 100%        0 B/0 B"},
-		{1023, 1 << 40, "\rread 1 [>                             ]   0%     1023 B/1.0 TiB"},
+		{0, 3 << 20, "\rwriting 2/3             [>                             ]   0%        0 B/3.0 MiB"},
+		{1288490, 3040870, "\rwriting 2/3             [============>                 ]  42%    1.2 MiB/2.9 MiB"},
+		{3 << 20, 3 << 20, "\rwriting 2/3             [==============================] 100%    3.0 MiB/3.0 MiB"},
+		{0, 0, "\rwriting 2/3             [==============================] 100%        0 B/0 B"},
+		{1023, 1 << 40, "\rwriting 2/3             [>                             ]   0%     1023 B/1.0 TiB"},
 	} {
-		if got := bar(1, tc.done, tc.total); got != tc.want {
-			t.Errorf("bar(1, %d, %d) = %q, want %q", tc.done, tc.total, got, tc.want)
+		if got := bar("writing 2/3", tc.done, tc.total); got != tc.want {
+			t.Errorf("bar(writing 2/3, %d, %d) = %q, want %q", tc.done, tc.total, got, tc.want)
 		}
+	}
+}
+
+func TestPassLabel(t *testing.T) {
+	for _, tc := range []struct {
+		pass identity.ImportPass
+		want string
+	}{
+		{identity.ImportPass{Name: identity.PassChecking, N: 1}, "checking"},
+		{identity.ImportPass{Name: identity.PassChecking, N: 1, Of: 3}, "checking 1/3"},
+		{identity.ImportPass{Name: identity.PassSending, N: 4, Of: 4}, "sending invitations 4/4"},
+		{identity.ImportPass{}, "reading"},
+	} {
+		if got := passLabel(tc.pass); got != tc.want {
+			t.Errorf("passLabel(%+v) = %q, want %q", tc.pass, got, tc.want)
+		}
+	}
+	if n := len(passLabel(identity.ImportPass{Name: identity.PassSending, N: 4, Of: 4})); n > labelWidth {
+		t.Errorf("the longest label has %d bytes, the labels' width is %d", n, labelWidth)
 	}
 }
 
@@ -67,10 +88,12 @@ func TestProgressRedrawsAtMostEvery100ms(t *testing.T) {
 }
 
 // TestProgressDrawsEachReading reads a file twice, rewinding it between, as
-// an import does: one full bar a reading, each on its own line.
+// an import does: one full bar a reading, each on its own line, labelled
+// with the count of readings known once the second begins.
 func TestProgressDrawsEachReading(t *testing.T) {
 	p, _, out := hundredBytes()
-	for range 2 {
+	for _, pass := range []identity.ImportPass{{Name: identity.PassChecking, N: 1}, {Name: identity.PassWriting, N: 2, Of: 2}} {
+		p.begin(pass)
 		if _, err := p.Seek(0, io.SeekStart); err != nil {
 			t.Fatal(err)
 		}
@@ -80,24 +103,24 @@ func TestProgressDrawsEachReading(t *testing.T) {
 	}
 	p.Close()
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
-	if len(lines) != 2 || !strings.HasPrefix(lines[0], "\rread 1 [===") || !strings.HasPrefix(lines[1], "\rread 2 [===") ||
+	if len(lines) != 2 || !strings.Contains(lines[0], "\rchecking 1/2    ") || !strings.HasPrefix(lines[1], "\rwriting 2/2 ") ||
 		!strings.HasSuffix(lines[1], "100%      100 B/100 B") {
 		t.Errorf("drawn %q, want a full bar for readings 1 and 2", out.String())
 	}
 }
 
 // TestProgressLogLinesClearTheBar logs a line while a bar is drawn: the
-// line replaces the bar, and the next drawing puts the bar under it.
+// line replaces the bar, which is drawn again under it.
 func TestProgressLogLinesClearTheBar(t *testing.T) {
-	p, c, out := hundredBytes()
+	p, _, out := hundredBytes()
+	p.begin(identity.ImportPass{Name: identity.PassWriting, N: 2, Of: 3})
 	buf := make([]byte, 10)
 	p.Read(buf)
-	io.WriteString(p.beneath(), "{\"msg\":\"notification\"}\n")
-	c.now = c.now.Add(time.Second)
-	p.Read(buf)
-	want := "\rread 1 [===>                          ]  10%       10 B/100 B" +
-		"\r\033[K{\"msg\":\"notification\"}\n" +
-		"\rread 1 [======>                       ]  20%       20 B/100 B"
+	io.WriteString(p.beneath(), "{\"msg\":\"members imported\"}\n")
+	p.end()
+	io.WriteString(p.beneath(), "{\"msg\":\"after\"}\n")
+	const at10 = "\rwriting 2/3             [===>                          ]  10%       10 B/100 B"
+	want := at10 + "\r\033[K{\"msg\":\"members imported\"}\n" + at10 + "\n" + "\r\033[K{\"msg\":\"after\"}\n"
 	if out.String() != want {
 		t.Errorf("drawn %q, want %q", out.String(), want)
 	}

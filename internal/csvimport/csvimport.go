@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -137,6 +138,9 @@ func (rd *reader) record() (int, []string, []Problem, error) {
 	rec, err := rd.csv.Read()
 	var pe *csv.ParseError
 	switch {
+	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount):
+		reason := fmt.Sprintf("has %d fields; the header names %d", len(rec), rd.csv.FieldsPerRecord)
+		return pe.StartLine, nil, []Problem{{Line: pe.StartLine, Reason: reason}}, nil
 	case errors.As(err, &pe):
 		return pe.StartLine, nil, []Problem{{Line: pe.StartLine, Reason: pe.Err.Error()}}, nil
 	case err != nil:

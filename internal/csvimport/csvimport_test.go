@@ -84,7 +84,7 @@ func TestReportsEveryBadRow(t *testing.T) {
 	}{
 		{3, "mail_address", "@"}, {4, "first_name", "required"}, {5, "role", "2 (manager) or 3"},
 		{6, "mail_address", "line 2"}, {7, "mobile", ""}, {8, "password", "at least 8"},
-		{9, "", "wrong number of fields"}, {10, "", "quote"},
+		{9, "", "has 3 fields; the header names 6"}, {10, "", "quote"},
 	}
 	if len(problems) != len(want) {
 		t.Fatalf("got %d problems, want %d: %+v", len(problems), len(want), problems)

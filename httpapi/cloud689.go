@@ -47,7 +47,7 @@ func (a *api) endpoints689() []endpoint689 {
 		{name: "list", session: true, serve: a.list, takes: []string{"search_key", "sort_key", "page_size", "page_number"}},
 		{name: "project", session: true, serve: a.project, takes: []string{"project_id"}},
 		{name: "create", session: true, serve: a.create, takes: []string{"user_role", "first_name", "middle_name", "last_name", "mail_address", "password", "confirm_password"}, fields: fieldNames{"email": "mail_address", "role": "user_role"}},
-		{name: "importusercsv", session: true, upload: true, serve: a.importCSV},
+		{name: "importusercsv", session: true, upload: true, serve: a.importCSV, takes: []string{"allow_weak_hashes"}},
 		{name: "update", session: true, serve: a.update, takes: []string{"user_update_id", "first_name", "middle_name", "last_name", "role_id", "time_zone", "notification_flag", "lang"}, fields: fieldNames{"user_id": "user_update_id", "role": "role_id"}},
 		{name: "remove", session: true, serve: a.remove, takes: []string{"user_id"}},
 		{name: "info", session: true, serve: a.info},

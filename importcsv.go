@@ -471,7 +471,11 @@ func (b *importing) write(ctx context.Context) ([]int, error) {
 			b.bad.add(RowError{Line: row.Line, Column: csvimport.EmailColumn, Reason: "already belongs to a member of this team"})
 			continue
 		}
-		record(b.tx, audit.Event{TeamID: b.teamID, UserID: id, Actor: b.by, Action: audit.MemberCreated, Fields: importedFields})
+		fields := importedFields()
+		if b.hashes[i] == nil || b.claimed[id] {
+			fields = fields[:len(fields)-1] // no team password set
+		}
+		record(b.tx, audit.Event{TeamID: b.teamID, UserID: id, Actor: b.by, Action: audit.MemberCreated, Fields: fields})
 		if b.hashes[i] == nil && !b.claimed[id] {
 			invited = append(invited, i)
 		}
@@ -479,8 +483,9 @@ func (b *importing) write(ctx context.Context) ([]int, error) {
 	return invited, nil
 }
 
-// importedFields are the fields an import sets of a member.
-var importedFields = []string{"email", "role", "names", "password"}
+// importedFields returns the fields an import sets of a member, the
+// password last.
+func importedFields() []string { return []string{"email", "role", "names", "password"} }
 
 // existing returns, for each row, the ID of the user its email names, or "".
 func (b *importing) existing(ctx context.Context) ([]string, error) {

@@ -3,12 +3,14 @@ package identity_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/embedid/identity"
+	"github.com/embedid/identity/audit"
 	"github.com/embedid/identity/internal/passhash"
 	"github.com/embedid/identity/internal/testkit"
 	"github.com/embedid/identity/storage"
@@ -60,13 +62,28 @@ func TestMigratedUsersLogIn(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
 		tm, admin := f.activeTeam("admin@x.com")
 		vectors := testkit.LegacyHashes()
-		file := csvFileWith("password_hash", len(vectors), func(i int) string {
+		file := csvFileWith("password_hash", len(vectors)+1, func(i int) string {
+			if i == len(vectors) {
+				return "invited@x.com,I,N,3,," // no password: invited
+			}
 			return fmt.Sprintf("m%d@x.com,M,N,3,,%q", i, vectors[i].Hash)
 		})
 		res, err := f.svc.ImportCSV(f.ctx, admin, strings.NewReader(file), identity.AllowWeakHashes())
 		must(t, err)
-		if res.Imported != len(vectors) || res.Invited != 0 {
-			t.Fatalf("imported %+v, want %d members and no invitation", res, len(vectors))
+		if res.Imported != len(vectors)+1 || res.Invited != 1 {
+			t.Fatalf("imported %+v, want %d members and one invitation", res, len(vectors)+1)
+		}
+		events, err := f.svc.ListEvents(f.ctx, admin, audit.Filter{Action: audit.MemberCreated, Limit: 100})
+		must(t, err)
+		events = slices.DeleteFunc(events, func(e audit.Event) bool { return e.UserID == admin.UserID }) // the sign-up's
+		withPassword := 0
+		for _, e := range events {
+			if slices.Contains(e.Fields, "password") {
+				withPassword++
+			}
+		}
+		if len(events) != len(vectors)+1 || withPassword != len(vectors) {
+			t.Errorf("%d member.created events, %d naming a password; want %d, all but the invited one's", len(events), withPassword, len(vectors)+1)
 		}
 		for i, v := range vectors {
 			t.Run(v.Format, func(t *testing.T) { migrated(t, f, tm.ID, fmt.Sprintf("m%d@x.com", i), v.Password, v.Hash) })

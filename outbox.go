@@ -104,6 +104,11 @@ func (s *Service) deliver(ctx context.Context, batch string) (int, error) {
 		if err != nil || len(ms) == 0 {
 			return delivered, err
 		}
+		if batch == "" {
+			if ms, err = s.dropReplaced(ctx, ms); err != nil {
+				return delivered, err
+			}
+		}
 		n, err := s.handOff(ctx, ms)
 		if delivered += n; err != nil {
 			return delivered, err
@@ -138,6 +143,51 @@ func (s *Service) handOff(ctx context.Context, ms []storage.Message) (int, error
 		}
 		return nil
 	})
+}
+
+// dropReplaced deletes those of the claimed messages ms whose code the
+// store no longer holds, logging each without its code, and returns the
+// others. A newer code replaced such a code while it waited, or its
+// membership is gone: it would open nothing. Only messages that waited
+// need this: a use case's own, handed off at its commit, are current.
+func (s *Service) dropReplaced(ctx context.Context, ms []storage.Message) ([]storage.Message, error) {
+	held, err := s.heldCodes(ctx, ms)
+	if err != nil {
+		return nil, err
+	}
+	var live []storage.Message
+	var gone []string
+	for _, m := range ms {
+		if held[string(secret.Hash(m.Code))] {
+			live = append(live, m)
+			continue
+		}
+		s.log.InfoContext(ctx, "code replaced before delivery; dropped", "kind", m.Kind, "team_id", m.TeamID, "user_id", m.UserID)
+		gone = append(gone, m.ID)
+	}
+	if len(gone) == 0 {
+		return live, nil
+	}
+	return live, s.store.Write(ctx, func(tx storage.Tx) error { return tx.DeleteMessages(ctx, gone) })
+}
+
+// heldCodes returns the hashes of the codes of ms that the store still
+// holds, as a set.
+func (s *Service) heldCodes(ctx context.Context, ms []storage.Message) (map[string]bool, error) {
+	hashes := make([][]byte, len(ms))
+	for i, m := range ms {
+		hashes[i] = secret.Hash(m.Code)
+	}
+	var held [][]byte
+	err := s.store.Query(ctx, func(r storage.Reads) (err error) {
+		held, err = r.HeldCodes(ctx, hashes)
+		return err
+	})
+	set := make(map[string]bool, len(held))
+	for _, h := range held {
+		set[string(h)] = true
+	}
+	return set, err
 }
 
 // backoff is how long a message waits after its delivery failed, having

@@ -14,6 +14,7 @@ import (
 	"github.com/embedid/identity/internal/testkit"
 	"github.com/embedid/identity/storage"
 	"github.com/embedid/identity/storage/storagetest"
+	"github.com/embedid/identity/user"
 )
 
 // gate is a notifier that checks that each code it is handed is committed,
@@ -170,6 +171,40 @@ func TestExpiredCodeDropped(t *testing.T) {
 		log := strings.Join(logs.lines(), "\n")
 		if !strings.Contains(log, "code expired undelivered") || !strings.Contains(log, res.User.ID) {
 			t.Errorf("the drop was not logged with the user: %s", log)
+		}
+	})
+}
+
+// TestReplacedCodeDropped: a code replaced by a newer one while its
+// delivery was failing is dropped undelivered, logged without the code;
+// only the newer one is sent.
+func TestReplacedCodeDropped(t *testing.T) {
+	storagetest.EachBackend(t, func(t *testing.T, s storage.Store) {
+		f, g, logs := outboxFixture(t, s)
+		tm, _ := f.activeTeam("admin@x.com")
+		g.set(true)
+		for range 2 {
+			must(t, f.svc.RequestPasswordReset(f.ctx, "admin@x.com", "10.0.0.1"))
+		}
+		if n := waiting(t, s); n != 2 {
+			t.Fatalf("%d messages waiting, want the two resets", n)
+		}
+		g.set(false)
+		f.clock.Advance(10 * time.Second)
+		n, err := f.svc.Deliver(f.ctx)
+		must(t, err)
+		if n != 1 || waiting(t, s) != 0 {
+			t.Fatalf("%d delivered, %d waiting; want the newer code delivered and the older dropped", n, waiting(t, s))
+		}
+		reset := g.box.Last(t, "admin@x.com")
+		if reset.Kind != user.CodeReset {
+			t.Fatalf("last sent %+v, want the reset", reset)
+		}
+		must(t, f.svc.ResetPassword(f.ctx, reset.Code, "a-new-password-1"))
+		f.login("admin@x.com", "a-new-password-1", tm.ID)
+		log := strings.Join(logs.lines(), "\n")
+		if !strings.Contains(log, "code replaced before delivery") {
+			t.Errorf("the drop was not logged: %s", log)
 		}
 	})
 }

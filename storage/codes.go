@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -27,6 +28,9 @@ func codeOf(r *codeRow) user.Code {
 type CredentialReads interface {
 	// Code finds a code by its hash, expired or not.
 	Code(ctx context.Context, hash []byte) (user.Code, error)
+	// HeldCodes returns those of hashes that name a code, expired or not,
+	// in no set order.
+	HeldCodes(ctx context.Context, hashes [][]byte) ([][]byte, error)
 	// Session finds a session by its hash, expired or not.
 	Session(ctx context.Context, hash []byte) (user.Session, error)
 	// Sessions lists the user's sessions in the team, expired or not, the
@@ -74,6 +78,23 @@ func (t *tx) InsertCodes(ctx context.Context, cs []user.Code) error {
 
 func (t *tx) Code(ctx context.Context, hash []byte) (user.Code, error) {
 	return one(ctx, t, getCode, infallible(codeOf), hash)
+}
+
+func (t *tx) HeldCodes(ctx context.Context, hashes [][]byte) ([][]byte, error) {
+	var held [][]byte
+	for chunk := range slices.Chunk(hashes, inListMax) {
+		args := make([]any, len(chunk))
+		for i, h := range chunk {
+			args[i] = h
+		}
+		s := &stmt{op: "get held codes", adhoc: true, text: fixed("SELECT hash FROM codes WHERE hash IN (" + placeholders(len(chunk)) + ")")}
+		found, err := all(ctx, t, s, value[[]byte], args...)
+		if err != nil {
+			return nil, err
+		}
+		held = append(held, found...)
+	}
+	return held, nil
 }
 
 func (t *tx) DeleteCodes(ctx context.Context, teamID, userID string, kind user.CodeKind) error {

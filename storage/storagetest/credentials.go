@@ -3,6 +3,8 @@ package storagetest
 // The cases of storage.Credentials: codes and sessions.
 
 import (
+	"bytes"
+	"slices"
 	"testing"
 	"time"
 
@@ -25,6 +27,11 @@ func testCodes(t *testing.T, s storage.Store) {
 	})
 	got := read(t, s, func(tx storage.Tx) (user.Code, error) { return tx.Code(t.Context(), []byte("c1")) })
 	same(t, "Code", got, activation)
+	held := read(t, s, func(tx storage.Tx) ([][]byte, error) {
+		return tx.HeldCodes(t.Context(), [][]byte{[]byte("c3"), []byte("c9"), []byte("c1")})
+	})
+	slices.SortFunc(held, bytes.Compare)
+	same(t, "HeldCodes", held, [][]byte{[]byte("c1"), []byte("c3")})
 	fails(t, s, errs.NotFound, "", func(tx storage.Tx) error {
 		return tx.InsertCode(t.Context(), code("c4", user.CodeActivation, "nobody"))
 	})

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"encoding/hex"
 	"sync"
 	"time"
 
@@ -16,7 +17,15 @@ import (
 // before it commits.
 type change struct {
 	storage.Tx
-	events []audit.Event
+	events []recorded
+}
+
+// recorded is what one call recorded: an event, or an event like it about
+// each of many users, whose IDs are packed so that an import of a million
+// members holds 16 bytes a member until its commit.
+type recorded struct {
+	like  audit.Event
+	users packedIDs // if not nil, like is about each of them
 }
 
 // record records events on tx, the transaction write handed a use case or
@@ -25,19 +34,70 @@ type change struct {
 // does.
 func record(tx storage.Tx, events ...audit.Event) {
 	if c, ok := tx.(*change); ok {
-		c.events = append(c.events, events...)
+		for _, e := range events {
+			c.events = append(c.events, recorded{like: e})
+		}
 	}
 }
 
-// appendEvents appends the recorded events, at now unless they say when.
+// recordEach records on tx, as record does, the event like about each of
+// the users.
+func recordEach(tx storage.Tx, like audit.Event, users packedIDs) {
+	if c, ok := tx.(*change); ok && len(users) > 0 {
+		c.events = append(c.events, recorded{like: like, users: users})
+	}
+}
+
+// appendChunk is how many recorded events one append takes.
+const appendChunk = 5 * storage.BatchRows
+
+// appendEvents appends the recorded events in the order they were
+// recorded, at now unless they say when, a chunk at a time.
 func (c *change) appendEvents(ctx context.Context, now time.Time) error {
-	for i := range c.events {
-		if c.events[i].At.IsZero() {
-			c.events[i].At = now
+	chunk := make([]audit.Event, 0, appendChunk)
+	flush := func() error {
+		err := c.AppendEvents(ctx, chunk)
+		chunk = chunk[:0]
+		return err
+	}
+	for _, r := range c.events {
+		n := 1
+		if r.users != nil {
+			n = len(r.users)
+		}
+		for i := range n {
+			e := r.like
+			if r.users != nil {
+				e.UserID = r.users.at(i)
+			}
+			if e.At.IsZero() {
+				e.At = now
+			}
+			if chunk = append(chunk, e); len(chunk) == appendChunk {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
 		}
 	}
-	return c.AppendEvents(ctx, c.events)
+	return flush()
 }
+
+// packedIDs are IDs of 32 hex digits, held in 16 bytes each.
+type packedIDs [][16]byte
+
+// add appends id.
+func (p *packedIDs) add(id string) error {
+	var raw [16]byte
+	if n, err := hex.Decode(raw[:], []byte(id)); err != nil || n != len(raw) {
+		return errs.New(errs.Internal, "", "ID %q is not 32 hex digits", id)
+	}
+	*p = append(*p, raw)
+	return nil
+}
+
+// at returns the i-th ID.
+func (p packedIDs) at(i int) string { return hex.EncodeToString(p[i][:]) }
 
 // actor is a as the actor of an event: a member of the team, or the
 // operator.

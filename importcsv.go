@@ -2,7 +2,6 @@ package identity
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -462,6 +461,7 @@ func (b *importing) write(ctx context.Context) ([]int, error) {
 		return nil, err
 	}
 	var invited []int
+	created := b.created()
 	for i, row := range b.rows {
 		id := ids[i]
 		switch {
@@ -471,16 +471,49 @@ func (b *importing) write(ctx context.Context) ([]int, error) {
 			b.bad.add(RowError{Line: row.Line, Column: csvimport.EmailColumn, Reason: "already belongs to a member of this team"})
 			continue
 		}
-		fields := importedFields()
-		if b.hashes[i] == nil || b.claimed[id] {
-			fields = fields[:len(fields)-1] // no team password set
+		if err := created.add(id, b.hashes[i] != nil && !b.claimed[id]); err != nil {
+			return nil, err
 		}
-		record(b.tx, audit.Event{TeamID: b.teamID, UserID: id, Actor: b.by, Action: audit.MemberCreated, Fields: fields})
 		if b.hashes[i] == nil && !b.claimed[id] {
 			invited = append(invited, i)
 		}
 	}
+	created.record()
 	return invited, nil
+}
+
+// creations records the member.created events of a batch, in the order of
+// its rows: a run of members alike in whether the import set their team
+// password at a time.
+type creations struct {
+	tx       storage.Tx
+	like     audit.Event // with the password among its fields
+	password bool        // of the run
+	run      packedIDs
+}
+
+// created returns the recorder of the batch's member.created events.
+func (b *importing) created() *creations {
+	return &creations{tx: b.tx, like: audit.Event{TeamID: b.teamID, Actor: b.by, Action: audit.MemberCreated, Fields: importedFields()}}
+}
+
+// add adds the member id, whose team password the import set if password.
+func (c *creations) add(id string, password bool) error {
+	if password != c.password {
+		c.record()
+		c.password = password
+	}
+	return c.run.add(id)
+}
+
+// record records the run so far.
+func (c *creations) record() {
+	like := c.like
+	if !c.password {
+		like.Fields = like.Fields[:len(like.Fields)-1] // the password is last
+	}
+	recordEach(c.tx, like, c.run)
+	c.run = nil
 }
 
 // importedFields returns the fields an import sets of a member, the
@@ -582,23 +615,18 @@ func (b *importing) user(i int, id string) user.User {
 // the order of their rows.
 type invitations struct {
 	rows []uint64
-	ids  [][16]byte
+	ids  packedIDs
 }
 
 // newInvitations returns room for most invitations among rows rows.
 func newInvitations(rows, most int) *invitations {
-	return &invitations{rows: make([]uint64, (rows+63)/64), ids: make([][16]byte, 0, most)}
+	return &invitations{rows: make([]uint64, (rows+63)/64), ids: make(packedIDs, 0, most)}
 }
 
 // add notes that the user with ID id, of row row, is to be invited.
 func (in *invitations) add(row int, id string) error {
-	var raw [16]byte
-	if n, err := hex.Decode(raw[:], []byte(id)); err != nil || n != len(raw) {
-		return errs.New(errs.Internal, "", "user ID %q is not 32 hex digits", id)
-	}
 	in.rows[row/64] |= 1 << (row % 64)
-	in.ids = append(in.ids, raw)
-	return nil
+	return in.ids.add(id)
 }
 
 // invited reports whether row is to be invited.
@@ -622,7 +650,7 @@ func (s *Service) invite(ctx context.Context, tx storage.Tx, out *outbox, teamID
 		batch = batch[:0]
 		for _, email := range emails {
 			if all.invited(row) {
-				batch = append(batch, invitee{id: hex.EncodeToString(all.ids[next][:]), email: email.Display})
+				batch = append(batch, invitee{id: all.ids.at(next), email: email.Display})
 				next++
 			}
 			row++

@@ -10,12 +10,16 @@ import (
 	"time"
 
 	"github.com/embedid/identity"
+	"github.com/embedid/identity/contact"
+	"github.com/embedid/identity/internal/secret"
 	"github.com/embedid/identity/storage"
+	"github.com/embedid/identity/team"
 	"github.com/embedid/identity/user"
 )
 
-// enqueueDue writes a message due now to the outbox of the database at dsn,
-// as a process that committed it and died before delivering it leaves it.
+// enqueueDue writes an invitation of a new user to a new team, and its
+// message due now to the outbox, of the database at dsn, as a process that
+// committed them and died before delivering leaves them.
 func enqueueDue(t *testing.T, dsn, userID string) {
 	t.Helper()
 	store, err := storage.Open(t.Context(), dsn, storage.WithMigrate())
@@ -24,9 +28,25 @@ func enqueueDue(t *testing.T, dsn, userID string) {
 	}
 	defer store.Close()
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	m := storage.Message{ID: "m-" + userID, Batch: "dead", TeamID: "t1", UserID: userID, Kind: user.CodeInvitation, Recipient: userID + "@example.com",
-		Code: "code-of-" + userID, NextAt: now, ExpiresAt: now.Add(time.Hour), CreatedAt: now}
-	if err := store.Write(t.Context(), func(tx storage.Tx) error { return tx.Enqueue(t.Context(), []storage.Message{m}) }); err != nil {
+	teamID, code := "t-"+userID, "code-of-"+userID
+	tm := team.Team{ID: teamID, Name: "Team " + userID, BusinessSize: team.DefaultBusinessSize, Status: team.StatusActive, PlanID: 1, CreatedAt: now, UpdatedAt: now}
+	u := user.User{ID: userID, Email: contact.Email{Display: userID + "@example.com", Normalized: userID + "@example.com"}, Settings: user.DefaultSettings(), CreatedAt: now, UpdatedAt: now}
+	c := user.Code{Hash: secret.Hash(code), Kind: user.CodeInvitation, UserID: userID, TeamID: teamID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+	m := storage.Message{ID: "m-" + userID, Batch: "dead", TeamID: teamID, UserID: userID, Kind: c.Kind, Recipient: u.Email.Display,
+		Code: code, NextAt: now, ExpiresAt: c.ExpiresAt, CreatedAt: now}
+	err = store.Write(t.Context(), func(tx storage.Tx) error {
+		if err := tx.InsertTeam(t.Context(), tm); err != nil {
+			return err
+		}
+		if _, err := tx.InsertUserIfAbsent(t.Context(), u); err != nil {
+			return err
+		}
+		if err := tx.InsertCode(t.Context(), c); err != nil {
+			return err
+		}
+		return tx.Enqueue(t.Context(), []storage.Message{m})
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 }

@@ -404,6 +404,9 @@ func (s *Service) importRows(ctx context.Context, tx storage.Tx, out *outbox, ac
 	case !bad.empty():
 		return ImportResult{}, bad
 	}
+	// The invited members' events are recorded from the invitations' IDs,
+	// after the others', so that an import holds each ID once.
+	recordEach(tx, memberCreated(actor.TeamID, by, false), invites.ids)
 	if len(invites.ids) > 0 {
 		o.begin(PassSending, n)
 	}
@@ -471,30 +474,32 @@ func (b *importing) write(ctx context.Context) ([]int, error) {
 			b.bad.add(RowError{Line: row.Line, Column: csvimport.EmailColumn, Reason: "already belongs to a member of this team"})
 			continue
 		}
-		if err := created.add(id, b.hashes[i] != nil && !b.claimed[id]); err != nil {
-			return nil, err
-		}
 		if b.hashes[i] == nil && !b.claimed[id] {
-			invited = append(invited, i)
+			invited = append(invited, i) // its event is recorded with the invitations
+			continue
+		}
+		if err := created.add(id, !b.claimed[id]); err != nil {
+			return nil, err
 		}
 	}
 	created.record()
 	return invited, nil
 }
 
-// creations records the member.created events of a batch, in the order of
-// its rows: a run of members alike in whether the import set their team
-// password at a time.
+// creations records the member.created events of a batch's members who
+// are not invited, in the order of its rows: a run of members alike in
+// whether the import set their team password at a time.
 type creations struct {
 	tx       storage.Tx
-	like     audit.Event // with the password among its fields
-	password bool        // of the run
+	teamID   string
+	by       audit.Actor
+	password bool // of the run
 	run      packedIDs
 }
 
 // created returns the recorder of the batch's member.created events.
 func (b *importing) created() *creations {
-	return &creations{tx: b.tx, like: audit.Event{TeamID: b.teamID, Actor: b.by, Action: audit.MemberCreated, Fields: importedFields()}}
+	return &creations{tx: b.tx, teamID: b.teamID, by: b.by}
 }
 
 // add adds the member id, whose team password the import set if password.
@@ -508,17 +513,19 @@ func (c *creations) add(id string, password bool) error {
 
 // record records the run so far.
 func (c *creations) record() {
-	like := c.like
-	if !c.password {
-		like.Fields = like.Fields[:len(like.Fields)-1] // the password is last
-	}
-	recordEach(c.tx, like, c.run)
+	recordEach(c.tx, memberCreated(c.teamID, c.by, c.password), c.run)
 	c.run = nil
 }
 
-// importedFields returns the fields an import sets of a member, the
-// password last.
-func importedFields() []string { return []string{"email", "role", "names", "password"} }
+// memberCreated returns the event of an import by by that added a member
+// to the team teamID, naming the password if the import set it.
+func memberCreated(teamID string, by audit.Actor, password bool) audit.Event {
+	fields := []string{"email", "role", "names"}
+	if password {
+		fields = append(fields, "password")
+	}
+	return audit.Event{TeamID: teamID, Actor: by, Action: audit.MemberCreated, Fields: fields}
+}
 
 // existing returns, for each row, the ID of the user its email names, or "".
 func (b *importing) existing(ctx context.Context) ([]string, error) {

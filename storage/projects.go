@@ -58,6 +58,12 @@ type ProjectReads interface {
 	// ProjectMembers lists the project's members that are not removed from
 	// the team, oldest first, those added at the same time by user ID.
 	ProjectMembers(ctx context.Context, teamID, projectID string) ([]team.ProjectMember, error)
+	// Projects returns a page of the team's projects that match q, and the
+	// number of all that match.
+	Projects(ctx context.Context, teamID string, q team.ProjectQuery) ([]team.Project, int, error)
+	// ProjectMemberIDs lists the user IDs of the project's members that are
+	// not removed from the team, in byte order.
+	ProjectMemberIDs(ctx context.Context, teamID, projectID string) ([]string, error)
 }
 
 // Projects read and write a team's projects and their members.
@@ -68,6 +74,14 @@ type Projects interface {
 	// AddProjectMember adds a member to a project of the team, or changes the
 	// project role of one already in it.
 	AddProjectMember(ctx context.Context, teamID, projectID, userID string, role int, at time.Time) error
+	// RemoveProjectMember takes userID out of the team's project; one not in
+	// it is left alone.
+	RemoveProjectMember(ctx context.Context, teamID, projectID, userID string) error
+	// UpdateProject writes p's name, external ID and update time.
+	UpdateProject(ctx context.Context, p team.Project) error
+	// DeleteProject deletes the team's project and every member's place in
+	// it.
+	DeleteProject(ctx context.Context, teamID, projectID string) error
 }
 
 var (

@@ -21,7 +21,11 @@ import (
 // team's record of them. On a replace, fields left "" are cleared; the
 // team's other attributes of the person are kept.
 type Provision struct {
-	Email          string
+	Email string
+	// UserName is the name the team's directory signs the person in by;
+	// unique among the team's members, compared ASCII-case-insensitively,
+	// with the address of each member who has none.
+	UserName       string
 	Active         bool
 	GivenName      string
 	MiddleName     string
@@ -55,7 +59,7 @@ func provisioned(m team.Member) Provisioned {
 // changed of the person.
 func memberVersion(m team.Member) string {
 	ms := &m.Membership
-	return version(m.User.ID, m.User.Email.Normalized, strconv.Itoa(int(ms.Status)),
+	return version(m.User.ID, m.User.Email.Normalized, strconv.Itoa(int(ms.Status)), ms.LoginName,
 		ms.FirstName, ms.MiddleName, ms.LastName, ms.DisplayName, ms.ExternalID, ms.JobTitle,
 		ms.Department, ms.EmployeeID, ms.ManagerID, ms.Phone,
 		ms.CreatedAt.Format(time.RFC3339Nano), ms.UpdatedAt.Format(time.RFC3339Nano))
@@ -93,6 +97,7 @@ func (p *Provision) fields(pr *user.Profile) []struct {
 		dst  *string
 		max  int
 	}{
+		{"user_name", &p.UserName, &pr.LoginName, user.MaxTextLen},
 		{"first_name", &p.GivenName, &pr.FirstName, user.MaxNameLen},
 		{"middle_name", &p.MiddleName, &pr.MiddleName, user.MaxNameLen},
 		{"last_name", &p.FamilyName, &pr.LastName, user.MaxNameLen},
@@ -154,6 +159,35 @@ func (s *Service) teamPhone(text, region string) (string, error) {
 	return p.E164(), nil
 }
 
+// provisionTeam locks the client's team, so that its members' user names
+// stay unique, and returns phone read in its region.
+func (s *Service) provisionTeam(ctx context.Context, tx storage.Tx, c Client, phone string) (string, error) {
+	if err := tx.LockTeam(ctx, c.TeamID); err != nil {
+		return "", blame(err, "team_id", "no such team")
+	}
+	t, err := s.clientTeam(ctx, tx, c.TeamID)
+	if err != nil {
+		return "", err
+	}
+	return s.teamPhone(phone, t.Region)
+}
+
+// uniqueUserName refuses the user name of userID, name or else their
+// address, if it names another member of the team not removed.
+func uniqueUserName(ctx context.Context, tx storage.Tx, teamID, userID, name string, email contact.Email) error {
+	if name == "" {
+		name = email.Normalized
+	}
+	f := team.Filter{Op: team.OpCompare, Attr: team.AttrUserName, Cmp: team.CmpEq, Value: name}
+	ms, _, err := tx.SearchMembers(ctx, teamID, team.MemberQuery{Filter: &f, Limit: 2})
+	for _, m := range ms {
+		if m.User.ID != userID {
+			return errs.New(errs.Conflict, "user_name", "already names another member of this team")
+		}
+	}
+	return err
+}
+
 // provisionHash returns the bcrypt hash of a provisioned password, nil for
 // none.
 func (s *Service) provisionHash(ctx context.Context, password string) ([]byte, error) {
@@ -182,17 +216,16 @@ func (s *Service) ProvisionMember(ctx context.Context, c Client, p Provision) (P
 	}
 	var m team.Member
 	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
-		t, err := s.clientTeam(ctx, tx, c.TeamID)
-		if err != nil {
-			return err
-		}
-		phone, err := s.teamPhone(p.Phone, t.Region)
+		phone, err := s.provisionTeam(ctx, tx, c, p.Phone)
 		if err != nil {
 			return err
 		}
 		u := s.newUser(now, c.TeamID, email)
 		u.Status, u.ActivatedAt = user.StatusActive, now
 		if u, err = s.userFor(ctx, tx, u); err != nil {
+			return err
+		}
+		if err := uniqueUserName(ctx, tx, c.TeamID, u.ID, p.UserName, email); err != nil {
 			return err
 		}
 		m, err = s.provisionMembership(ctx, tx, c, u, now)
@@ -285,15 +318,14 @@ func (s *Service) ReplaceProvisioned(ctx context.Context, c Client, userID, ifMa
 	}
 	var m team.Member
 	err = s.write(ctx, func(tx storage.Tx, now time.Time) error {
-		t, err := s.clientTeam(ctx, tx, c.TeamID)
+		phone, err := s.provisionTeam(ctx, tx, c, p.Phone)
 		if err != nil {
 			return err
 		}
 		if m, err = provisionTarget(ctx, tx, c, userID, ifMatch); err != nil {
 			return err
 		}
-		phone, err := s.teamPhone(p.Phone, t.Region)
-		if err != nil {
+		if err := uniqueUserName(ctx, tx, c.TeamID, userID, p.UserName, email); err != nil {
 			return err
 		}
 		if err := s.moveAddress(ctx, tx, c, &m.User, email, now); err != nil {

@@ -27,6 +27,7 @@ const (
 	AttrActive                         // bool: the membership is not suspended
 	AttrCreated                        // time: when the membership was created
 	AttrUpdated                        // time: when the membership last changed
+	AttrUserName                       // the team's login name, or the email when it has none
 	attrEnd
 )
 
@@ -56,7 +57,7 @@ func (a Attr) Kind() Kind {
 // compares in its normalized form instead, and IDs exactly.
 func (a Attr) Fold() bool {
 	switch a {
-	case AttrGivenName, AttrMiddleName, AttrFamilyName, AttrDisplayName, AttrTitle, AttrDepartment, AttrEmployeeNumber:
+	case AttrUserName, AttrGivenName, AttrMiddleName, AttrFamilyName, AttrDisplayName, AttrTitle, AttrDepartment, AttrEmployeeNumber:
 		return true
 	}
 	return false
@@ -185,7 +186,8 @@ type MemberQuery struct {
 	Filter *Filter // nil: every member
 	// Sort is the attribute sorted by, then the user ID, both in the same
 	// direction: AttrUserID, AttrEmail, AttrGivenName, AttrFamilyName,
-	// AttrExternalID, AttrCreated or AttrUpdated; 0 sorts by user ID.
+	// AttrExternalID, AttrCreated, AttrUpdated or AttrUserName; 0 sorts by
+	// user ID.
 	Sort   Attr
 	Desc   bool
 	Offset int // members skipped
@@ -200,7 +202,7 @@ func (q *MemberQuery) Validate() error {
 		}
 	}
 	switch q.Sort {
-	case 0, AttrUserID, AttrEmail, AttrGivenName, AttrFamilyName, AttrExternalID, AttrCreated, AttrUpdated:
+	case 0, AttrUserID, AttrEmail, AttrGivenName, AttrFamilyName, AttrExternalID, AttrCreated, AttrUpdated, AttrUserName:
 	default:
 		return errs.New(errs.Invalid, "sortBy", "cannot sort by that attribute")
 	}

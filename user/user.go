@@ -61,6 +61,10 @@ type Profile struct {
 	// DisplayName is the name the team's directory shows; "" for the full
 	// name.
 	DisplayName string
+	// LoginName is the name the team's directory signs the person in by
+	// (SCIM userName); "" for the email. It is the team's record, not a
+	// credential.
+	LoginName string
 
 	Gender         string
 	Age            int // 0: unknown

@@ -227,3 +227,43 @@ func TestGroups(t *testing.T) {
 		wantErr(t, err, identity.CodeNotFound, "id")
 	})
 }
+
+// TestProvisionedUserNames checks that a member's user name is the team's,
+// found by userName filters, unique in the team against other members'
+// names and addresses, and free in another team.
+func TestProvisionedUserNames(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		ta, _ := f.activeTeam("admin@una.example")
+		tb, _ := f.activeTeam("admin@unb.example")
+		ca, cb := f.client(ta.ID, "all"), f.client(tb.ID, "all")
+		p := pat("pat@un.example")
+		p.UserName = "Pat_Lee"
+		m, err := f.svc.ProvisionMember(f.ctx, ca, p)
+		must(t, err)
+		byName := func(c identity.Client, name string) []identity.Provisioned {
+			ms, _, err := f.svc.ProvisionedMembers(f.ctx, c, team.MemberQuery{Limit: 10,
+				Filter: &team.Filter{Op: team.OpCompare, Attr: team.AttrUserName, Cmp: team.CmpEq, Value: name}})
+			must(t, err)
+			return ms
+		}
+		if got := byName(ca, "pat_lee"); len(got) != 1 || got[0].User.ID != m.User.ID || got[0].Membership.LoginName != "Pat_Lee" {
+			t.Errorf("userName eq pat_lee found %+v", got)
+		}
+		if got := byName(ca, "admin@una.example"); len(got) != 1 {
+			t.Errorf("a member with no user name is not found by their address: %d", len(got))
+		}
+		other := pat("other@un.example")
+		other.UserName = "PAT_LEE"
+		_, err = f.svc.ProvisionMember(f.ctx, ca, other)
+		wantErr(t, err, identity.CodeConflict, "user_name")
+		other.UserName = "admin@una.example"
+		_, err = f.svc.ProvisionMember(f.ctx, ca, other)
+		wantErr(t, err, identity.CodeConflict, "user_name")
+		other.UserName = "Pat_Lee"
+		_, err = f.svc.ProvisionMember(f.ctx, cb, other)
+		must(t, err)
+		if got := byName(cb, "pat_lee"); len(got) != 1 || got[0].User.Email.Normalized != "other@un.example" {
+			t.Errorf("team B's pat_lee is %+v", got)
+		}
+	})
+}

@@ -204,10 +204,15 @@ func (q *MemberQuery) Validate() error {
 	default:
 		return errs.New(errs.Invalid, "sortBy", "cannot sort by that attribute")
 	}
-	if q.Limit < 0 || q.Limit > MaxPageSize {
-		return errs.New(errs.Invalid, "count", "must be from 0 to %d, got %d", MaxPageSize, q.Limit)
+	return checkPage(q.Offset, q.Limit)
+}
+
+// checkPage checks a page's offset and limit (0 counts only).
+func checkPage(offset, limit int) error {
+	if limit < 0 || limit > MaxPageSize {
+		return errs.New(errs.Invalid, "count", "must be from 0 to %d, got %d", MaxPageSize, limit)
 	}
-	if q.Offset < 0 || q.Offset > 1<<31-1 {
+	if offset < 0 || offset > 1<<31-1 {
 		return errs.New(errs.Invalid, "startIndex", "is out of range")
 	}
 	return nil

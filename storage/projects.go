@@ -92,13 +92,13 @@ type Projects interface {
 }
 
 var (
-	insertProject  = insertOf[projectRow]("insert project", "team not found", 1, "")
-	updateProject  = updateOf[projectRow]("update project", "project not found", []string{"team_id", "id"}, func(c string) bool {
+	insertProject = insertOf[projectRow]("insert project", "team not found", 1, "")
+	updateProject = updateOf[projectRow]("update project", "project not found", []string{"team_id", "id"}, func(c string) bool {
 		return c == "name" || c == "external_id" || c == "updated_at"
 	})
 	// getProject locks the project inside Write, so that its changes take
 	// turns.
-	getProject = &stmt{op: "get project", missing: "project not found", byKey: true, locks: true, row: reflect.TypeFor[projectRow](), text: fixed("FROM projects AS p WHERE p.team_id = ? AND p.id = ?")}
+	getProject     = &stmt{op: "get project", missing: "project not found", byKey: true, locks: true, row: reflect.TypeFor[projectRow](), text: fixed("FROM projects AS p WHERE p.team_id = ? AND p.id = ?")}
 	getProjectByID = &stmt{op: "get project", missing: "project not found", byKey: true, row: reflect.TypeFor[projectRow](), text: fixed("FROM projects AS p WHERE p.id = ?")}
 	// findProject checks that the team has the project, before a write that
 	// would otherwise fail on a foreign key that SQLite does not name.

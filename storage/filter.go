@@ -166,19 +166,20 @@ func (c *condition) timeCompare(a team.Attr, cmp team.Cmp, v time.Time) string {
 
 // textCompare compares a text attribute with v: eq, co, sw or ew.
 func (c *condition) textCompare(a team.Attr, cmp team.Cmp, v string) string {
-	switch {
-	case !storableText(v): // no column holds it
+	if !storableText(v) { // no column holds it
 		return never
-	case v == "" && cmp == team.CmpEq:
-		return "(NOT " + c.present(a) + ")"
-	case v == "": // every text, the empty one too, holds the empty text
-		return always
 	}
 	switch {
 	case a == team.AttrEmail:
 		v = strings.ToLower(strings.TrimSpace(v))
 	case a.Fold():
 		v = lowerASCII(v)
+	}
+	switch {
+	case v == "" && cmp == team.CmpEq:
+		return "(NOT " + c.present(a) + ")"
+	case v == "": // every text, the empty one too, holds the empty text
+		return always
 	}
 	col := c.column(a)
 	if cmp == team.CmpEq {

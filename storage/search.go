@@ -65,14 +65,14 @@ func searchOrder(shape searchShape) string {
 	if shape.desc {
 		dir, nulls = " DESC", " NULLS LAST"
 	}
-	col := searchColumns()[shape.sort]
+	col := searchColumns()[shape.sort] + dir
 	if shape.sort == team.AttrUpdated {
 		col += nulls
 	}
 	if shape.sort == team.AttrUserID {
-		return col + dir
+		return col
 	}
-	return col + dir + ", m.user_id" + dir
+	return col + ", m.user_id" + dir
 }
 
 func (t *tx) SearchMembers(ctx context.Context, teamID string, q team.MemberQuery) ([]team.Member, int, error) {

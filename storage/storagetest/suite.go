@@ -54,6 +54,11 @@ var cases = []struct {
 	{"ListKeysFollowUser", testListKeysFollowUser},
 	{"ListCountFollowsStatus", testListCountFollowsStatus},
 	{"Owners", testOwners},
+	// storage.Members' SCIM search (search.go)
+	{"SearchMembersFilter", testSearchMembersFilter},
+	{"SearchMembersReads", testSearchMembersReads},
+	{"SearchMembersSortAndPage", testSearchMembersSortAndPage},
+	{"SearchMembersRandom", testSearchMembersRandom},
 	// storage.Credentials (credentials.go)
 	{"Codes", testCodes},
 	{"Sessions", testSessions},

@@ -67,6 +67,9 @@ var cases = []struct {
 	{"ApplicationLifecycle", testApplicationLifecycle},
 	// storage.Projects (projects.go)
 	{"Projects", testProjects},
+	{"ProjectsQuery", testProjectsQuery},
+	{"ProjectWrites", testProjectWrites},
+	{"ProjectWriteLosesNoUpdate", testProjectWriteLosesNoUpdate},
 	// storage.Lockout (lockout.go)
 	{"Failures", testFailures},
 	// storage.Events (events.go)

@@ -19,6 +19,7 @@ type condition struct {
 	text  strings.Builder
 	args  []any
 	users bool
+	kept  bool // its statements are kept by shape (see searchShape)
 }
 
 // compileFilter compiles a valid filter.

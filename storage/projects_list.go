@@ -34,12 +34,12 @@ func (s projectsShape) page() *stmt {
 	}}
 }
 
-// countShape is the shape of the count of a read of projects.
-type countShape projectsShape
+// projectsCount is the shape of the count of a read of projects.
+type projectsCount projectsShape
 
 // count declares the count of the matching projects.
 func (s projectsShape) count() *stmt {
-	return &stmt{op: "count projects", shape: countShape(s), text: func(db *DB) string { return "SELECT count(*) " + s.where(db) }}
+	return &stmt{op: "count projects", shape: projectsCount(s), text: func(db *DB) string { return "SELECT count(*) " + s.where(db) }}
 }
 
 func (t *tx) Projects(ctx context.Context, teamID string, q team.ProjectQuery) ([]team.Project, int, error) {

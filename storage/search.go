@@ -8,15 +8,22 @@ import (
 	"github.com/embedid/identity/team"
 )
 
-// searchShape is the shape of a search without a filter: its order. Those
-// are few, so each is declared once and prepared; a filter's shapes are
-// unbounded, so a search with one is built for its run and runs unprepared
-// (on Postgres, pgx keeps the last few hundred texts of each connection
-// prepared, so its statements stay bounded too).
+// searchShape is the shape of a search: its order, and its filter's
+// condition if the store keeps its statements. It keeps those of searches
+// without a filter, and with a filter of one eq comparison, SCIM's lookups
+// (userName, externalId, emails eq): few, at most one per attribute and
+// order. Any other filter's shapes are unbounded, so its statements are
+// built for their run and run unprepared (on Postgres, pgx keeps the last
+// few hundred texts of each connection prepared: bounded too).
 type searchShape struct {
-	sort team.Attr
-	desc bool
+	sort  team.Attr
+	desc  bool
+	where string
 }
+
+// keeps reports whether the store keeps the statements of a search with
+// filter f.
+func keeps(f *team.Filter) bool { return f.Op == team.OpCompare && f.Cmp == team.CmpEq }
 
 // searchPage declares the read of a page of a team's listed members
 // matching where, if not nil, in the order of shape. Its arguments are the
@@ -26,12 +33,12 @@ func searchPage(shape searchShape, where *condition) *stmt {
 	order := searchOrder(shape)
 	page := "SELECT m.user_id " + searchFrom(where) + " ORDER BY " + order + " LIMIT ? OFFSET ?"
 	text := membersFrom + "WHERE m.user_id IN (" + page + ") AND m.team_id = ? ORDER BY " + order
-	s := &stmt{op: "search members", row: reflect.TypeFor[memberRow](), shape: shape, text: fixed(text)}
-	if where != nil {
-		s.adhoc, s.shape = true, nil
-	}
-	return s
+	return &stmt{op: "search members", row: reflect.TypeFor[memberRow](), shape: shape, adhoc: where != nil && !where.kept, text: fixed(text)}
 }
+
+// searchCount is the shape of the count of a search whose filter's
+// condition the store keeps.
+type searchCount string
 
 // searchFrom is the FROM and WHERE clauses of the team's listed members
 // that match where, if not nil.
@@ -81,17 +88,20 @@ func (t *tx) SearchMembers(ctx context.Context, teamID string, q team.MemberQuer
 	}
 	var where *condition
 	args := []any{teamID}
+	shape := searchShape{sort: q.Sort, desc: q.Desc}
+	if shape.sort == 0 {
+		shape.sort = team.AttrUserID
+	}
 	if q.Filter != nil && q.Filter.Op != team.OpTrue {
 		where = compileFilter(t.db.d, q.Filter)
 		args = append(args, where.args...)
+		if where.kept = keeps(q.Filter); where.kept {
+			shape.where = where.text.String()
+		}
 	}
 	ms := []team.Member{}
 	if q.Limit > 0 {
 		var err error
-		shape := searchShape{sort: q.Sort, desc: q.Desc}
-		if shape.sort == 0 {
-			shape.sort = team.AttrUserID
-		}
 		page := searchPage(shape, where)
 		ms, err = all(ctx, t, page, memberOfRow, append(args[:len(args):len(args)], q.Limit, q.Offset, teamID)...)
 		if err != nil {
@@ -110,7 +120,7 @@ func (t *tx) SearchMembers(ctx context.Context, teamID string, q team.MemberQuer
 func (t *tx) countSearch(ctx context.Context, where *condition, args []any) (int, error) {
 	count := countListed
 	if where != nil {
-		count = &stmt{op: "count members", adhoc: true, text: fixed("SELECT count(*) " + searchFrom(where))}
+		count = &stmt{op: "count members", shape: searchCount(where.text.String()), adhoc: !where.kept, text: fixed("SELECT count(*) " + searchFrom(where))}
 	}
 	total, err := one(ctx, t, count, value[int], args...)
 	if errs.CodeOf(err) == errs.NotFound {

@@ -271,10 +271,7 @@ const benchEvents = 1_000_000
 //
 //	go test ./storage -run '^$' -bench TeamEvents -benchtime 200x
 func BenchmarkTeamEvents(b *testing.B) {
-	for _, be := range []struct {
-		name string
-		open func(testing.TB) *storage.DB
-	}{{"sqlite", storagetest.SQLiteFile}, {"postgres", storagetest.Postgres}} {
+	for _, be := range benchStores() {
 		b.Run(be.name, func(b *testing.B) {
 			db := be.open(b)
 			ctx := context.Background()
@@ -311,6 +308,17 @@ func BenchmarkTeamEvents(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchStore is a backend of the large benchmarks: a store in a file, or
+// on Postgres.
+type benchStore struct {
+	name string
+	open func(testing.TB) *storage.DB
+}
+
+func benchStores() []benchStore {
+	return []benchStore{{"sqlite", storagetest.SQLiteFile}, {"postgres", storagetest.Postgres}}
 }
 
 // benchEventTime is the time of the nth seeded event: one a second.

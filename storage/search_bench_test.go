@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/embedid/identity/storage"
-	"github.com/embedid/identity/storage/storagetest"
 	"github.com/embedid/identity/team"
 	"github.com/embedid/identity/user"
 )
@@ -23,10 +22,7 @@ const benchSearchMembers = 1_000_000
 //
 //	go test ./storage -run '^$' -bench SearchMembers -benchtime 2000x -timeout 1h
 func BenchmarkSearchMembers(b *testing.B) {
-	for _, be := range []struct {
-		name string
-		open func(testing.TB) *storage.DB
-	}{{"sqlite", storagetest.SQLiteFile}, {"postgres", storagetest.Postgres}} {
+	for _, be := range benchStores() {
 		b.Run(be.name, func(b *testing.B) {
 			db := be.open(b)
 			start := time.Now()

@@ -3,9 +3,7 @@ package storagetest
 // The cases of storage.Projects.
 
 import (
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/embedid/identity/internal/errs"
 	"github.com/embedid/identity/storage"
@@ -120,12 +118,7 @@ func testProjectsQuery(t *testing.T, s storage.Store) {
 // projectsOf runs Projects on the team.
 func projectsOf(t *testing.T, s storage.Store, teamID string, q team.ProjectQuery) ([]team.Project, int) {
 	t.Helper()
-	var n int
-	ps := read(t, s, func(tx storage.Tx) (ps []team.Project, err error) {
-		ps, n, err = tx.Projects(t.Context(), teamID, q)
-		return ps, err
-	})
-	return ps, n
+	return readPage(t, s, func(tx storage.Tx) ([]team.Project, int, error) { return tx.Projects(t.Context(), teamID, q) })
 }
 
 func testProjectWrites(t *testing.T, s storage.Store) {
@@ -199,38 +192,15 @@ func testProjectWrites(t *testing.T, s storage.Store) {
 func testProjectWriteLosesNoUpdate(t *testing.T, s storage.Store) {
 	seedTeams(t, s, "a")
 	seedProjects(t, s, project("a", "p1", "", "", 0))
-	firstRead := make(chan struct{})
-	firstReadDone := sync.OnceFunc(func() { close(firstRead) })
-	var wg sync.WaitGroup
-	errc := make(chan error, 2)
-	for i, suffix := range []string{"a", "b"} {
-		wg.Go(func() {
-			if i == 0 {
-				defer firstReadDone()
-			} else {
-				<-firstRead
-			}
-			errc <- s.Write(t.Context(), func(tx storage.Tx) error {
-				p, err := tx.Project(t.Context(), "a", "p1")
-				if err != nil {
-					return err
-				}
-				if i == 0 {
-					firstReadDone()
-					time.Sleep(50 * time.Millisecond)
-				}
-				p.Name += suffix
-				return tx.UpdateProject(t.Context(), p)
-			})
-		})
-	}
-	wg.Wait()
-	close(errc)
-	for err := range errc {
+	writeInTurns(t, s, func(tx storage.Tx, i int, read func()) error {
+		p, err := tx.Project(t.Context(), "a", "p1")
 		if err != nil {
-			t.Fatalf("Write: %v", err)
+			return err
 		}
-	}
+		read()
+		p.Name += []string{"a", "b"}[i]
+		return tx.UpdateProject(t.Context(), p)
+	})
 	if got := read(t, s, func(tx storage.Tx) (team.Project, error) { return tx.Project(t.Context(), "a", "p1") }); got.Name != "ab" {
 		t.Fatalf("name %q, want ab: a concurrent update was lost", got.Name)
 	}

@@ -87,12 +87,7 @@ func search(t *testing.T, s storage.Store, q team.MemberQuery) ([]team.Member, i
 // searchIn runs SearchMembers on the team.
 func searchIn(t *testing.T, s storage.Store, teamID string, q team.MemberQuery) ([]team.Member, int) {
 	t.Helper()
-	var n int
-	ms := read(t, s, func(tx storage.Tx) (ms []team.Member, err error) {
-		ms, n, err = tx.SearchMembers(t.Context(), teamID, q)
-		return ms, err
-	})
-	return ms, n
+	return readPage(t, s, func(tx storage.Tx) ([]team.Member, int, error) { return tx.SearchMembers(t.Context(), teamID, q) })
 }
 
 // Filter constructors.

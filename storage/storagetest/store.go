@@ -145,33 +145,46 @@ func testWriteLosesNoUpdate(t *testing.T, s storage.Store) {
 		func(m *team.Member) { m.User.UserName, m.Membership.FirstName = "first", "First" },
 		func(m *team.Member) { m.User.Settings.Lang, m.Membership.LastName = "ja", "Last" },
 	}
+	writeInTurns(t, s, func(tx storage.Tx, i int, read func()) error {
+		m, err := tx.Member(t.Context(), "a", "u")
+		if err != nil {
+			return err
+		}
+		read()
+		edits[i](&m)
+		if err := tx.UpdateUser(t.Context(), m.User); err != nil {
+			return err
+		}
+		return tx.UpdateMembership(t.Context(), m.Membership)
+	})
+	got := read(t, s, func(tx storage.Tx) (team.Member, error) { return tx.Member(t.Context(), "a", "u") })
+	if got.User.UserName != "first" || got.User.Settings.Lang != "ja" || got.Membership.FirstName != "First" || got.Membership.LastName != "Last" {
+		t.Fatalf("user %q %q, names %q %q: a concurrent update was lost", got.User.UserName, got.User.Settings.Lang, got.Membership.FirstName, got.Membership.LastName)
+	}
+}
+
+// writeInTurns runs cycle 0 and cycle 1 in two Writes at once: the second
+// starts once the first has called read, which then waits for the second
+// to try to read the same rows. Both must succeed.
+func writeInTurns(t *testing.T, s storage.Store, cycle func(tx storage.Tx, i int, read func()) error) {
+	t.Helper()
 	firstRead := make(chan struct{})
 	firstReadDone := sync.OnceFunc(func() { close(firstRead) }) // also if the first writer fails, so the second never waits forever
-	errc := make(chan error, len(edits))
+	errc := make(chan error, 2)
 	var wg sync.WaitGroup
-	for i, edit := range edits {
+	for i := range 2 {
 		wg.Go(func() {
-			switch i {
-			case 0:
+			read := func() {}
+			if i == 0 {
 				defer firstReadDone()
-			case 1:
-				<-firstRead // start after the first writer has read the row
-			}
-			errc <- s.Write(t.Context(), func(tx storage.Tx) error {
-				m, err := tx.Member(t.Context(), "a", "u")
-				if err != nil {
-					return err
-				}
-				if i == 0 {
+				read = func() {
 					firstReadDone()
 					time.Sleep(50 * time.Millisecond) // let the second writer try to read
 				}
-				edit(&m)
-				if err := tx.UpdateUser(t.Context(), m.User); err != nil {
-					return err
-				}
-				return tx.UpdateMembership(t.Context(), m.Membership)
-			})
+			} else {
+				<-firstRead // start after the first writer has read the rows
+			}
+			errc <- s.Write(t.Context(), func(tx storage.Tx) error { return cycle(tx, i, read) })
 		})
 	}
 	wg.Wait()
@@ -180,10 +193,6 @@ func testWriteLosesNoUpdate(t *testing.T, s storage.Store) {
 		if err != nil {
 			t.Fatalf("Write: %v", err)
 		}
-	}
-	got := read(t, s, func(tx storage.Tx) (team.Member, error) { return tx.Member(t.Context(), "a", "u") })
-	if got.User.UserName != "first" || got.User.Settings.Lang != "ja" || got.Membership.FirstName != "First" || got.Membership.LastName != "Last" {
-		t.Fatalf("user %q %q, names %q %q: a concurrent update was lost", got.User.UserName, got.User.Settings.Lang, got.Membership.FirstName, got.Membership.LastName)
 	}
 }
 

@@ -104,6 +104,18 @@ func read[T any](t *testing.T, s storage.Store, fn func(tx storage.Tx) (T, error
 	return result(t, "Read", s.Read, fn)
 }
 
+// readPage runs fn in a Read and returns its page and total, failing t on
+// an error.
+func readPage[T any](t *testing.T, s storage.Store, fn func(tx storage.Tx) ([]T, int, error)) ([]T, int) {
+	t.Helper()
+	var n int
+	page := read(t, s, func(tx storage.Tx) (page []T, err error) {
+		page, n, err = fn(tx)
+		return page, err
+	})
+	return page, n
+}
+
 // writeResult runs fn in a Write and returns its result, failing t on an
 // error.
 func writeResult[T any](t *testing.T, s storage.Store, fn func(tx storage.Tx) (T, error)) T {

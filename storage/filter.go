@@ -13,7 +13,7 @@ import (
 // arguments, values bound, never written into the text. Every condition is
 // true or false, never NULL, so that NOT of one is its complement: an
 // absent value (an email the user has not, a membership never updated)
-// compares as the empty text does, or as no time does.
+// compares as the empty text does, or as no time does (see team.Filter).
 type condition struct {
 	d     dialect
 	text  strings.Builder

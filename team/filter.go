@@ -97,7 +97,12 @@ const (
 
 // Filter is a condition on a team's members: a tree of comparisons, as a
 // SCIM filter compiles to. Value is a string, a bool or a time.Time, as
-// Attr.Kind says.
+// Attr.Kind says. An absent text attribute (a user without an email, say)
+// is the empty text: pr is false for it, eq "" true, and ne with any other
+// value true, as RFC 7644 has ne match an absent attribute; co, sw and ew ""
+// match every member. An absent time (a membership never updated) matches
+// no comparison but ne, and Not of any filter matches exactly the members
+// the filter does not.
 type Filter struct {
 	Op    Op
 	Attr  Attr

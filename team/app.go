@@ -104,6 +104,9 @@ type ProjectQuery struct {
 	Limit      int // 0 counts only
 }
 
+// Validate checks the query's paging.
+func (q *ProjectQuery) Validate() error { return checkPage(q.Offset, q.Limit) }
+
 // ProjectMember is a team member's place in a project.
 type ProjectMember struct {
 	Member

@@ -98,7 +98,12 @@ const (
 
 // Filter is a condition on a team's members: a tree of comparisons, as a
 // SCIM filter compiles to. Value is a string, a bool or a time.Time, as
-// Attr.Kind says.
+// Attr.Kind says. An absent text attribute (a user without an email, say)
+// is the empty text: pr is false for it, eq "" true, and ne with any other
+// value true, as RFC 7644 has ne match an absent attribute; co, sw and ew ""
+// match every member. An absent time (a membership never updated) matches
+// no comparison but ne, and Not of any filter matches exactly the members
+// the filter does not.
 type Filter struct {
 	Op    Op
 	Attr  Attr
@@ -206,10 +211,15 @@ func (q *MemberQuery) Validate() error {
 	default:
 		return errs.New(errs.Invalid, "sortBy", "cannot sort by that attribute")
 	}
-	if q.Limit < 0 || q.Limit > MaxPageSize {
-		return errs.New(errs.Invalid, "count", "must be from 0 to %d, got %d", MaxPageSize, q.Limit)
+	return checkPage(q.Offset, q.Limit)
+}
+
+// checkPage checks a page's offset and limit (0 counts only).
+func checkPage(offset, limit int) error {
+	if limit < 0 || limit > MaxPageSize {
+		return errs.New(errs.Invalid, "count", "must be from 0 to %d, got %d", MaxPageSize, limit)
 	}
-	if q.Offset < 0 || q.Offset > 1<<31-1 {
+	if offset < 0 || offset > 1<<31-1 {
 		return errs.New(errs.Invalid, "startIndex", "is out of range")
 	}
 	return nil

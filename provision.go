@@ -23,6 +23,9 @@ type Provision struct {
 	EmployeeNumber string
 	Manager        string // the manager's ID as the client knows it
 	Phone          string // a mobile number, E.164 or national in the team's region
+	// Password is a password in clear: the team's password while the
+	// account is unclaimed (see CreateMember); never returned.
+	Password string
 }
 
 // Provisioned is a member as a provisioning client reads it, with the

@@ -1,0 +1,170 @@
+package scim
+
+import (
+	"net/http"
+
+	"github.com/embedid/identity"
+	"github.com/embedid/identity/team"
+)
+
+// listGroups lists the team's projects, oldest first: Groups do not sort.
+func (s *server) listGroups(c *call) error {
+	p, err := c.listParams(groupResource)
+	if err != nil {
+		return err
+	}
+	if p.sortBy != "" {
+		return badRequest(typeInvalidValue, "sortBy", "Groups are listed oldest first and do not sort")
+	}
+	var q groupQuery
+	if p.filter != "" {
+		if q, err = groupFilter(p.filter); err != nil {
+			return err
+		}
+	}
+	gs, total, err := s.groups(c, q, team.ProjectQuery{Offset: p.start - 1, Limit: p.count})
+	if err != nil {
+		return err
+	}
+	docs := make([]map[string]any, len(gs))
+	for i, g := range gs {
+		docs[i] = p.view.apply(c.renderGroup(g))
+	}
+	writeJSON(c.w, http.StatusOK, newList(total, p.start, docs))
+	return nil
+}
+
+// groups returns the page pq asks of the groups q matches, and how many
+// match.
+func (s *server) groups(c *call, q groupQuery, pq team.ProjectQuery) ([]identity.Group, int, error) {
+	switch {
+	case q.none:
+		return nil, 0, nil
+	case q.id != nil:
+		return s.groupByID(c, *q.id, q, pq)
+	}
+	if q.name != nil {
+		pq.Name = *q.name
+	}
+	if q.externalID != nil {
+		pq.ExternalID = *q.externalID
+	}
+	return s.svc.Groups(c.r.Context(), c.client, pq)
+}
+
+// groupByID returns the page pq asks of the group with the id, if it meets
+// q's other conditions.
+func (s *server) groupByID(c *call, id string, q groupQuery, pq team.ProjectQuery) ([]identity.Group, int, error) {
+	g, err := s.svc.Group(c.r.Context(), c.client, id)
+	switch {
+	case identity.ErrorCode(err) == identity.CodeNotFound || err == nil && !q.admits(g):
+		return nil, 0, nil
+	case err != nil:
+		return nil, 0, err
+	case pq.Offset > 0 || pq.Limit == 0:
+		return nil, 1, nil
+	}
+	return []identity.Group{g}, 1, nil
+}
+
+func (s *server) createGroup(c *call) error {
+	body, err := c.readBody()
+	if err != nil {
+		return err
+	}
+	w, err := readGroup(body)
+	if err != nil {
+		return err
+	}
+	g, err := s.svc.CreateGroup(c.r.Context(), c.client, w.name, w.externalID, w.members)
+	if err != nil {
+		return err
+	}
+	c.writeResource(http.StatusCreated, c.renderGroup(g), g.Version)
+	return nil
+}
+
+func (s *server) getGroup(c *call) error {
+	q, err := c.query()
+	if err != nil {
+		return err
+	}
+	view, err := groupResource.projection(q)
+	if err != nil {
+		return err
+	}
+	g, err := s.svc.Group(c.r.Context(), c.client, c.r.PathValue("id"))
+	if err != nil || c.notModified(g.Version) {
+		return err
+	}
+	c.writeResource(http.StatusOK, view.apply(c.renderGroup(g)), g.Version)
+	return nil
+}
+
+// replaceGroup makes the project what the body says: its name, external
+// ID and members, added and removed as they differ from those it has.
+func (s *server) replaceGroup(c *call) error {
+	body, err := c.readBody()
+	if err != nil {
+		return err
+	}
+	w, err := readGroup(body)
+	if err != nil {
+		return err
+	}
+	return s.changeGroup(c, func(identity.Group) (groupWrite, error) { return w, nil })
+}
+
+// patchGroup applies the operations to the project's document and makes
+// the project what results.
+func (s *server) patchGroup(c *call) error {
+	body, err := c.readBody()
+	if err != nil {
+		return err
+	}
+	ops, err := readPatch(body)
+	if err != nil {
+		return err
+	}
+	return s.changeGroup(c, func(g identity.Group) (groupWrite, error) {
+		p := patcher{res: groupResource, doc: groupDoc(g)}
+		for _, op := range ops {
+			if err := p.apply(op); err != nil {
+				return groupWrite{}, err
+			}
+		}
+		return groupOf(p.doc)
+	})
+}
+
+// changeGroup reads the project, asks want what it should be, and changes
+// it so, at the version it read.
+func (s *server) changeGroup(c *call, want func(identity.Group) (groupWrite, error)) error {
+	id := c.r.PathValue("id")
+	var g identity.Group
+	err := c.retrying(func(ifMatch string) error {
+		read, err := s.svc.Group(c.r.Context(), c.client, id)
+		if err != nil {
+			return err
+		}
+		w, err := want(read)
+		if err != nil {
+			return err
+		}
+		g, err = s.svc.ChangeGroup(c.r.Context(), c.client, id, ifMatchOr(ifMatch, read.Version), w.change(read))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	c.writeResource(http.StatusOK, c.renderGroup(g), g.Version)
+	return nil
+}
+
+func (s *server) deleteGroup(c *call) error {
+	err := s.svc.DeleteGroup(c.r.Context(), c.client, c.r.PathValue("id"), versionOf(c.r.Header.Get("If-Match")))
+	if err == nil {
+		c.w.WriteHeader(http.StatusNoContent)
+	}
+	return err
+}

@@ -1,0 +1,347 @@
+package scim
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	filter "github.com/scim2/filter-parser/v2"
+)
+
+// operation is one PATCH operation (RFC 7644 section 3.5.2).
+type operation struct {
+	op    string // add, replace or remove, lower case
+	path  string // "" for none
+	value any
+}
+
+// readPatch reads the operations of a PATCH body. Its op values are
+// case-insensitive ("Replace", as Entra sends); so are its member names.
+func readPatch(body map[string]any) ([]operation, error) {
+	raw, _ := member(body, "Operations")
+	list, ok := raw.([]any)
+	if !ok || len(list) == 0 {
+		return nil, badRequest(typeInvalidValue, "Operations", "must be an array of one or more operations")
+	}
+	if len(list) > maxValues {
+		return nil, badRequest(typeInvalidValue, "Operations", "has %d operations; the limit is %d", len(list), maxValues)
+	}
+	ops := make([]operation, len(list))
+	for i, e := range list {
+		obj, ok := e.(map[string]any)
+		if !ok {
+			return nil, badRequest(typeInvalidValue, "Operations", "must hold objects, not %s", jsonType(e))
+		}
+		op, _ := member(obj, "op")
+		path, _ := member(obj, "path")
+		ops[i].value, _ = member(obj, "value")
+		s, ok := op.(string)
+		ops[i].op = strings.ToLower(s)
+		if !ok || ops[i].op != "add" && ops[i].op != "replace" && ops[i].op != "remove" {
+			return nil, badRequest(typeInvalidValue, "op", "must be add, replace or remove")
+		}
+		if ops[i].path, ok = path.(string); path != nil && !ok {
+			return nil, badRequest(typeInvalidPath, "path", "must be a string")
+		}
+	}
+	return ops, nil
+}
+
+// member returns the member of obj named name, ignoring case.
+func member(obj map[string]any, name string) (any, bool) {
+	if v, ok := obj[name]; ok {
+		return v, true
+	}
+	for k, v := range obj {
+		if strings.EqualFold(k, name) {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// patcher applies operations to a document of a resource.
+type patcher struct {
+	res resource
+	doc map[string]any
+}
+
+// apply applies op to the document.
+func (p *patcher) apply(op operation) error {
+	if op.path == "" {
+		if op.op == "remove" {
+			return badRequest(typeNoTarget, "path", "is required to remove")
+		}
+		return p.applyObject(op.op, op.value, "")
+	}
+	if len(op.path) > maxPathBytes {
+		return badRequest(typeInvalidPath, "path", "is longer than %d bytes", maxPathBytes)
+	}
+	if e := p.res.extension(op.path); e != nil {
+		return p.applyAt(op, ref{ext: e.id}, nil)
+	}
+	path, err := filter.ParsePath([]byte(op.path))
+	if err != nil {
+		return badRequest(typeInvalidPath, "path", "%q is not a valid attribute path", op.path)
+	}
+	attrPath := path.AttributePath
+	if path.SubAttribute != nil {
+		if attrPath.SubAttribute != nil {
+			return badRequest(typeInvalidPath, "path", "%q has too many sub-attributes", op.path)
+		}
+		attrPath.SubAttribute = path.SubAttribute
+	}
+	f, found := p.res.resolve(attrPath)
+	switch {
+	case !found:
+		return nil // an attribute this server does not keep is ignored
+	case f.readOnly():
+		return badRequest(typeMutability, f.name(), "is read-only")
+	case path.ValueExpression != nil && (f.attr == nil || !f.attr.multi):
+		return badRequest(typeInvalidPath, "path", "%q filters an attribute that is not multi-valued", op.path)
+	}
+	return p.applyAt(op, f, path.ValueExpression)
+}
+
+// applyObject applies op to each attribute a path-less value names, or the
+// object of the extension ext ("" for none) names. Read-only and unknown
+// attributes are ignored.
+func (p *patcher) applyObject(op string, value any, ext string) error {
+	name, prefix := "value", ""
+	if ext != "" {
+		name, prefix = ext, ext+":"
+	}
+	obj, ok := value.(map[string]any)
+	if !ok {
+		return badRequest(typeInvalidValue, name, "must be an object of attributes, not %s", jsonType(value))
+	}
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
+		f, found := p.res.resolveName(prefix + k)
+		if !found || f.readOnly() {
+			continue
+		}
+		if err := p.applyAt(operation{op: op, value: obj[k]}, f, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applyAt applies op at f, on the values that match vf if it is set.
+func (p *patcher) applyAt(op operation, f ref, vf filter.Expression) error {
+	if f.attr == nil {
+		if op.op == "remove" {
+			delete(p.doc, f.ext)
+			return nil
+		}
+		return p.applyObject(op.op, op.value, f.ext)
+	}
+	h := holder(p.doc, f, op.op != "remove")
+	if h == nil {
+		return nil
+	}
+	switch {
+	case f.attr.multi:
+		return p.applyMulti(op, f, vf, h)
+	case f.sub != nil:
+		return setSub(op, f, h)
+	case op.op == "remove":
+		delete(h, f.attr.name)
+		return nil
+	}
+	v, err := conform(f.attr, op.value, f.name())
+	if err != nil {
+		return err
+	}
+	if old, ok := h[f.attr.name].(map[string]any); ok && v != nil {
+		v = merged(old, v.(map[string]any))
+	}
+	setOrDelete(h, f.attr.name, v)
+	return nil
+}
+
+// setSub applies op to a sub-attribute of a single complex attribute.
+func setSub(op operation, f ref, h map[string]any) error {
+	obj, _ := h[f.attr.name].(map[string]any)
+	if obj == nil {
+		obj = map[string]any{}
+	}
+	if op.op == "remove" {
+		delete(obj, f.sub.name)
+	} else {
+		v, err := conform(f.sub, op.value, f.name())
+		if err != nil {
+			return err
+		}
+		setOrDelete(obj, f.sub.name, v)
+	}
+	setOrDelete(h, f.attr.name, obj)
+	return nil
+}
+
+// applyMulti applies op to a multi-valued attribute.
+func (p *patcher) applyMulti(op operation, f ref, vf filter.Expression, h map[string]any) error {
+	list, _ := h[f.attr.name].([]any)
+	var err error
+	switch {
+	case vf != nil:
+		list, err = applyFiltered(op, f, vf, list)
+	case f.sub != nil:
+		list, err = applyEach(op, f, list)
+	case op.op == "remove":
+		list, err = removeValues(f, list, op.value)
+	default:
+		list, err = addValues(op, f, list)
+	}
+	if err == nil {
+		setOrDelete(h, f.attr.name, list)
+	}
+	return err
+}
+
+// addValues adds the values of op to list, or replaces list with them.
+func addValues(op operation, f ref, list []any) ([]any, error) {
+	v, err := conform(f.attr, op.value, f.name())
+	if err != nil || v == nil {
+		return nil, err
+	}
+	if op.op == "replace" {
+		return v.([]any), nil
+	}
+	return append(list, v.([]any)...), nil
+}
+
+// removeValues removes every value of list, or, if value lists values
+// (as Entra removes members), the values whose value sub-attribute is
+// one of theirs.
+func removeValues(f ref, list []any, value any) ([]any, error) {
+	if value == nil {
+		return nil, nil
+	}
+	v, err := conform(f.attr, value, f.name())
+	if err != nil {
+		return nil, err
+	}
+	gone := map[any]bool{}
+	for _, e := range v.([]any) {
+		gone[fold(f.attr, e.(map[string]any)["value"])] = true
+	}
+	return slices.DeleteFunc(list, func(e any) bool { return gone[fold(f.attr, elem(e)["value"])] }), nil
+}
+
+// fold returns a value sub-attribute's value as a key that compares as the
+// sub-attribute does.
+func fold(a *attr, v any) any {
+	s, ok := v.(string)
+	if sub := find(a.sub, "value"); ok && sub != nil && !sub.caseExact {
+		return strings.ToLower(s)
+	}
+	return v
+}
+
+// applyEach applies op to a sub-attribute of every value of list; adding
+// to an empty list makes one value.
+func applyEach(op operation, f ref, list []any) ([]any, error) {
+	if len(list) == 0 && op.op != "remove" {
+		list = []any{map[string]any{}}
+	}
+	for _, e := range list {
+		if err := setSub(op, ref{attr: f.attr, sub: f.sub}, map[string]any{f.attr.name: e}); err != nil {
+			return nil, err
+		}
+	}
+	return list, nil
+}
+
+// applyFiltered applies op to the values of list that vf matches. A value
+// filter that matches none makes a value of its eq terms to add or replace
+// (Entra replaces emails[type eq "work"].value so); a remove that matches
+// none does nothing.
+func applyFiltered(op operation, f ref, vf filter.Expression, list []any) ([]any, error) {
+	var hits []int
+	for i, e := range list {
+		ok, err := matches(vf, elem(e), f.attr)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			hits = append(hits, i)
+		}
+	}
+	if op.op == "remove" {
+		return removeHits(op, f, list, hits)
+	}
+	if len(hits) == 0 {
+		made := map[string]any{}
+		if !fromTerms(vf, made, f.attr) {
+			return nil, badRequest(typeNoTarget, "path", "the filter on %s matches no value", f.attr.name)
+		}
+		list, hits = append(list, made), []int{len(list)}
+	}
+	for _, i := range hits {
+		if err := setHit(op, f, elem(list[i])); err != nil {
+			return nil, err
+		}
+	}
+	return list, nil
+}
+
+// setHit adds or replaces op's value in a value a filter matched.
+func setHit(op operation, f ref, e map[string]any) error {
+	if f.sub != nil {
+		return setSub(op, f, map[string]any{f.attr.name: e})
+	}
+	v, err := conformOne(f.attr, op.value, f.name())
+	if err != nil || v == nil {
+		return err
+	}
+	maps.Copy(e, v.(map[string]any))
+	return nil
+}
+
+// removeHits removes the values at hits, or their sub-attribute.
+func removeHits(op operation, f ref, list []any, hits []int) ([]any, error) {
+	for j := len(hits) - 1; j >= 0; j-- {
+		i := hits[j]
+		if f.sub == nil {
+			list = slices.Delete(list, i, i+1)
+		} else if err := setSub(op, f, map[string]any{f.attr.name: list[i]}); err != nil {
+			return nil, err
+		}
+	}
+	return list, nil
+}
+
+// elem returns a value of a multi-valued complex attribute as an object.
+func elem(v any) map[string]any {
+	obj, _ := v.(map[string]any)
+	return obj
+}
+
+// merged returns old with the sub-attributes of v added or replaced.
+func merged(old, v map[string]any) map[string]any {
+	out := maps.Clone(old)
+	maps.Copy(out, v)
+	return out
+}
+
+// setOrDelete sets h[name] to v, or deletes it if v is nil, empty or an
+// empty list or object: an attribute without a value is unassigned.
+func setOrDelete(h map[string]any, name string, v any) {
+	switch x := v.(type) {
+	case nil:
+		delete(h, name)
+		return
+	case []any:
+		if len(x) == 0 {
+			delete(h, name)
+			return
+		}
+	case map[string]any:
+		if len(x) == 0 {
+			delete(h, name)
+			return
+		}
+	}
+	h[name] = v
+}

@@ -80,7 +80,9 @@ func TestPatchUser(t *testing.T) {
 		{"extension as a path", `[{"op":"replace","path":"` + ent + `","value":{"Department":"Y"}}]`,
 			func(p *identity.Provision) { p.Department = "Y" }},
 		{"remove", `[{"op":"remove","path":"title"},{"op":"remove","path":"name.givenName"},{"op":"remove","path":"` + ent + `"}]`,
-			func(p *identity.Provision) { p.Title, p.GivenName, p.Department, p.EmployeeNumber, p.Manager = "", "", "", "", "" }},
+			func(p *identity.Provision) {
+				p.Title, p.GivenName, p.Department, p.EmployeeNumber, p.Manager = "", "", "", "", ""
+			}},
 		{"remove matching nothing", `[{"op":"remove","path":"phoneNumbers[type eq \"fax\"]"}]`, func(p *identity.Provision) {}},
 		{"password", `[{"op":"replace","path":"password","value":"s3cret-Pass"}]`, func(p *identity.Provision) { p.Password = "s3cret-Pass" }},
 		{"URN-qualified core", `[{"op":"replace","path":"urn:ietf:params:scim:schemas:core:2.0:User:title","value":"Boss"}]`,

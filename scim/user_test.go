@@ -24,17 +24,17 @@ func TestRenderUser(t *testing.T) {
 	m.Membership.Phone = "+8613800000000"
 	got := c.renderUser(m)
 	want := map[string]any{
-		"schemas":     []any{urnUser, urnEnterprise},
-		"id":          "u1",
-		"externalId":  "ext-1",
-		"userName":    "Ann@Example.com",
-		"name":        map[string]any{"givenName": "Ann", "familyName": "Lee", "formatted": "Ann Lee"},
-		"displayName": "Ann Lee",
-		"title":       "Engineer",
-		"active":      true,
-		"emails":      []any{map[string]any{"value": "Ann@Example.com", "type": "work", "primary": true}},
+		"schemas":      []any{urnUser, urnEnterprise},
+		"id":           "u1",
+		"externalId":   "ext-1",
+		"userName":     "Ann@Example.com",
+		"name":         map[string]any{"givenName": "Ann", "familyName": "Lee", "formatted": "Ann Lee"},
+		"displayName":  "Ann Lee",
+		"title":        "Engineer",
+		"active":       true,
+		"emails":       []any{map[string]any{"value": "Ann@Example.com", "type": "work", "primary": true}},
 		"phoneNumbers": []any{map[string]any{"value": "+8613800000000", "type": "mobile"}},
-		urnEnterprise: map[string]any{"employeeNumber": "7", "department": "R&D", "manager": map[string]any{"value": "m1"}},
+		urnEnterprise:  map[string]any{"employeeNumber": "7", "department": "R&D", "manager": map[string]any{"value": "m1"}},
 		"meta": map[string]any{"resourceType": "User", "created": "2026-01-02T03:04:05Z", "lastModified": "2026-02-03T04:05:06Z",
 			"location": "https://id.example.com/id/scim/v2/Users/u1", "version": `W/"v1"`},
 	}
@@ -166,7 +166,9 @@ func TestProjection(t *testing.T) {
 		{"attributes=" + ent, []string{"id", "schemas", ent}, nil},
 		{"attributes=nothing", []string{"id", "schemas"}, nil},
 		{"excludedAttributes=id,meta,emails,name.givenName," + ent, []string{"active", "displayName", "externalId", "id", "name", "schemas", "title", "userName"},
-			func(d map[string]any) bool { return reflect.DeepEqual(d["name"], map[string]any{"familyName": "Lee", "formatted": "Ann Lee"}) }},
+			func(d map[string]any) bool {
+				return reflect.DeepEqual(d["name"], map[string]any{"familyName": "Lee", "formatted": "Ann Lee"})
+			}},
 	} {
 		q, _ := (&call{r: httptest.NewRequest("GET", "/?"+tc.query, nil)}).query()
 		view, err := userResource.projection(q)

@@ -28,23 +28,32 @@ func (s *server) serviceProviderConfig(c *call) error {
 	return nil
 }
 
-func (s *server) resourceTypes(c *call) error {
-	docs := make([]map[string]any, len(resources))
-	for i, r := range resources {
-		docs[i] = c.resourceTypeDoc(r)
+func (s *server) resourceTypes(c *call) error { return listAll(c, resources, (*call).resourceTypeDoc) }
+
+func (s *server) resourceType(c *call) error {
+	return findOne(c, resources, "name", "resource type", func(r resource) string { return r.name }, (*call).resourceTypeDoc)
+}
+
+// listAll answers a list of every item, rendered.
+func listAll[T any](c *call, items []T, render func(*call, T) map[string]any) error {
+	docs := make([]map[string]any, len(items))
+	for i, v := range items {
+		docs[i] = render(c, v)
 	}
 	writeJSON(c.w, http.StatusOK, newList(len(docs), 1, docs))
 	return nil
 }
 
-func (s *server) resourceType(c *call) error {
-	for _, r := range resources {
-		if strings.EqualFold(r.name, c.r.PathValue("name")) {
-			writeJSON(c.w, http.StatusOK, c.resourceTypeDoc(r))
+// findOne answers the item whose key the path's wildcard param names,
+// ignoring case, rendered; what names the kind of item, for a 404.
+func findOne[T any](c *call, items []T, param, what string, key func(T) string, render func(*call, T) map[string]any) error {
+	for _, v := range items {
+		if strings.EqualFold(key(v), c.r.PathValue(param)) {
+			writeJSON(c.w, http.StatusOK, render(c, v))
 			return nil
 		}
 	}
-	return refuse(http.StatusNotFound, "", "name", "no such resource type; there are User and Group")
+	return refuse(http.StatusNotFound, "", param, "no such %s", what)
 }
 
 func (c *call) resourceTypeDoc(r resource) map[string]any {
@@ -62,23 +71,10 @@ func (c *call) resourceTypeDoc(r resource) map[string]any {
 // allSchemas are the schemas /Schemas describes.
 var allSchemas = []schema{userSchema, enterpriseSchema, groupSchema}
 
-func (s *server) schemas(c *call) error {
-	docs := make([]map[string]any, len(allSchemas))
-	for i, sc := range allSchemas {
-		docs[i] = c.schemaDoc(sc)
-	}
-	writeJSON(c.w, http.StatusOK, newList(len(docs), 1, docs))
-	return nil
-}
+func (s *server) schemas(c *call) error { return listAll(c, allSchemas, (*call).schemaDoc) }
 
 func (s *server) schema(c *call) error {
-	for _, sc := range allSchemas {
-		if strings.EqualFold(sc.id, c.r.PathValue("id")) {
-			writeJSON(c.w, http.StatusOK, c.schemaDoc(sc))
-			return nil
-		}
-	}
-	return refuse(http.StatusNotFound, "", "id", "no such schema")
+	return findOne(c, allSchemas, "id", "schema", func(sc schema) string { return sc.id }, (*call).schemaDoc)
 }
 
 func (c *call) schemaDoc(sc schema) map[string]any {

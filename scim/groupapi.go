@@ -22,21 +22,13 @@ func (s *server) listGroups(c *call) error {
 			return err
 		}
 	}
-	gs, total, err := s.groups(c, q, team.ProjectQuery{Offset: p.start - 1, Limit: p.count})
-	if err != nil {
-		return err
-	}
-	docs := make([]map[string]any, len(gs))
-	for i, g := range gs {
-		docs[i] = p.view.apply(c.renderGroup(g))
-	}
-	writeJSON(c.w, http.StatusOK, newList(total, p.start, docs))
-	return nil
+	gs, total, err := s.findGroups(c, q, team.ProjectQuery{Offset: p.start - 1, Limit: p.count})
+	return groups.list(c, p, gs, total, err)
 }
 
-// groups returns the page pq asks of the groups q matches, and how many
+// findGroups returns the page pq asks of the groups q matches, and how many
 // match.
-func (s *server) groups(c *call, q groupQuery, pq team.ProjectQuery) ([]identity.Group, int, error) {
+func (s *server) findGroups(c *call, q groupQuery, pq team.ProjectQuery) ([]identity.Group, int, error) {
 	switch {
 	case q.none:
 		return nil, 0, nil
@@ -68,47 +60,20 @@ func (s *server) groupByID(c *call, id string, q groupQuery, pq team.ProjectQuer
 }
 
 func (s *server) createGroup(c *call) error {
-	body, err := c.readBody()
-	if err != nil {
-		return err
-	}
-	w, err := readGroup(body)
+	w, err := body(c, readGroup)
 	if err != nil {
 		return err
 	}
 	g, err := s.svc.CreateGroup(c.r.Context(), c.client, w.name, w.externalID, w.members)
-	if err != nil {
-		return err
-	}
-	c.writeResource(http.StatusCreated, c.renderGroup(g), g.Version)
-	return nil
+	return groups.answer(c, http.StatusCreated, g, err)
 }
 
-func (s *server) getGroup(c *call) error {
-	q, err := c.query()
-	if err != nil {
-		return err
-	}
-	view, err := groupResource.projection(q)
-	if err != nil {
-		return err
-	}
-	g, err := s.svc.Group(c.r.Context(), c.client, c.r.PathValue("id"))
-	if err != nil || c.notModified(g.Version) {
-		return err
-	}
-	c.writeResource(http.StatusOK, view.apply(c.renderGroup(g)), g.Version)
-	return nil
-}
+func (s *server) getGroup(c *call) error { return groups.get(c, s.svc.Group) }
 
 // replaceGroup makes the project what the body says: its name, external
 // ID and members, added and removed as they differ from those it has.
 func (s *server) replaceGroup(c *call) error {
-	body, err := c.readBody()
-	if err != nil {
-		return err
-	}
-	w, err := readGroup(body)
+	w, err := body(c, readGroup)
 	if err != nil {
 		return err
 	}
@@ -118,11 +83,7 @@ func (s *server) replaceGroup(c *call) error {
 // patchGroup applies the operations to the project's document and makes
 // the project what results.
 func (s *server) patchGroup(c *call) error {
-	body, err := c.readBody()
-	if err != nil {
-		return err
-	}
-	ops, err := readPatch(body)
+	ops, err := body(c, readPatch)
 	if err != nil {
 		return err
 	}
@@ -154,17 +115,7 @@ func (s *server) changeGroup(c *call, want func(identity.Group) (groupWrite, err
 		g, err = s.svc.ChangeGroup(c.r.Context(), c.client, id, ifMatchOr(ifMatch, read.Version), w.change(read))
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	c.writeResource(http.StatusOK, c.renderGroup(g), g.Version)
-	return nil
+	return groups.answer(c, http.StatusOK, g, err)
 }
 
-func (s *server) deleteGroup(c *call) error {
-	err := s.svc.DeleteGroup(c.r.Context(), c.client, c.r.PathValue("id"), versionOf(c.r.Header.Get("If-Match")))
-	if err == nil {
-		c.w.WriteHeader(http.StatusNoContent)
-	}
-	return err
-}
+func (s *server) deleteGroup(c *call) error { return c.remove(s.svc.DeleteGroup) }

@@ -23,76 +23,33 @@ func (s *server) listUsers(c *call) error {
 		}
 	}
 	ms, total, err := s.svc.ProvisionedMembers(c.r.Context(), c.client, q)
-	if err != nil {
-		return err
-	}
-	docs := make([]map[string]any, len(ms))
-	for i, m := range ms {
-		docs[i] = p.view.apply(c.renderUser(m))
-	}
-	writeJSON(c.w, http.StatusOK, newList(total, p.start, docs))
-	return nil
+	return users.list(c, p, ms, total, err)
 }
 
 func (s *server) createUser(c *call) error {
-	body, err := c.readBody()
-	if err != nil {
-		return err
-	}
-	p, err := readUser(body)
+	p, err := body(c, readUser)
 	if err != nil {
 		return err
 	}
 	m, err := s.svc.ProvisionMember(c.r.Context(), c.client, p)
-	if err != nil {
-		return err
-	}
-	c.writeResource(http.StatusCreated, c.renderUser(m), m.Version)
-	return nil
+	return users.answer(c, http.StatusCreated, m, err)
 }
 
-func (s *server) getUser(c *call) error {
-	q, err := c.query()
-	if err != nil {
-		return err
-	}
-	view, err := userResource.projection(q)
-	if err != nil {
-		return err
-	}
-	m, err := s.svc.ProvisionedMember(c.r.Context(), c.client, c.r.PathValue("id"))
-	if err != nil || c.notModified(m.Version) {
-		return err
-	}
-	c.writeResource(http.StatusOK, view.apply(c.renderUser(m)), m.Version)
-	return nil
-}
+func (s *server) getUser(c *call) error { return users.get(c, s.svc.ProvisionedMember) }
 
 func (s *server) replaceUser(c *call) error {
-	body, err := c.readBody()
-	if err != nil {
-		return err
-	}
-	p, err := readUser(body)
+	p, err := body(c, readUser)
 	if err != nil {
 		return err
 	}
 	m, err := s.svc.ReplaceProvisioned(c.r.Context(), c.client, c.r.PathValue("id"), versionOf(c.r.Header.Get("If-Match")), p)
-	if err != nil {
-		return err
-	}
-	c.writeResource(http.StatusOK, c.renderUser(m), m.Version)
-	return nil
+	return users.answer(c, http.StatusOK, m, err)
 }
 
 // patchUser reads the member, applies the operations to its document and
 // replaces the member with the result, at the version it read.
 func (s *server) patchUser(c *call) error {
-	body, err := c.readBody()
-	if err != nil {
-		return err
-	}
-	ops, err := readPatch(body)
+	ops, err := body(c, readPatch)
 	if err != nil {
 		return err
 	}
@@ -110,11 +67,7 @@ func (s *server) patchUser(c *call) error {
 		m, err = s.svc.ReplaceProvisioned(c.r.Context(), c.client, id, ifMatchOr(ifMatch, read.Version), p)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	c.writeResource(http.StatusOK, c.renderUser(m), m.Version)
-	return nil
+	return users.answer(c, http.StatusOK, m, err)
 }
 
 // patchedUser returns what m is asked to be once ops are applied. emails
@@ -133,10 +86,4 @@ func patchedUser(m identity.Provisioned, ops []operation) (identity.Provision, e
 	return provisionOf(doc)
 }
 
-func (s *server) deleteUser(c *call) error {
-	err := s.svc.DeprovisionMember(c.r.Context(), c.client, c.r.PathValue("id"), versionOf(c.r.Header.Get("If-Match")))
-	if err == nil {
-		c.w.WriteHeader(http.StatusNoContent)
-	}
-	return err
-}
+func (s *server) deleteUser(c *call) error { return c.remove(s.svc.DeprovisionMember) }

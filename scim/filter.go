@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	filter "github.com/scim2/filter-parser/v2"
 
@@ -80,6 +81,9 @@ var cmps = map[filter.CompareOperator]team.Cmp{
 func parseFilter(s string) (filter.Expression, error) {
 	if len(s) > maxFilterBytes {
 		return nil, badRequest(typeTooMany, "filter", "is longer than %d bytes", maxFilterBytes)
+	}
+	if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+		return nil, badRequest(typeInvalidFilter, "filter", "must be UTF-8 text without NUL characters")
 	}
 	e, err := filter.ParseFilter([]byte(s))
 	if err != nil {

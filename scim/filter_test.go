@@ -101,6 +101,8 @@ func TestUserFilterRefused(t *testing.T) {
 		{`emails[nope eq "a"]`, typeInvalidFilter, "filter: emails.nope is not an attribute"},
 		{long, typeTooMany, "filter: has 72 terms; the limit is 64"},
 		{string(make([]byte, maxFilterBytes+1)), typeTooMany, "filter: is longer than"},
+		{"title eq \"a\x00\"", typeInvalidFilter, "filter: must be UTF-8 text without NUL characters"},
+		{"title eq \"a\xff\"", typeInvalidFilter, "filter: must be UTF-8 text without NUL characters"},
 	} {
 		_, err := userFilter(c.filter)
 		wantRefusal(t, c.filter, err, 400, c.scimType, c.detail)
@@ -143,7 +145,8 @@ func TestGroupFilter(t *testing.T) {
 	for _, c := range []struct{ filter, detail string }{
 		{`displayName co "E"`, "filter: Groups are filtered only by"},
 		{`displayName eq "a" or id eq "b"`, "filter: Groups are filtered only by"},
-		{`members[value eq "u1"]`, "filter: Groups are filtered only by"},
+		{`members[value eq "u1"]`, "filter: Groups cannot be filtered by members"},
+		{`members.value eq "u1"`, "filter: Groups cannot be filtered by members"},
 		{`members eq "u1"`, "filter: Groups cannot be filtered by members"},
 		{`id eq 3`, "filter: id is compared with a string"},
 		{`(`, "filter: is not a valid SCIM filter"},

@@ -107,6 +107,9 @@ func (q *groupQuery) add(e filter.Expression) error {
 		}
 		return q.add(x.Right)
 	}
+	if vp, ok := e.(*filter.ValuePath); ok && strings.EqualFold(vp.AttributePath.AttributeName, "members") {
+		e = &filter.AttributeExpression{AttributePath: vp.AttributePath}
+	}
 	x, ok := e.(*filter.AttributeExpression)
 	if ok && strings.EqualFold(x.AttributePath.AttributeName, "members") {
 		return badRequest(typeInvalidFilter, "filter", "Groups cannot be filtered by members; read a group to see them")

@@ -10,6 +10,23 @@
 // Request bodies are JSON sent as application/scim+json or
 // application/json (or without a Content-Type); other types are refused
 // with 415. Answers are application/scim+json.
+//
+// Where the RFCs leave a choice:
+//   - userName is the member's email address, which signs them in; a work
+//     or primary value of emails must repeat it. A User without active is
+//     active.
+//   - Attributes this server does not keep are ignored, in bodies and in
+//     PATCH paths; read-only ones (id, meta, name.formatted, groups) are
+//     ignored in bodies and refused as a PATCH path (mutability).
+//   - A PATCH replace or add whose value filter matches nothing adds a
+//     value made of the filter's eq terms (as Entra expects of
+//     emails[type eq "work"].value); a remove that matches nothing does
+//     nothing.
+//   - A PATCH holds at most 1000 operations, and a multi-valued attribute
+//     at most 1000 values (members included): more is an invalidValue, as
+//     tooMany is the RFC's word for filters; a filter longer than 4096
+//     bytes or of more than 64 terms is tooMany.
+//   - Groups are listed oldest first and do not sort.
 package scim
 
 import (
@@ -18,6 +35,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/embedid/identity"
 )
@@ -127,12 +145,27 @@ func (s *server) handle(rt route) http.Handler {
 		}
 		client, err := s.svc.AuthenticateToken(r.Context(), bearer(r))
 		if err == nil {
+			err = checkID(r.PathValue("id"))
+		}
+		if err == nil {
 			err = h(&call{w: w, r: r, s: s, client: client})
 		}
 		if err != nil {
 			s.fail(w, r, err, rt.names)
 		}
 	})
+}
+
+// maxIDBytes bounds the id of a resource in a path; no id is longer.
+const maxIDBytes = 128
+
+// checkID refuses an id in a path that no resource has: too long, not
+// UTF-8 or holding a NUL, which no database column holds.
+func checkID(id string) error {
+	if len(id) > maxIDBytes || !utf8.ValidString(id) || strings.IndexByte(id, 0) >= 0 {
+		return refuse(http.StatusNotFound, "", "id", "no such resource")
+	}
+	return nil
 }
 
 // bearer returns the token of an "Authorization: Bearer" header, if any.

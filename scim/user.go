@@ -68,7 +68,8 @@ func readUser(body map[string]any) (identity.Provision, error) {
 }
 
 // provisionOf returns what a User document asks of a member. userName is
-// the address that signs the member in; emails may only repeat it.
+// the address that signs the member in; emails may only repeat it. A
+// document without active is active.
 func provisionOf(doc map[string]any) (identity.Provision, error) {
 	name, _ := doc["name"].(map[string]any)
 	ext, _ := doc[urnEnterprise].(map[string]any)

@@ -74,38 +74,50 @@ func (p *patcher) apply(op operation) error {
 		}
 		return p.applyObject(op.op, op.value, "")
 	}
-	if len(op.path) > maxPathBytes {
-		return badRequest(typeInvalidPath, "path", "is longer than %d bytes", maxPathBytes)
-	}
-	if e := p.res.extension(op.path); e != nil {
-		return p.applyAt(op, ref{ext: e.id}, nil)
-	}
-	path, err := filter.ParsePath([]byte(op.path))
-	if err != nil {
-		return badRequest(typeInvalidPath, "path", "%q is not a valid attribute path", op.path)
-	}
-	attrPath := path.AttributePath
-	if path.SubAttribute != nil {
-		if attrPath.SubAttribute != nil {
-			return badRequest(typeInvalidPath, "path", "%q has too many sub-attributes", op.path)
-		}
-		attrPath.SubAttribute = path.SubAttribute
-	}
-	f, found := p.res.resolve(attrPath)
+	f, vf, found, err := p.res.target(op.path)
 	switch {
+	case err != nil:
+		return err
 	case !found:
 		return nil // an attribute this server does not keep is ignored
 	case f.readOnly():
 		return badRequest(typeMutability, f.name(), "is read-only")
-	case path.ValueExpression != nil && (f.attr == nil || !f.attr.multi):
-		return badRequest(typeInvalidPath, "path", "%q filters an attribute that is not multi-valued", op.path)
 	}
-	return p.applyAt(op, f, path.ValueExpression)
+	return p.applyAt(op, f, vf)
 }
 
-// applyObject applies op to each attribute a path-less value names, or the
-// object of the extension ext ("" for none) names. Read-only and unknown
-// attributes are ignored.
+// target resolves a PATCH path: where it points, the value filter it
+// has, if any, and whether r has that attribute.
+func (r resource) target(path string) (f ref, vf filter.Expression, found bool, err error) {
+	if len(path) > maxPathBytes {
+		return f, nil, false, badRequest(typeInvalidPath, "path", "is longer than %d bytes", maxPathBytes)
+	}
+	if e := r.extension(path); e != nil {
+		return ref{ext: e.id}, nil, true, nil
+	}
+	parsed, err := filter.ParsePath([]byte(path))
+	if err != nil {
+		return f, nil, false, badRequest(typeInvalidPath, "path", "%q is not a valid attribute path", path)
+	}
+	attrPath := parsed.AttributePath
+	if parsed.SubAttribute != nil {
+		if attrPath.SubAttribute != nil {
+			return f, nil, false, badRequest(typeInvalidPath, "path", "%q has too many sub-attributes", path)
+		}
+		attrPath.SubAttribute = parsed.SubAttribute
+	}
+	f, found = r.resolve(attrPath)
+	if found && parsed.ValueExpression != nil && (f.attr == nil || !f.attr.multi) {
+		return f, nil, false, badRequest(typeInvalidPath, "path", "%q filters an attribute that is not multi-valued", path)
+	}
+	return f, parsed.ValueExpression, found, nil
+}
+
+// applyObject applies op to each attribute a path-less value names (as a
+// path: Entra sends "name.givenName" and "emails[type eq \"work\"].value"),
+// or the object of the extension ext ("" for none) names. Read-only and
+// unknown attributes, and names that are no path, are ignored, as in
+// bodies.
 func (p *patcher) applyObject(op string, value any, ext string) error {
 	name, prefix := "value", ""
 	if ext != "" {
@@ -116,11 +128,11 @@ func (p *patcher) applyObject(op string, value any, ext string) error {
 		return badRequest(typeInvalidValue, name, "must be an object of attributes, not %s", jsonType(value))
 	}
 	for _, k := range slices.Sorted(maps.Keys(obj)) {
-		f, found := p.res.resolveName(prefix + k)
-		if !found || f.readOnly() {
+		f, vf, found, err := p.res.target(prefix + k)
+		if err != nil || !found || f.readOnly() {
 			continue
 		}
-		if err := p.applyAt(operation{op: op, value: obj[k]}, f, nil); err != nil {
+		if err := p.applyAt(operation{op: op, value: obj[k]}, f, vf); err != nil {
 			return err
 		}
 	}

@@ -75,6 +75,8 @@ func TestPatchUser(t *testing.T) {
 			func(p *identity.Provision) { p.Phone = "+2" }},
 		{"path-less Entra", `[{"op":"Replace","value":{"active":false,"name.familyName":"Li","` + ent + `:employeeNumber":"9","id":"ignored"}}]`,
 			func(p *identity.Provision) { p.Active, p.FamilyName, p.EmployeeNumber = false, "Li", "9" }},
+		{"path-less with a value path", `[{"op":"Replace","value":{"emails[type eq \"work\"].value":"ann@example.com","userName":"ann@example.com","phoneNumbers[type eq \"mobile\"].value":"+3","bad[":1}}]`,
+			func(p *identity.Provision) { p.Email, p.Phone = "ann@example.com", "+3" }},
 		{"path-less Okta", `[{"op":"replace","value":{"active":false,"name":{"givenName":"A"},"` + ent + `":{"department":"X"}}}]`,
 			func(p *identity.Provision) { p.Active, p.GivenName, p.Department = false, "A", "X" }},
 		{"extension as a path", `[{"op":"replace","path":"` + ent + `","value":{"Department":"Y"}}]`,

@@ -2,6 +2,7 @@ package scim
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -78,9 +79,12 @@ func (s *server) schema(c *call) error {
 }
 
 func (c *call) schemaDoc(sc schema) map[string]any {
-	attrs := make([]any, len(sc.attrs))
-	for i, a := range sc.attrs {
-		attrs[i] = attrDoc(a)
+	var attrs []any
+	if slices.ContainsFunc(resources, func(r resource) bool { return r.schema.id == sc.id }) {
+		attrs = append(attrs, attrDoc(*find(common, "id")), attrDoc(*find(common, "externalId")))
+	}
+	for _, a := range sc.attrs {
+		attrs = append(attrs, attrDoc(a))
 	}
 	return map[string]any{
 		"schemas": []string{urnSchema}, "id": sc.id, "name": sc.name, "description": sc.description, "attributes": attrs,

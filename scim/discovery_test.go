@@ -66,8 +66,11 @@ func TestDiscovery(t *testing.T) {
 	if p := attrs["password"]; p["returned"] != "never" || p["mutability"] != "writeOnly" {
 		t.Errorf("password: %v", p)
 	}
+	if id, ext := attrs["id"], attrs["externalId"]; id["caseExact"] != true || id["returned"] != "always" || id["mutability"] != "readOnly" || ext["caseExact"] != true {
+		t.Errorf("id %v, externalId %v", id, ext)
+	}
 	_, ext := serve(t, s.schema, "/", "id", strings.ToLower(urnEnterprise))
-	if ext["id"] != urnEnterprise || ext["meta"].(map[string]any)["location"] != "http://example.com/id/scim/v2/Schemas/"+urnEnterprise {
+	if ext["id"] != urnEnterprise || len(ext["attributes"].([]any)) != 3 || ext["meta"].(map[string]any)["location"] != "http://example.com/id/scim/v2/Schemas/"+urnEnterprise {
 		t.Errorf("enterprise schema: %v", ext)
 	}
 }

@@ -66,7 +66,7 @@ var userSchema = schema{id: urnUser, name: "User", description: "A member of the
 		{name: "primary", typ: "boolean", description: "Always true"},
 	}},
 	{name: "phoneNumbers", typ: "complex", multi: true, description: "The mobile number the team records", sub: []attr{
-		text("value", "The number, E.164 or national in the team's region"),
+		exact(text("value", "The number, E.164 or national in the team's region; stored and compared in E.164")),
 		{name: "type", typ: "string", canonical: []string{"mobile"}, description: "Always mobile"},
 		{name: "primary", typ: "boolean", description: "Ignored"},
 	}},
@@ -89,11 +89,13 @@ var groupSchema = schema{id: urnGroup, name: "Group", description: "A project of
 	}},
 }}
 
-// common are the attributes every resource has (RFC 7643 section 3.1); they
-// belong to no schema, so /Schemas does not list them.
+// common are the attributes every resource has (RFC 7643 section 3.1).
+// They belong to no schema; /Schemas lists id and externalId among a
+// resource's core attributes, so that clients see how they compare.
 var common = []attr{
-	{name: "id", typ: "string", mutability: "readOnly", returned: "always", caseExact: true, uniqueness: "server"},
-	{name: "externalId", typ: "string", caseExact: true},
+	{name: "id", typ: "string", mutability: "readOnly", returned: "always", caseExact: true, uniqueness: "server",
+		description: "The user's ID (a User) or the project's (a Group)"},
+	{name: "externalId", typ: "string", caseExact: true, description: "The provisioning client's ID of the resource"},
 	{name: "meta", typ: "complex", mutability: "readOnly", sub: []attr{
 		{name: "resourceType", typ: "string", mutability: "readOnly", caseExact: true},
 		{name: "created", typ: "dateTime", mutability: "readOnly"},

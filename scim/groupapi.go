@@ -9,7 +9,7 @@ import (
 
 // listGroups lists the team's projects, oldest first: Groups do not sort.
 func (s *server) listGroups(c *call) error {
-	p, err := c.listParams(groupResource)
+	p, err := c.listParams()
 	if err != nil {
 		return err
 	}

@@ -146,6 +146,7 @@ func TestHTTP(t *testing.T) {
 		{"bad sortOrder", "GET", "/Users?sortOrder=up", "", nil, 400, "invalidValue", "sortOrder: must be ascending or descending"},
 		{"group sort", "GET", "/Groups?sortBy=displayName", "", nil, 400, "invalidValue", "sortBy: Groups are listed oldest first"},
 		{"bad PATCH", "PATCH", "/Users/u1", `{"Operations":[{"op":"move"}]}`, nil, 400, "invalidValue", "op: must be add, replace or remove"},
+		{"too many attributes", "POST", "/Users?attributes=" + strings.Repeat("a,", 100) + "a", `{"userName":"a@x"}`, nil, 400, "invalidValue", "attributes: names 101 attributes; the limit is 100"},
 		{"an id no resource has", "GET", "/Users/" + strings.Repeat("x", 129), "", nil, 404, "", "id: no such resource"},
 		{"no such schema", "GET", "/Schemas/urn:x", "", nil, 404, "", "id: no such schema"},
 	} {

@@ -10,24 +10,24 @@ import (
 // kind is what the handlers of one kind of resource (User, Group) share:
 // how they render it and read its version.
 type kind[T any] struct {
-	res     resource
 	render  func(c *call, v T) map[string]any
 	version func(v T) string
 }
 
 var (
-	users = kind[identity.Provisioned]{res: userResource, render: (*call).renderUser,
+	users = kind[identity.Provisioned]{render: (*call).renderUser,
 		version: func(m identity.Provisioned) string { return m.Version }}
-	groups = kind[identity.Group]{res: groupResource, render: (*call).renderGroup,
+	groups = kind[identity.Group]{render: (*call).renderGroup,
 		version: func(g identity.Group) string { return g.Version }}
 )
 
-// answer answers with v rendered and status, unless err.
+// answer answers with v rendered as the query asks, and status, unless
+// err.
 func (k kind[T]) answer(c *call, status int, v T, err error) error {
 	if err != nil {
 		return err
 	}
-	c.writeResource(status, k.render(c, v), k.version(v))
+	c.writeResource(status, c.view.apply(k.render(c, v)), k.version(v))
 	return nil
 }
 
@@ -35,20 +35,11 @@ func (k kind[T]) answer(c *call, status int, v T, err error) error {
 // attributes and excludedAttributes ask; 304 if If-None-Match names its
 // version.
 func (k kind[T]) get(c *call, fetch func(context.Context, identity.Client, string) (T, error)) error {
-	q, err := c.query()
-	if err != nil {
-		return err
-	}
-	view, err := k.res.projection(q)
-	if err != nil {
-		return err
-	}
 	v, err := fetch(c.r.Context(), c.client, c.r.PathValue("id"))
 	if err != nil || c.notModified(k.version(v)) {
 		return err
 	}
-	c.writeResource(http.StatusOK, view.apply(k.render(c, v)), k.version(v))
-	return nil
+	return k.answer(c, http.StatusOK, v, nil)
 }
 
 // list answers a page of resources, of total that match.
@@ -58,7 +49,7 @@ func (k kind[T]) list(c *call, p listParams, page []T, total int, err error) err
 	}
 	docs := make([]map[string]any, len(page))
 	for i, v := range page {
-		docs[i] = p.view.apply(k.render(c, v))
+		docs[i] = c.view.apply(k.render(c, v))
 	}
 	writeJSON(c.w, http.StatusOK, newList(total, p.start, docs))
 	return nil

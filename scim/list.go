@@ -22,7 +22,6 @@ type listParams struct {
 	count  int
 	sortBy string
 	desc   bool
-	view   projection
 }
 
 // query returns the parameters of c's query string.
@@ -34,9 +33,9 @@ func (c *call) query() (url.Values, error) {
 	return q, nil
 }
 
-// listParams reads the parameters of a list of r: startIndex below 1 is
-// 1, count below 0 is 0 and above 1000 is 1000.
-func (c *call) listParams(r resource) (listParams, error) {
+// listParams reads the parameters of a list: startIndex below 1 is 1,
+// count below 0 is 0 and above 1000 is 1000.
+func (c *call) listParams() (listParams, error) {
 	q, err := c.query()
 	if err != nil {
 		return listParams{}, err
@@ -56,8 +55,7 @@ func (c *call) listParams(r resource) (listParams, error) {
 	default:
 		return p, badRequest(typeInvalidValue, "sortOrder", "must be ascending or descending")
 	}
-	p.view, err = r.projection(q)
-	return p, err
+	return p, nil
 }
 
 // intParam returns the named integer parameter, def when not given.

@@ -1,22 +1,23 @@
 package scim
 
-import (
-	"net/url"
-	"strings"
-)
+import "strings"
 
 // projection is what the attributes and excludedAttributes parameters ask
-// of a rendered resource (RFC 7644 section 3.4.2.5). Names this server does
-// not know are ignored; id and schemas are always returned.
+// of every resource an answer holds (RFC 7644 sections 3.4.2.5 and 3.9).
+// Names this server does not know are ignored; id and schemas are always
+// returned.
 type projection struct {
 	only    []ref // nil: every attribute returned by default
 	exclude []ref
 }
 
-// projection reads the parameters of q for resources of r.
-func (r resource) projection(q url.Values) (projection, error) {
+// projection reads the parameters of c's query for resources of r.
+func (c *call) projection(r resource) (projection, error) {
 	var p projection
-	var err error
+	q, err := c.query()
+	if err != nil {
+		return p, err
+	}
 	if v := q.Get("attributes"); v != "" {
 		if p.only, err = r.refs("attributes", v); err != nil {
 			return p, err

@@ -105,6 +105,7 @@ type handler func(c *call) error
 // route is one mounted path and the methods it answers.
 type route struct {
 	path    string
+	res     *resource // the resource it serves; nil for discovery
 	names   attrNames // how its resource names identity's fields
 	methods map[string]handler
 	allow   string // the methods, for Allow
@@ -112,11 +113,11 @@ type route struct {
 
 func (s *server) routes() []route {
 	return []route{
-		{path: "/Users", names: userAttrs, allow: "GET, POST", methods: map[string]handler{"GET": s.listUsers, "POST": s.createUser}},
-		{path: "/Users/{id}", names: userAttrs, allow: "GET, PUT, PATCH, DELETE", methods: map[string]handler{
+		{path: "/Users", res: &userResource, names: userAttrs, allow: "GET, POST", methods: map[string]handler{"GET": s.listUsers, "POST": s.createUser}},
+		{path: "/Users/{id}", res: &userResource, names: userAttrs, allow: "GET, PUT, PATCH, DELETE", methods: map[string]handler{
 			"GET": s.getUser, "PUT": s.replaceUser, "PATCH": s.patchUser, "DELETE": s.deleteUser}},
-		{path: "/Groups", names: groupAttrs, allow: "GET, POST", methods: map[string]handler{"GET": s.listGroups, "POST": s.createGroup}},
-		{path: "/Groups/{id}", names: groupAttrs, allow: "GET, PUT, PATCH, DELETE", methods: map[string]handler{
+		{path: "/Groups", res: &groupResource, names: groupAttrs, allow: "GET, POST", methods: map[string]handler{"GET": s.listGroups, "POST": s.createGroup}},
+		{path: "/Groups/{id}", res: &groupResource, names: groupAttrs, allow: "GET, PUT, PATCH, DELETE", methods: map[string]handler{
 			"GET": s.getGroup, "PUT": s.replaceGroup, "PATCH": s.patchGroup, "DELETE": s.deleteGroup}},
 		{path: "/ServiceProviderConfig", allow: "GET", methods: map[string]handler{"GET": s.serviceProviderConfig}},
 		{path: "/ResourceTypes", allow: "GET", methods: map[string]handler{"GET": s.resourceTypes}},
@@ -132,6 +133,7 @@ type call struct {
 	r      *http.Request
 	s      *server
 	client identity.Client
+	view   projection // what the query asks of the resources answered
 }
 
 // handle checks the method, authenticates the client and serves rt.
@@ -143,12 +145,17 @@ func (s *server) handle(rt route) http.Handler {
 			s.fail(w, r, refuse(http.StatusMethodNotAllowed, "", "", "method %s is not allowed; use %s", r.Method, rt.allow), nil)
 			return
 		}
-		client, err := s.svc.AuthenticateToken(r.Context(), bearer(r))
+		c := &call{w: w, r: r, s: s}
+		var err error
+		c.client, err = s.svc.AuthenticateToken(r.Context(), bearer(r))
 		if err == nil {
 			err = checkID(r.PathValue("id"))
 		}
+		if err == nil && rt.res != nil {
+			c.view, err = c.projection(*rt.res)
+		}
 		if err == nil {
-			err = h(&call{w: w, r: r, s: s, client: client})
+			err = h(c)
 		}
 		if err != nil {
 			s.fail(w, r, err, rt.names)

@@ -170,8 +170,7 @@ func TestProjection(t *testing.T) {
 				return reflect.DeepEqual(d["name"], map[string]any{"familyName": "Lee", "formatted": "Ann Lee"})
 			}},
 	} {
-		q, _ := (&call{r: httptest.NewRequest("GET", "/?"+tc.query, nil)}).query()
-		view, err := userResource.projection(q)
+		view, err := (&call{r: httptest.NewRequest("GET", "/?"+tc.query, nil)}).projection(userResource)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,7 +9,7 @@ import (
 )
 
 func (s *server) listUsers(c *call) error {
-	p, err := c.listParams(userResource)
+	p, err := c.listParams()
 	if err != nil {
 		return err
 	}

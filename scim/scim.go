@@ -146,14 +146,7 @@ func (s *server) handle(rt route) http.Handler {
 			return
 		}
 		c := &call{w: w, r: r, s: s}
-		var err error
-		c.client, err = s.svc.AuthenticateToken(r.Context(), bearer(r))
-		if err == nil {
-			err = checkID(r.PathValue("id"))
-		}
-		if err == nil && rt.res != nil {
-			c.view, err = c.projection(*rt.res)
-		}
+		err := s.prepare(c, rt)
 		if err == nil {
 			err = h(c)
 		}
@@ -161,6 +154,21 @@ func (s *server) handle(rt route) http.Handler {
 			s.fail(w, r, err, rt.names)
 		}
 	})
+}
+
+// prepare authenticates the client of c and reads what every handler of rt
+// takes: the id in the path, and what the query asks of the answer.
+func (s *server) prepare(c *call, rt route) (err error) {
+	if c.client, err = s.svc.AuthenticateToken(c.r.Context(), bearer(c.r)); err != nil {
+		return err
+	}
+	if err := checkID(c.r.PathValue("id")); err != nil {
+		return err
+	}
+	if rt.res != nil {
+		c.view, err = c.projection(*rt.res)
+	}
+	return err
 }
 
 // maxIDBytes bounds the id of a resource in a path; no id is longer.

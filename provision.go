@@ -228,7 +228,8 @@ func (s *Service) ProvisionMember(ctx context.Context, c Client, p Provision) (P
 		if err := uniqueUserName(ctx, tx, c.TeamID, u.ID, p.UserName, email); err != nil {
 			return err
 		}
-		m, err = s.provisionMembership(ctx, tx, c, u, now)
+		var removed bool
+		m, removed, err = s.provisionMembership(ctx, tx, c, u, now)
 		if err != nil {
 			return err
 		}
@@ -236,7 +237,7 @@ func (s *Service) ProvisionMember(ctx context.Context, c Client, p Provision) (P
 		if hash != nil && !u.Claimed() {
 			m.Membership.PasswordHash, m.Membership.PasswordChangedAt = hash, now
 		}
-		if m.Membership.CreatedAt.Equal(now) {
+		if !removed {
 			record(tx, c.event(audit.MemberCreated, u.ID, "email", "profile"))
 			return s.join(ctx, tx, m.Membership, "email")
 		}
@@ -247,24 +248,24 @@ func (s *Service) ProvisionMember(ctx context.Context, c Client, p Provision) (P
 }
 
 // provisionMembership returns the membership u is to have in the client's
-// team: a new one, or the one they were removed from, reinstated with no
-// record and no password of the team's. A member not removed is a
-// conflict.
-func (s *Service) provisionMembership(ctx context.Context, tx storage.Tx, c Client, u user.User, now time.Time) (team.Member, error) {
+// team: a new one, or the one they were removed from (then removed is
+// true), reinstated with no record and no password of the team's. A
+// member not removed is a conflict.
+func (s *Service) provisionMembership(ctx context.Context, tx storage.Tx, c Client, u user.User, now time.Time) (m team.Member, removed bool, err error) {
 	old, err := tx.Membership(ctx, c.TeamID, u.ID)
 	switch {
 	case errs.CodeOf(err) == errs.NotFound:
 		return team.Member{User: u, Membership: team.Membership{
 			TeamID: c.TeamID, UserID: u.ID, Role: team.RoleMember, Status: team.MemberActive, Pool: team.PoolAlive, CreatedAt: now, UpdatedAt: now,
-		}}, nil
+		}}, false, nil
 	case err != nil:
-		return team.Member{}, err
+		return m, false, err
 	case old.Status != team.MemberRemoved:
-		return team.Member{}, errs.New(errs.Conflict, "email", "already belongs to a member of this team")
+		return m, false, errs.New(errs.Conflict, "email", "already belongs to a member of this team")
 	}
 	return team.Member{User: u, Membership: team.Membership{
 		TeamID: c.TeamID, UserID: u.ID, Role: old.Role, Status: team.MemberActive, Pool: old.Pool, CreatedAt: old.CreatedAt, UpdatedAt: now,
-	}}, nil
+	}}, true, nil
 }
 
 // ProvisionedMember returns a member of the client's team who is not

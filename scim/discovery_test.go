@@ -84,7 +84,8 @@ func TestErrors(t *testing.T) {
 		detail   string
 	}{
 		{errs.New(errs.Invalid, "first_name", "is too long"), userAttrs, 400, typeInvalidValue, "name.givenName: is too long"},
-		{errs.New(errs.Conflict, "email", "is taken"), userAttrs, 409, typeUniqueness, "userName: is taken"},
+		{errs.New(errs.Conflict, "email", "is taken"), userAttrs, 409, typeUniqueness, "emails: is taken"},
+		{errs.New(errs.Conflict, "user_name", "is taken"), userAttrs, 409, typeUniqueness, "userName: is taken"},
 		{errs.New(errs.Invalid, "name", "is required"), groupAttrs, 400, typeInvalidValue, "displayName: is required"},
 		{errs.New(errs.Invalid, "filter", "is bad"), userAttrs, 400, typeInvalidFilter, "filter: is bad"},
 		{errs.New(errs.Invalid, "nickname", "is bad"), userAttrs, 400, typeInvalidValue, "nickname: is bad"},

@@ -80,7 +80,7 @@ type attrNames map[string]string
 
 // userAttrs names the fields of a Provision as a User does.
 var userAttrs = attrNames{
-	"email": "userName", "first_name": "name.givenName", "middle_name": "name.middleName",
+	"email": "emails", "user_name": "userName", "first_name": "name.givenName", "middle_name": "name.middleName",
 	"last_name": "name.familyName", "display_name": "displayName", "external_id": "externalId",
 	"job_title": "title", "title": "title", "department": urnEnterprise + ":department",
 	"employee_id": urnEnterprise + ":employeeNumber", "manager_id": urnEnterprise + ":manager.value",

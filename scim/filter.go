@@ -40,7 +40,7 @@ func lowerName(p filter.AttributePath) string {
 var userFilterAttrs = map[string]filterAttr{
 	"id":                 core(team.AttrUserID),
 	"externalid":         core(team.AttrExternalID),
-	"username":           core(team.AttrEmail),
+	"username":           core(team.AttrUserName),
 	"emails":             core(team.AttrEmail),
 	"emails.value":       core(team.AttrEmail),
 	"emails.type":        constant("work"),

@@ -32,9 +32,9 @@ func TestUserFilter(t *testing.T) {
 		filter string
 		want   team.Filter
 	}{
-		{`userName eq "Ann@Example.com"`, cmp(team.AttrEmail, team.CmpEq, "Ann@Example.com")},
-		{`USERNAME Eq "a"`, cmp(team.AttrEmail, team.CmpEq, "a")},
-		{`urn:ietf:params:scim:schemas:core:2.0:User:userName sw "a"`, cmp(team.AttrEmail, team.CmpSw, "a")},
+		{`userName eq "Ann@Example.com"`, cmp(team.AttrUserName, team.CmpEq, "Ann@Example.com")},
+		{`USERNAME Eq "a"`, cmp(team.AttrUserName, team.CmpEq, "a")},
+		{`urn:ietf:params:scim:schemas:core:2.0:User:userName sw "a"`, cmp(team.AttrUserName, team.CmpSw, "a")},
 		{`emails.value co "@x"`, cmp(team.AttrEmail, team.CmpCo, "@x")},
 		{`emails eq "a@x"`, cmp(team.AttrEmail, team.CmpEq, "a@x")},
 		{`emails[type eq "work" and value eq "a@x"]`, and(yes, cmp(team.AttrEmail, team.CmpEq, "a@x"))},
@@ -63,7 +63,7 @@ func TestUserFilter(t *testing.T) {
 		{`meta.created gt "2011-05-13T04:42:34Z"`, cmp(team.AttrCreated, team.CmpGt, when)},
 		{`meta.lastModified le "2011-05-13T04:42:34Z"`, cmp(team.AttrUpdated, team.CmpLe, when)},
 		{`title eq "a\"b"`, cmp(team.AttrTitle, team.CmpEq, `a"b`)},
-		{`title pr and (userName sw "a" or userName sw "b") and not (active eq false)`, and(pr(team.AttrTitle),
+		{`title pr and (emails sw "a" or emails sw "b") and not (active eq false)`, and(pr(team.AttrTitle),
 			or(cmp(team.AttrEmail, team.CmpSw, "a"), cmp(team.AttrEmail, team.CmpSw, "b")), not(cmp(team.AttrActive, team.CmpEq, false)))},
 		{`title eq "a" or title eq "b" or title eq "c"`, or(cmp(team.AttrTitle, team.CmpEq, "a"), cmp(team.AttrTitle, team.CmpEq, "b"), cmp(team.AttrTitle, team.CmpEq, "c"))},
 	} {
@@ -157,7 +157,7 @@ func TestGroupFilter(t *testing.T) {
 }
 
 func TestUserSort(t *testing.T) {
-	for in, want := range map[string]team.Attr{"": 0, "userName": team.AttrEmail, "NAME.GIVENNAME": team.AttrGivenName,
+	for in, want := range map[string]team.Attr{"": 0, "userName": team.AttrUserName, "emails": team.AttrEmail, "NAME.GIVENNAME": team.AttrGivenName,
 		"urn:ietf:params:scim:schemas:core:2.0:User:meta.lastModified": team.AttrUpdated, "id": team.AttrUserID} {
 		if got, err := userSort(in); got != want || err != nil {
 			t.Errorf("%q: got %v, %v; want %v", in, got, err, want)

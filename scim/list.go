@@ -73,7 +73,7 @@ func intParam(q url.Values, name string, def int) (int, error) {
 
 // userSorts are the attributes Users sort by.
 var userSorts = map[string]team.Attr{
-	"username": team.AttrEmail, "emails": team.AttrEmail, "emails.value": team.AttrEmail,
+	"username": team.AttrUserName, "emails": team.AttrEmail, "emails.value": team.AttrEmail,
 	"name.givenname": team.AttrGivenName, "name.familyname": team.AttrFamilyName,
 	"externalid": team.AttrExternalID, "id": team.AttrUserID,
 	"meta.created": team.AttrCreated, "meta.lastmodified": team.AttrUpdated,

@@ -26,7 +26,7 @@ func ann() identity.Provisioned {
 
 // annProvision is what ann is asked to be if nothing changes.
 func annProvision() identity.Provision {
-	return identity.Provision{Email: "Ann@Example.com", Active: true, GivenName: "Ann", FamilyName: "Lee", ExternalID: "ext-1",
+	return identity.Provision{Email: "ann@example.com", Active: true, GivenName: "Ann", FamilyName: "Lee", ExternalID: "ext-1",
 		Title: "Engineer", Department: "R&D", EmployeeNumber: "7", Manager: "m1"}
 }
 
@@ -64,7 +64,11 @@ func TestPatchUser(t *testing.T) {
 			func(p *identity.Provision) { p.Manager = "" }},
 		{"new address in both", `[{"op":"Replace","path":"userName","value":"ann@new.example"},
 			{"op":"Replace","path":"emails[type eq \"work\"].value","value":"ANN@new.example"}]`,
-			func(p *identity.Provision) { p.Email = "ann@new.example" }},
+			func(p *identity.Provision) { p.Email = "ANN@new.example" }},
+		{"new address alone follows into userName", `[{"op":"replace","path":"emails[type eq \"work\"].value","value":"other@example.com"}]`,
+			func(p *identity.Provision) { p.Email = "other@example.com" }},
+		{"a userName of its own", `[{"op":"replace","path":"userName","value":"ann_lee"}]`,
+			func(p *identity.Provision) { p.UserName = "ann_lee" }},
 		{"new userName alone", `[{"op":"replace","path":"userName","value":"ann@new.example"}]`,
 			func(p *identity.Provision) { p.Email = "ann@new.example" }},
 		{"sub-attribute", `[{"op":"replace","path":"name.givenName","value":"Anna"},{"op":"add","path":"NAME.middleName","value":"M"}]`,
@@ -111,7 +115,6 @@ func TestPatchUserRefused(t *testing.T) {
 		{`[{"op":"replace","path":"name","value":"Ann"}]`, typeInvalidValue, "name: must be an object"},
 		{`[{"op":"replace","path":"name[givenName eq \"Ann\"]","value":{}}]`, typeInvalidPath, "path: "},
 		{`[{"op":"replace","path":"emails[nope eq \"x\"].value","value":"x"}]`, typeInvalidPath, "path: emails has no sub-attribute nope"},
-		{`[{"op":"replace","path":"emails[type eq \"work\"].value","value":"other@example.com"}]`, typeInvalidValue, "emails: the work or primary address must be the userName"},
 		{`[{"op":"replace","path":"userName","value":""}]`, typeInvalidValue, "userName: is required"},
 		{`[{"op":"replace","value":"x"}]`, typeInvalidValue, "value: must be an object"},
 		{`[{"op":"add","path":"phoneNumbers","value":[1]}]`, typeInvalidValue, "phoneNumbers: must be an object"},

@@ -41,7 +41,7 @@ func TestUsersLifecycle(t *testing.T) {
 		s := newServer(t, st)
 		id, rep := s.create("/Users", annBody)
 		ent := rep.body["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"].(map[string]any)
-		if rep.body["userName"] != "Ann@Example.com" || rep.body["displayName"] != "Ann Lee" || rep.body["active"] != true ||
+		if rep.body["userName"] != "ann@example.com" || rep.body["displayName"] != "Ann Lee" || rep.body["active"] != true ||
 			ent["department"] != "R&D" || rep.body["password"] != nil || rep.body["meta"].(map[string]any)["location"] != "https://id.example.com/id/scim/v2/Users/"+id {
 			t.Errorf("created: %s", rep.raw)
 		}
@@ -53,7 +53,7 @@ func TestUsersLifecycle(t *testing.T) {
 		if got := s.do("GET", "/Users/"+id, "", "If-None-Match", etag); got.status != 304 {
 			t.Errorf("GET If-None-Match: %d", got.status)
 		}
-		wantError(t, "second POST", s.do("POST", "/Users", `{"userName":"ann@example.com"}`), 409, "uniqueness", "userName: ")
+		wantError(t, "second POST", s.do("POST", "/Users", `{"userName":"ann@example.com"}`), 409, "uniqueness", "emails: ")
 
 		list := s.do("GET", "/Users?"+filterQuery(`userName eq "ANN@example.com" and emails[type eq "work"]`), "")
 		if list.body["totalResults"] != 1.0 || list.body["Resources"].([]any)[0].(map[string]any)["id"] != id {

@@ -48,7 +48,7 @@ func exact(a attr) attr { a.caseExact = true; return a }
 
 var userSchema = schema{id: urnUser, name: "User", description: "A member of the token's team", attrs: []attr{
 	{name: "userName", typ: "string", required: true, uniqueness: "server",
-		description: "The member's email address, which signs them in; compared case-insensitively"},
+		description: "The team's sign-in name for the member, unique in the team; the email address when not set. Compared with ASCII letters folded"},
 	{name: "name", typ: "complex", description: "The member's name as the team records it", sub: []attr{
 		readOnly(text("formatted", "The given, middle and family names joined")),
 		text("familyName", "Family name"),
@@ -60,7 +60,7 @@ var userSchema = schema{id: urnUser, name: "User", description: "A member of the
 	{name: "active", typ: "boolean", description: "false suspends the membership"},
 	{name: "password", typ: "string", mutability: "writeOnly", returned: "never", caseExact: true,
 		description: "The team's password for the member while the account is unclaimed"},
-	{name: "emails", typ: "complex", multi: true, description: "The one address, the same as userName", sub: []attr{
+	{name: "emails", typ: "complex", multi: true, description: "The member's one address, which their account is found by: the primary value, else the work one, else the first; userName when none is given", sub: []attr{
 		text("value", "The address"),
 		{name: "type", typ: "string", canonical: []string{"work"}, description: "Always work"},
 		{name: "primary", typ: "boolean", description: "Always true"},

@@ -12,9 +12,12 @@
 // with 415. Answers are application/scim+json.
 //
 // Where the RFCs leave a choice:
-//   - userName is the member's email address, which signs them in; a work
-//     or primary value of emails must repeat it. A User without active is
-//     active.
+//   - userName is the team's own sign-in name for the member, unique in
+//     the team; emails holds the one address the account is found by (the
+//     primary value, else the work one, else the first; userName when there
+//     are none). A member whose userName is their address keeps the two
+//     together: a PATCH that changes one changes the other. A User without
+//     active is active.
 //   - Attributes this server does not keep are ignored, in bodies and in
 //     PATCH paths; read-only ones (id, meta, name.formatted, groups) are
 //     ignored in bodies and refused as a PATCH path (mutability).

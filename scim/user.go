@@ -15,9 +15,9 @@ func userDoc(m identity.Provisioned) map[string]any {
 	p := m.Membership.Profile
 	doc := map[string]any{
 		"id":       m.User.ID,
-		"userName": m.User.Email.Display,
+		"userName": userName(m),
 		"active":   m.Membership.Status != team.MemberSuspended,
-		"emails":   []any{map[string]any{"value": m.User.Email.Display, "type": "work", "primary": true}},
+		"emails":   []any{map[string]any{"value": m.User.Email.Normalized, "type": "work", "primary": true}},
 	}
 	setText(doc, "externalId", p.ExternalID)
 	setText(doc, "displayName", p.DisplayName)
@@ -30,6 +30,14 @@ func userDoc(m identity.Provisioned) map[string]any {
 	setOrDelete(ext, "manager", texts("value", p.ManagerID))
 	setOrDelete(doc, urnEnterprise, ext)
 	return doc
+}
+
+// userName is m's userName: the team's login name, else the address.
+func userName(m identity.Provisioned) string {
+	if m.Membership.LoginName != "" {
+		return m.Membership.LoginName
+	}
+	return m.User.Email.Normalized
 }
 
 // renderUser returns m as a User resource, with its read-only attributes.
@@ -64,18 +72,23 @@ func readUser(body map[string]any) (identity.Provision, error) {
 	if err := (&patcher{res: userResource, doc: doc}).applyObject("replace", body, ""); err != nil {
 		return identity.Provision{}, err
 	}
+	if strings.TrimSpace(str(doc, "userName")) == "" {
+		return identity.Provision{}, badRequest(typeInvalidValue, "userName", "is required")
+	}
 	return provisionOf(doc)
 }
 
-// provisionOf returns what a User document asks of a member. userName is
-// the address that signs the member in; emails may only repeat it. A
-// document without active is active.
+// provisionOf returns what a User document asks of a member: the address
+// from emails, else userName; a userName that is the address is kept as
+// none, so that it follows the address. A document without active is
+// active.
 func provisionOf(doc map[string]any) (identity.Provision, error) {
 	name, _ := doc["name"].(map[string]any)
 	ext, _ := doc[urnEnterprise].(map[string]any)
 	manager, _ := ext["manager"].(map[string]any)
 	p := identity.Provision{
-		Email:          str(doc, "userName"),
+		UserName:       strings.TrimSpace(str(doc, "userName")),
+		Email:          strings.TrimSpace(address(doc)),
 		Active:         doc["active"] != false,
 		GivenName:      str(name, "givenName"),
 		MiddleName:     str(name, "middleName"),
@@ -89,28 +102,40 @@ func provisionOf(doc map[string]any) (identity.Provision, error) {
 		Phone:          phone(doc),
 		Password:       str(doc, "password"),
 	}
-	if strings.TrimSpace(p.Email) == "" {
-		return p, badRequest(typeInvalidValue, "userName", "is required: the member's email address")
+	switch {
+	case p.Email == "" && !strings.Contains(p.UserName, "@"):
+		return p, badRequest(typeInvalidValue, "emails", "is required: the member's address (userName is not one)")
+	case p.Email == "":
+		p.Email = p.UserName
 	}
-	for _, e := range list(doc, "emails") {
-		if (e["primary"] == true || strings.EqualFold(str(e, "type"), "work")) && !strings.EqualFold(strings.TrimSpace(str(e, "value")), strings.TrimSpace(p.Email)) {
-			return p, badRequest(typeInvalidValue, "emails", "the work or primary address must be the userName, %q: userName is the address that signs the member in", p.Email)
-		}
+	if strings.EqualFold(p.UserName, p.Email) {
+		p.UserName = ""
 	}
 	return p, nil
+}
+
+// address returns the primary value of emails, else the work one, else the
+// first; "" if there is none.
+func address(doc map[string]any) string {
+	return pick(list(doc, "emails"), "work")
 }
 
 // phone returns the mobile, else the primary, else the first number of
 // phoneNumbers.
 func phone(doc map[string]any) string {
-	nums := list(doc, "phoneNumbers")
-	for _, pick := range []func(map[string]any) bool{
-		func(e map[string]any) bool { return strings.EqualFold(str(e, "type"), "mobile") },
+	return pick(list(doc, "phoneNumbers"), "mobile")
+}
+
+// pick returns the value of the first of vs that is primary, else of the
+// given type, else the first value; "" if vs is empty.
+func pick(vs []map[string]any, typ string) string {
+	for _, match := range []func(map[string]any) bool{
 		func(e map[string]any) bool { return e["primary"] == true },
+		func(e map[string]any) bool { return strings.EqualFold(str(e, "type"), typ) },
 		func(map[string]any) bool { return true },
 	} {
-		for _, e := range nums {
-			if pick(e) {
+		for _, e := range vs {
+			if match(e) {
 				return str(e, "value")
 			}
 		}

@@ -27,12 +27,12 @@ func TestRenderUser(t *testing.T) {
 		"schemas":      []any{urnUser, urnEnterprise},
 		"id":           "u1",
 		"externalId":   "ext-1",
-		"userName":     "Ann@Example.com",
+		"userName":     "ann@example.com",
 		"name":         map[string]any{"givenName": "Ann", "familyName": "Lee", "formatted": "Ann Lee"},
 		"displayName":  "Ann Lee",
 		"title":        "Engineer",
 		"active":       true,
-		"emails":       []any{map[string]any{"value": "Ann@Example.com", "type": "work", "primary": true}},
+		"emails":       []any{map[string]any{"value": "ann@example.com", "type": "work", "primary": true}},
 		"phoneNumbers": []any{map[string]any{"value": "+8613800000000", "type": "mobile"}},
 		urnEnterprise:  map[string]any{"employeeNumber": "7", "department": "R&D", "manager": map[string]any{"value": "m1"}},
 		"meta": map[string]any{"resourceType": "User", "created": "2026-01-02T03:04:05Z", "lastModified": "2026-02-03T04:05:06Z",
@@ -89,7 +89,11 @@ func TestReadUser(t *testing.T) {
 		{"read-only and unknown ignored", `{"userName":"a@x","id":"x","meta":{"version":"1"},"groups":[{"value":"g"}],"nickName":"n","name":{"formatted":"F"}}`,
 			identity.Provision{Email: "a@x", Active: true}},
 		{"emails repeat userName", `{"userName":"a@x","emails":[{"value":"A@X","type":"work","primary":true},{"value":"home@x","type":"home"}]}`,
-			identity.Provision{Email: "a@x", Active: true}},
+			identity.Provision{Email: "A@X", Active: true}},
+		{"a userName of the team's", `{"userName":"a.x","emails":[{"value":"home@x","type":"home"},{"value":"b@x","primary":true}]}`,
+			identity.Provision{UserName: "a.x", Email: "b@x", Active: true}},
+		{"the work address", `{"userName":"a.x","emails":[{"value":"home@x","type":"home"},{"value":"b@x","type":"Work"}]}`,
+			identity.Provision{UserName: "a.x", Email: "b@x", Active: true}},
 		{"phones: the mobile", `{"userName":"a@x","phoneNumbers":[{"value":"1","type":"work"},{"value":"2","type":"mobile"}]}`,
 			identity.Provision{Email: "a@x", Active: true, Phone: "2"}},
 		{"phones: the primary", `{"userName":"a@x","phoneNumbers":[{"value":"1","type":"work"},{"value":"2","primary":"True"}]}`,
@@ -110,8 +114,8 @@ func TestReadUser(t *testing.T) {
 	}
 	for _, c := range []struct{ body, detail string }{
 		{`{"name":{"givenName":"A"}}`, "userName: is required"},
-		{`{"userName":"a@x","emails":[{"value":"b@x","primary":true}]}`, "emails: the work or primary address must be the userName"},
-		{`{"userName":"a@x","emails":[{"value":"b@x","type":"Work"}]}`, "emails: the work or primary address must be the userName"},
+		{`{"userName":"a.x"}`, "emails: is required"},
+		{`{"userName":" ","emails":[{"value":"b@x"}]}`, "userName: is required"},
 		{`{"userName":42}`, "userName: must be a string, not a number"},
 		{`{"userName":"a@x","name":{"givenName":["A"]}}`, "name.givenName: must be a string, not an array"},
 		{`{"userName":"a@x","` + ent + `":"x"}`, ent + ": must be an object of attributes"},
@@ -158,7 +162,7 @@ func TestProjection(t *testing.T) {
 		{"attributes=userName", []string{"id", "schemas", "userName"}, nil},
 		{"attributes=NAME.givenName,emails.value", []string{"emails", "id", "name", "schemas"}, func(d map[string]any) bool {
 			return reflect.DeepEqual(d["name"], map[string]any{"givenName": "Ann"}) &&
-				reflect.DeepEqual(d["emails"], []any{map[string]any{"value": "Ann@Example.com"}})
+				reflect.DeepEqual(d["emails"], []any{map[string]any{"value": "ann@example.com"}})
 		}},
 		{"attributes=" + ent + ":department", []string{"id", "schemas", ent}, func(d map[string]any) bool {
 			return reflect.DeepEqual(d[ent], map[string]any{"department": "R&D"})

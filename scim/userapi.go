@@ -3,6 +3,7 @@ package scim
 import (
 	"net/http"
 	"reflect"
+	"strings"
 
 	"github.com/embedid/identity"
 	"github.com/embedid/identity/team"
@@ -70,18 +71,28 @@ func (s *server) patchUser(c *call) error {
 	return users.answer(c, http.StatusOK, m, err)
 }
 
-// patchedUser returns what m is asked to be once ops are applied. emails
-// the operations left alone follow userName, which they repeat.
+// patchedUser returns what m is asked to be once ops are applied. While
+// m's userName is their address, the two stay together: the one of them
+// the operations left alone follows the other.
 func patchedUser(m identity.Provisioned, ops []operation) (identity.Provision, error) {
-	doc, emails := userDoc(m), userDoc(m)["emails"] // the second a copy the operations cannot touch
+	doc, before := userDoc(m), userDoc(m) // the second a copy the operations cannot touch
 	p := patcher{res: userResource, doc: doc}
 	for _, op := range ops {
 		if err := p.apply(op); err != nil {
 			return identity.Provision{}, err
 		}
 	}
-	if reflect.DeepEqual(doc["emails"], emails) {
-		delete(doc, "emails")
+	if strings.TrimSpace(str(doc, "userName")) == "" {
+		return identity.Provision{}, badRequest(typeInvalidValue, "userName", "is required")
+	}
+	if m.Membership.LoginName == "" {
+		same := func(name string) bool { return reflect.DeepEqual(doc[name], before[name]) }
+		switch {
+		case same("userName") && !same("emails"):
+			delete(doc, "userName")
+		case same("emails") && !same("userName") && strings.Contains(str(doc, "userName"), "@"):
+			delete(doc, "emails")
+		}
 	}
 	return provisionOf(doc)
 }

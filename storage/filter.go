@@ -84,6 +84,8 @@ func (c *condition) column(a team.Attr) attrColumn {
 		return attrColumn{"m.updated_at", true}
 	case team.AttrDisplayName:
 		expr = "(CASE WHEN m.display_name <> '' THEN m.display_name ELSE m.full_name END)"
+	case team.AttrUserName:
+		expr = userNameExpr
 	default:
 		expr = "m." + attrColumns()[a]
 	}
@@ -92,6 +94,11 @@ func (c *condition) column(a team.Attr) attrColumn {
 	}
 	return attrColumn{expr: expr}
 }
+
+// userNameExpr is a member's user name: the team's login name, or the
+// email when it has none. An index over the listed members holds it
+// lower-cased, as column writes it.
+const userNameExpr = "(CASE WHEN m.login_name <> '' THEN m.login_name ELSE m.email_key END)"
 
 // attrColumns returns the membership column of each attribute that has
 // one, by attribute.

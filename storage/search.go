@@ -30,10 +30,11 @@ func keeps(f *team.Filter) bool { return f.Op == team.OpCompare && f.Cmp == team
 // team, where's, the limit, the offset and the team again. As with a list,
 // the page's user IDs are chosen first, then its rows read whole.
 func searchPage(shape searchShape, where *condition) *stmt {
-	order := searchOrder(shape)
-	page := "SELECT m.user_id " + searchFrom(where) + " ORDER BY " + order + " LIMIT ? OFFSET ?"
-	text := membersFrom + "WHERE m.user_id IN (" + page + ") AND m.team_id = ? ORDER BY " + order
-	return &stmt{op: "search members", row: reflect.TypeFor[memberRow](), shape: shape, adhoc: where != nil && !where.kept, text: fixed(text)}
+	return &stmt{op: "search members", row: reflect.TypeFor[memberRow](), shape: shape, adhoc: where != nil && !where.kept, text: func(db *DB) string {
+		order := searchOrder(db.d, shape)
+		page := "SELECT m.user_id " + searchFrom(where) + " ORDER BY " + order + " LIMIT ? OFFSET ?"
+		return membersFrom + "WHERE m.user_id IN (" + page + ") AND m.team_id = ? ORDER BY " + order
+	}}
 }
 
 // searchCount is the shape of the count of a search whose filter's
@@ -54,8 +55,9 @@ func searchFrom(where *condition) string {
 }
 
 // searchColumns returns the column of memberships that each sort attribute
-// sorts on. The text ones sort by bytes (COLLATE "C" on Postgres); each but
-// the times has an index over the listed members that serves its order.
+// but the user name sorts on (see searchOrder). The text ones sort by bytes
+// (COLLATE "C" on Postgres); each but the times has an index over the
+// listed members that serves its order.
 func searchColumns() map[team.Attr]string {
 	return map[team.Attr]string{
 		team.AttrUserID: "m.user_id", team.AttrEmail: "m.email_key",
@@ -67,12 +69,16 @@ func searchColumns() map[team.Attr]string {
 // searchOrder returns the ORDER BY terms of a search: its column, then the
 // user ID, as the list indexes hold it, both in its direction. A
 // membership never updated sorts first, as if updated before all others.
-func searchOrder(shape searchShape) string {
+func searchOrder(d dialect, shape searchShape) string {
 	dir, nulls := " ASC", " NULLS FIRST"
 	if shape.desc {
 		dir, nulls = " DESC", " NULLS LAST"
 	}
-	col := searchColumns()[shape.sort] + dir
+	col := searchColumns()[shape.sort]
+	if shape.sort == team.AttrUserName { // as its index holds it
+		col = "lower(" + userNameExpr + d.collate() + ")"
+	}
+	col += dir
 	if shape.sort == team.AttrUpdated {
 		col += nulls
 	}

@@ -29,9 +29,9 @@ type scimMember struct {
 var scimFixtures = []scimMember{
 	{"s01", "ann", user.Profile{ExternalID: "EXT-1", FirstName: "Ann", LastName: "Lee", JobTitle: "Engineer", Department: "R&D",
 		EmployeeID: "E1", ManagerID: "s02", Phone: "+8613900000001"}, team.MemberActive, 1, 5},
-	{"s02", "", user.Profile{ExternalID: "ext-1", FirstName: "ann", MiddleName: "B", LastName: "Émond", DisplayName: "Boss",
+	{"s02", "", user.Profile{LoginName: "Ann_L", ExternalID: "ext-1", FirstName: "ann", MiddleName: "B", LastName: "Émond", DisplayName: "Boss",
 		JobTitle: "engineer", EmployeeID: "e1"}, team.MemberActive, 2, -1},
-	{"s03", "cat", user.Profile{ExternalID: `50%_off\`, FirstName: "Émile", LastName: "émile", DisplayName: "É",
+	{"s03", "cat", user.Profile{LoginName: "Émile", ExternalID: `50%_off\`, FirstName: "Émile", LastName: "émile", DisplayName: "É",
 		JobTitle: "%", Department: "a_b"}, team.MemberSuspended, 3, 3},
 	{"s04", "dan", user.Profile{ExternalID: "x*y?[z]", FirstName: "émile", LastName: "Zola", DisplayName: "é",
 		JobTitle: "a%b", Department: "axb"}, team.MemberPending, 4, 7},
@@ -123,6 +123,12 @@ func searchCases() []struct {
 		{"userID eq removed", eqF(team.AttrUserID, "s05"), []string{}},
 		{"userID eq case", eqF(team.AttrUserID, "S03"), []string{}},
 		{"email eq normalizes", eqF(team.AttrEmail, " ANN@Example.com "), []string{"s01"}},
+		{"userName eq login name folds ASCII", eqF(team.AttrUserName, "ANN_l"), []string{"s02"}},
+		{"userName eq email when no login name", eqF(team.AttrUserName, "ANN@example.com"), []string{"s01"}},
+		{"userName eq not the email of a login name", eqF(team.AttrUserName, "cat@example.com"), []string{}},
+		{"userName eq É", eqF(team.AttrUserName, "émile"), []string{}},
+		{"userName sw", textF(team.AttrUserName, team.CmpSw, "ann"), []string{"s01", "s02"}},
+		{"userName pr", prF(team.AttrUserName), []string{"s01", "s02", "s03", "s04"}},
 		{"email pr", prF(team.AttrEmail), []string{"s01", "s03", "s04"}},
 		{"email not pr", notF(prF(team.AttrEmail)), []string{"s02"}},
 		{"email eq empty", eqF(team.AttrEmail, ""), []string{"s02"}},
@@ -235,7 +241,7 @@ func testSearchMembersReads(t *testing.T, s storage.Store) {
 
 // searchSorts are the attributes a search sorts by.
 var searchSorts = []team.Attr{0, team.AttrUserID, team.AttrEmail, team.AttrGivenName, team.AttrFamilyName,
-	team.AttrExternalID, team.AttrCreated, team.AttrUpdated}
+	team.AttrExternalID, team.AttrCreated, team.AttrUpdated, team.AttrUserName}
 
 func testSearchMembersSortAndPage(t *testing.T, s storage.Store) {
 	all := seedSearch(t, s, append(slices.Clone(scimFixtures),

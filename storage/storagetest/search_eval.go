@@ -30,6 +30,8 @@ func attrText(m *team.Member, a team.Attr) string {
 		return p.LastName
 	case team.AttrDisplayName:
 		return cmp.Or(p.DisplayName, p.FullName())
+	case team.AttrUserName:
+		return cmp.Or(p.LoginName, m.User.Email.Normalized)
 	case team.AttrTitle:
 		return p.JobTitle
 	case team.AttrDepartment:
@@ -136,6 +138,8 @@ func sortKey(a team.Attr) func(x, y *team.Member) int {
 		}
 	case team.AttrExternalID:
 		return func(x, y *team.Member) int { return strings.Compare(attrText(x, a), attrText(y, a)) }
+	case team.AttrUserName:
+		return func(x, y *team.Member) int { return strings.Compare(foldASCII(attrText(x, a)), foldASCII(attrText(y, a))) }
 	case team.AttrCreated, team.AttrUpdated:
 		return func(x, y *team.Member) int { return attrTime(x, a).Compare(attrTime(y, a)) }
 	}

@@ -33,7 +33,7 @@ func randomMember(r *rand.Rand, i int) scimMember {
 	text := func() string { return randomText(r) }
 	statuses := []team.MemberStatus{team.MemberActive, team.MemberActive, team.MemberPending, team.MemberSuspended, team.MemberRemoved}
 	m := scimMember{id: fmt.Sprintf("r%02d", i), status: statuses[r.IntN(len(statuses))], created: r.IntN(5), updated: r.IntN(6) - 1,
-		profile: user.Profile{ExternalID: text(), FirstName: text(), MiddleName: text(), LastName: text(), DisplayName: text(),
+		profile: user.Profile{LoginName: text(), ExternalID: text(), FirstName: text(), MiddleName: text(), LastName: text(), DisplayName: text(),
 			JobTitle: text(), Department: text(), EmployeeID: text(), ManagerID: text(), Phone: text()}}
 	if r.IntN(4) > 0 {
 		m.mail = fmt.Sprintf("m%02d%s", i, []string{"a", "b", "ab"}[r.IntN(3)])
@@ -56,7 +56,7 @@ func randomFilter(r *rand.Rand, depth int) team.Filter {
 		}
 		return orF(subs...)
 	}
-	a := team.Attr(1 + r.IntN(int(team.AttrUpdated)))
+	a := team.Attr(1 + r.IntN(int(team.AttrUserName)))
 	switch n := r.IntN(12); {
 	case n == 0:
 		return constF(r.IntN(2) == 0)

@@ -1,5 +1,8 @@
--- SCIM provisioning. A team records a display name and a phone of its own
--- for each member (user.Profile). A provisioning client finds a member by
+-- SCIM provisioning. A team records a display name, a phone and a login
+-- name (SCIM userName) of its own for each member (user.Profile). A
+-- member's userName is the login name, or the email when it has none: an
+-- index over that expression, folded as lower() folds, serves the lookup
+-- by userName that provisioning clients start with. A provisioning client finds a member by
 -- its externalId: an index over the listed members (not removed), as the
 -- list indexes are, serves that lookup and the sort by externalId, ties by
 -- user ID; external IDs sort by bytes (COLLATE "C"), as on SQLite. Projects
@@ -10,7 +13,9 @@
 
 ALTER TABLE memberships ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE memberships ADD COLUMN phone        TEXT NOT NULL DEFAULT '';
+ALTER TABLE memberships ADD COLUMN login_name   TEXT COLLATE "C" NOT NULL DEFAULT '';
 ALTER TABLE memberships ALTER COLUMN external_id TYPE TEXT COLLATE "C";
+CREATE INDEX memberships_list_user_name_idx ON memberships (team_id, lower((CASE WHEN login_name <> '' THEN login_name ELSE email_key END) COLLATE "C"), user_id) WHERE status <> 2;
 CREATE INDEX memberships_list_external_id_idx ON memberships (team_id, external_id, user_id) WHERE status <> 2;
 
 ALTER TABLE projects ADD COLUMN external_id TEXT COLLATE "C" NOT NULL DEFAULT '';

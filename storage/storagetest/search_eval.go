@@ -139,7 +139,9 @@ func sortKey(a team.Attr) func(x, y *team.Member) int {
 	case team.AttrExternalID:
 		return func(x, y *team.Member) int { return strings.Compare(attrText(x, a), attrText(y, a)) }
 	case team.AttrUserName:
-		return func(x, y *team.Member) int { return strings.Compare(foldASCII(attrText(x, a)), foldASCII(attrText(y, a))) }
+		return func(x, y *team.Member) int {
+			return strings.Compare(foldASCII(attrText(x, a)), foldASCII(attrText(y, a)))
+		}
 	case team.AttrCreated, team.AttrUpdated:
 		return func(x, y *team.Member) int { return attrTime(x, a).Compare(attrTime(y, a)) }
 	}

@@ -25,8 +25,8 @@ import (
 
 	"github.com/embedid/identity"
 	"github.com/embedid/identity/httpapi"
-	"github.com/embedid/identity/scim"
 	"github.com/embedid/identity/internal/testkit"
+	"github.com/embedid/identity/scim"
 	"github.com/embedid/identity/storage"
 	"github.com/embedid/identity/storage/storagetest"
 )

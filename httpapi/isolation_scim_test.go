@@ -69,12 +69,12 @@ func scimIsolationRows(s *server, a *isoA, b *isoB) map[string][]probe {
 			notFound("PATCH A's project", http.MethodPatch, "/Groups/"+a.projectID, `{"Operations":[{"op":"remove","path":"members"}]}`),
 			notFound("DELETE A's project", http.MethodDelete, "/Groups/"+a.projectID, ""),
 		},
-		root + "/ServiceProviderConfig":  {{name: "the same for everyone", status: 200, send: send(http.MethodGet, "/ServiceProviderConfig", "")}},
-		root + "/ResourceTypes":          {{name: "the same for everyone", status: 200, send: send(http.MethodGet, "/ResourceTypes", "")}},
-		root + "/ResourceTypes/{name}":   {{name: "the same for everyone", status: 200, send: send(http.MethodGet, "/ResourceTypes/User", "")}},
-		root + "/Schemas":                {{name: "the same for everyone", status: 200, send: send(http.MethodGet, "/Schemas", "")}},
-		root + "/Schemas/{id}":           {{name: "the same for everyone", status: 200, send: send(http.MethodGet, "/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", "")}},
-		root + "/":                       {notFound("A's user under an unknown path", http.MethodGet, "/Users/"+a.admin.id+"/groups", "")},
+		root + "/ServiceProviderConfig": {{name: "the same for everyone", status: 200, send: send(http.MethodGet, "/ServiceProviderConfig", "")}},
+		root + "/ResourceTypes":         {{name: "the same for everyone", status: 200, send: send(http.MethodGet, "/ResourceTypes", "")}},
+		root + "/ResourceTypes/{name}":  {{name: "the same for everyone", status: 200, send: send(http.MethodGet, "/ResourceTypes/User", "")}},
+		root + "/Schemas":               {{name: "the same for everyone", status: 200, send: send(http.MethodGet, "/Schemas", "")}},
+		root + "/Schemas/{id}":          {{name: "the same for everyone", status: 200, send: send(http.MethodGet, "/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", "")}},
+		root + "/":                      {notFound("A's user under an unknown path", http.MethodGet, "/Users/"+a.admin.id+"/groups", "")},
 	}
 	// B reads, renames and tries to move the users of A it has added: each
 	// answer is B's record of them with their contacts, nothing A recorded;

@@ -1,6 +1,7 @@
 package identity_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -121,8 +122,9 @@ func TestProvisionedSuspension(t *testing.T) {
 			t.Error("a suspended member's session still authenticates")
 		}
 		_, err = f.svc.Login(f.ctx, identity.Login{Email: "kim@sus.example", Password: password, TeamID: tm.ID})
-		if err == nil {
-			t.Error("a suspended member logged in")
+		wantErr(t, err, identity.CodeForbidden, "team_id")
+		if !strings.Contains(identity.ErrorMessage(err), "deactivated") {
+			t.Errorf("a suspended member's login is refused with %q", identity.ErrorMessage(err))
 		}
 		ms, total, err := f.svc.ProvisionedMembers(f.ctx, c, team.MemberQuery{Filter: &team.Filter{Op: team.OpCompare, Attr: team.AttrActive, Cmp: team.CmpEq, Value: false}, Limit: 10})
 		must(t, err)

@@ -85,12 +85,12 @@ var userAttrs = attrNames{
 	"job_title": "title", "title": "title", "department": urnEnterprise + ":department",
 	"employee_id": urnEnterprise + ":employeeNumber", "manager_id": urnEnterprise + ":manager.value",
 	"manager": urnEnterprise + ":manager.value", "phone": "phoneNumbers", "mobile": "phoneNumbers",
-	"user_id": "id", "password": "password", "filter": "filter",
+	"user_id": "id", "password": "password", "filter": "filter", "version": "If-Match",
 }
 
 // groupAttrs names the fields of a group as a Group does.
 var groupAttrs = attrNames{"name": "displayName", "external_id": "externalId", "project_id": "id",
-	"user_id": "members", "members": "members", "filter": "filter"}
+	"user_id": "members", "members": "members", "filter": "filter", "version": "If-Match"}
 
 // failure is an error as answered: its status, scimType and detail, which
 // starts with the attribute at fault.

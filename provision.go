@@ -188,13 +188,18 @@ func uniqueUserName(ctx context.Context, tx storage.Tx, teamID, userID, name str
 	return err
 }
 
-// provisionHash returns the bcrypt hash of a provisioned password, nil for
-// none.
-func (s *Service) provisionHash(ctx context.Context, password string) ([]byte, error) {
-	if password == "" {
-		return nil, nil
+// provisionInput checks that c may write and p is valid, and returns p's
+// address and the bcrypt hash of its password (nil for none).
+func (s *Service) provisionInput(ctx context.Context, c Client, p *Provision) (contact.Email, []byte, error) {
+	if err := c.canWrite(); err != nil {
+		return contact.Email{}, nil, err
 	}
-	return s.hasher.Hash(ctx, "password", password)
+	email, err := p.check()
+	if err != nil || p.Password == "" {
+		return email, nil, err
+	}
+	hash, err := s.hasher.Hash(ctx, "password", p.Password)
+	return email, hash, err
 }
 
 // ProvisionMember adds the person with p's address to the client's team,
@@ -203,14 +208,7 @@ func (s *Service) provisionHash(ctx context.Context, password string) ([]byte, e
 // shown. A member already in the team is a conflict on "email"; one removed
 // from it is brought back with p's record.
 func (s *Service) ProvisionMember(ctx context.Context, c Client, p Provision) (Provisioned, error) {
-	if err := c.canWrite(); err != nil {
-		return Provisioned{}, err
-	}
-	email, err := p.check()
-	if err != nil {
-		return Provisioned{}, err
-	}
-	hash, err := s.provisionHash(ctx, p.Password)
+	email, hash, err := s.provisionInput(ctx, c, &p)
 	if err != nil {
 		return Provisioned{}, err
 	}
@@ -306,14 +304,7 @@ func (s *Service) ProvisionedMembers(ctx context.Context, c Client, q team.Membe
 // the team; the team's last active admin is neither deactivated nor
 // removed.
 func (s *Service) ReplaceProvisioned(ctx context.Context, c Client, userID, ifMatch string, p Provision) (Provisioned, error) {
-	if err := c.canWrite(); err != nil {
-		return Provisioned{}, err
-	}
-	email, err := p.check()
-	if err != nil {
-		return Provisioned{}, err
-	}
-	hash, err := s.provisionHash(ctx, p.Password)
+	email, hash, err := s.provisionInput(ctx, c, &p)
 	if err != nil {
 		return Provisioned{}, err
 	}
@@ -426,11 +417,6 @@ func (s *Service) DeprovisionMember(ctx context.Context, c Client, userID, ifMat
 		if err := keepsAdmin(ctx, tx, c.TeamID, m.Membership.Status, m.Membership.Role, "user_id"); err != nil {
 			return err
 		}
-		m.Membership.Status, m.Membership.UpdatedAt = team.MemberRemoved, now
-		if err := tx.UpdateMembership(ctx, m.Membership); err != nil {
-			return err
-		}
-		record(tx, c.event(audit.MemberRemoved, userID, "status"))
-		return tx.DeleteSessions(ctx, storage.SessionFilter{UserID: userID, TeamID: c.TeamID})
+		return removeMember(ctx, tx, m.Membership, c.event(audit.MemberRemoved, userID, "status"), now)
 	})
 }

@@ -40,6 +40,7 @@ func BenchmarkSearchMembers(b *testing.B) {
 				{"userID", func(u user.User) team.Filter { return benchEq(team.AttrUserID, u.ID) }},
 				{"email", func(u user.User) team.Filter { return benchEq(team.AttrEmail, u.Email.Display) }},
 				{"externalID", func(u user.User) team.Filter { return benchEq(team.AttrExternalID, "ext-"+u.ID) }},
+				{"userName", func(u user.User) team.Filter { return benchEq(team.AttrUserName, u.Email.Display) }},
 			} {
 				b.Run(c.name, func(b *testing.B) {
 					for i := 0; b.Loop(); i++ {

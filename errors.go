@@ -22,6 +22,7 @@ const (
 	CodeConflict        = errs.Conflict
 	CodeExpired         = errs.Expired
 	CodeTooManyRequests = errs.TooManyRequests
+	CodeStale           = errs.Stale
 	CodeUnavailable     = errs.Unavailable
 	CodeInternal        = errs.Internal
 )
@@ -36,6 +37,7 @@ var (
 	ErrConflict        = &errs.Error{Code: errs.Conflict}
 	ErrExpired         = &errs.Error{Code: errs.Expired}
 	ErrTooManyRequests = &errs.Error{Code: errs.TooManyRequests}
+	ErrStale           = &errs.Error{Code: errs.Stale}
 	ErrUnavailable     = &errs.Error{Code: errs.Unavailable}
 	ErrInternal        = &errs.Error{Code: errs.Internal}
 )

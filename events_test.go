@@ -21,28 +21,32 @@ import (
 // recordsNothing are the exported methods of *identity.Service that change
 // no state a team would audit, with why.
 var recordsNothing = map[string]string{
-	"Applications":      "reads",
-	"Authenticate":      "reads; records only the session's last use, at most once a minute",
-	"AuthenticateToken": "reads",
-	"ClientTeam":        "reads",
-	"ContactOf":         "reads",
-	"Deliver":           "hands the notifier codes whose use cases recorded them; its writes are the outbox's own",
-	"FindByID":          "reads",
-	"FindByMobile":      "reads",
-	"FindUsers":         "reads",
-	"Follow":            "reads the events",
-	"IntrospectToken":   "reads",
-	"ListEvents":        "reads the events",
-	"ListMembers":       "reads",
-	"OutboxLag":         "reads the outbox",
-	"Member":            "reads",
-	"Profile":           "reads",
-	"ProjectMembers":    "reads",
-	"PruneEvents":       "deletes expired events; recording that would keep the trail from emptying",
-	"Sessions":          "reads",
-	"Store":             "returns the store",
-	"Team":              "reads",
-	"TeamsForEmail":     "reads",
+	"Applications":       "reads",
+	"Authenticate":       "reads; records only the session's last use, at most once a minute",
+	"AuthenticateToken":  "reads",
+	"ClientTeam":         "reads",
+	"ContactOf":          "reads",
+	"Deliver":            "hands the notifier codes whose use cases recorded them; its writes are the outbox's own",
+	"FindByID":           "reads",
+	"FindByMobile":       "reads",
+	"FindUsers":          "reads",
+	"Follow":             "reads the events",
+	"IntrospectToken":    "reads",
+	"ListEvents":         "reads the events",
+	"ListMembers":        "reads",
+	"OutboxLag":          "reads the outbox",
+	"Member":             "reads",
+	"Profile":            "reads",
+	"ProjectMembers":     "reads",
+	"ProvisionedMember":  "reads",
+	"ProvisionedMembers": "reads",
+	"Group":              "reads",
+	"Groups":             "reads",
+	"PruneEvents":        "deletes expired events; recording that would keep the trail from emptying",
+	"Sessions":           "reads",
+	"Store":              "returns the store",
+	"Team":               "reads",
+	"TeamsForEmail":      "reads",
 }
 
 // eventsEnv is what the cases of the enumeration test act on: a team with
@@ -241,6 +245,47 @@ var eventCases = []eventCase{
 		must(e.f.t, err)
 		return func() error { return e.f.svc.AddProjectMember(e.f.ctx, p.ID, e.admin.UserID, 2) }
 	}},
+	{"ProvisionMember", []string{audit.MemberCreated}, func(e *eventsEnv) func() error {
+		return func() error { _, err := e.provision(); return err }
+	}},
+	{"ReplaceProvisioned", []string{audit.MemberSuspended, audit.MemberUpdated}, func(e *eventsEnv) func() error {
+		m, err := e.provision()
+		must(e.f.t, err)
+		return func() error {
+			_, err := e.f.svc.ReplaceProvisioned(e.f.ctx, e.app, m.User.ID, m.Version, identity.Provision{Email: m.User.Email.Display, GivenName: "New"})
+			return err
+		}
+	}},
+	{"DeprovisionMember", []string{audit.MemberRemoved}, func(e *eventsEnv) func() error {
+		m, err := e.provision()
+		must(e.f.t, err)
+		return func() error { return e.f.svc.DeprovisionMember(e.f.ctx, e.app, m.User.ID, "") }
+	}},
+	{"CreateGroup", []string{audit.ProjectCreated, audit.ProjectMemberAdded}, func(e *eventsEnv) func() error {
+		return func() error {
+			_, err := e.f.svc.CreateGroup(e.f.ctx, e.app, "Group", "", []string{e.admin.UserID})
+			return err
+		}
+	}},
+	{"ChangeGroup", []string{audit.ProjectMemberRemoved, audit.ProjectUpdated}, func(e *eventsEnv) func() error {
+		g, err := e.f.svc.CreateGroup(e.f.ctx, e.app, "Group", "", []string{e.admin.UserID})
+		must(e.f.t, err)
+		name := "Renamed"
+		return func() error {
+			_, err := e.f.svc.ChangeGroup(e.f.ctx, e.app, g.ID, "", identity.GroupChange{Name: &name, Remove: []string{e.admin.UserID}})
+			return err
+		}
+	}},
+	{"DeleteGroup", []string{audit.ProjectDeleted}, func(e *eventsEnv) func() error {
+		g, err := e.f.svc.CreateGroup(e.f.ctx, e.app, "Group", "", nil)
+		must(e.f.t, err)
+		return func() error { return e.f.svc.DeleteGroup(e.f.ctx, e.app, g.ID, g.Version) }
+	}},
+}
+
+// provision provisions a member with a fresh address.
+func (e *eventsEnv) provision() (identity.Provisioned, error) {
+	return e.f.svc.ProvisionMember(e.f.ctx, e.app, identity.Provision{Email: e.fresh(), Active: true, GivenName: "Pat"})
 }
 
 // ignore drops the refusal a failing call is expected to get.

@@ -340,13 +340,19 @@ func (s *Service) RemoveMember(ctx context.Context, a Actor, userID string) erro
 		if err := team.CanRemove(actor.Role, target.Membership.Role); err != nil {
 			return err
 		}
-		target.Membership.Status, target.Membership.UpdatedAt = team.MemberRemoved, now
-		if err := tx.UpdateMembership(ctx, target.Membership); err != nil {
-			return err
-		}
-		record(tx, a.event(audit.MemberRemoved, userID, "status"))
-		return tx.DeleteSessions(ctx, storage.SessionFilter{UserID: userID, TeamID: a.TeamID})
+		return removeMember(ctx, tx, target.Membership, a.event(audit.MemberRemoved, userID, "status"), now)
 	})
+}
+
+// removeMember marks m removed at now, records e and ends the member's
+// sessions in the team.
+func removeMember(ctx context.Context, tx storage.Tx, m team.Membership, e audit.Event, now time.Time) error {
+	m.Status, m.UpdatedAt = team.MemberRemoved, now
+	if err := tx.UpdateMembership(ctx, m); err != nil {
+		return err
+	}
+	record(tx, e)
+	return tx.DeleteSessions(ctx, storage.SessionFilter{UserID: m.UserID, TeamID: m.TeamID})
 }
 
 var errOldPassword = errs.New(errs.Invalid, "old_password", "does not match your current password")

@@ -217,6 +217,8 @@ func canLogIn(t team.Team, m team.Member) error {
 		return errs.New(errs.Forbidden, "team_id", "the team is not activated yet; activate it with the code sent at sign-up")
 	case m.Membership.Status == team.MemberRemoved:
 		return errs.New(errs.Forbidden, "team_id", "you were removed from this team")
+	case m.Membership.Status == team.MemberSuspended:
+		return errs.New(errs.Forbidden, "team_id", "your membership of this team is deactivated; ask its admin")
 	case m.Membership.Status != team.MemberActive:
 		return errs.New(errs.Forbidden, "email", "the account is awaiting activation")
 	case m.User.Disabled || m.User.Locked:

@@ -52,6 +52,8 @@ const (
 	MemberRoleChanged = "member.role_changed"
 	MemberRemoved     = "member.removed"
 	MemberActivated   = "member.activated"
+	MemberSuspended   = "member.suspended"
+	MemberReinstated  = "member.reinstated"
 	UserClaimed       = "user.claimed"
 
 	PasswordChanged      = "password.changed"
@@ -82,6 +84,9 @@ const (
 	PermissionsChanged   = "application.permissions_changed"
 	ProjectCreated       = "project.created"
 	ProjectMemberAdded   = "project.member_added"
+	ProjectMemberRemoved = "project.member_removed"
+	ProjectUpdated       = "project.updated"
+	ProjectDeleted       = "project.deleted"
 	OwnerChanged         = "owner.changed"
 	PoolChanged          = "pool.changed"
 	ImportCompleted      = "import.completed"
@@ -90,13 +95,13 @@ const (
 // Actions are all the actions, in the order declared.
 var Actions = []string{
 	TeamCreated, TeamActivated, TeamUpdated,
-	MemberCreated, MemberUpdated, MemberRoleChanged, MemberRemoved, MemberActivated, UserClaimed,
+	MemberCreated, MemberUpdated, MemberRoleChanged, MemberRemoved, MemberActivated, MemberSuspended, MemberReinstated, UserClaimed,
 	PasswordChanged, PasswordChangeFailed, PasswordResetRequest, PasswordResetLocked, PasswordResetRefused, PasswordReset,
 	EmailChangeRequested, EmailChanged, CodeSent, SessionCreated, SessionRevoked,
 	LoginFailed, LoginLocked, LoginRefused, AddressBudgetSpent,
 	TokenIssued, TokenRevoked, TokenFailed, TokenLocked, TokenRefused, TokenDisabled,
 	ApplicationCreated, SecretRotated, ApplicationDisabled, ApplicationEnabled, PermissionsChanged,
-	ProjectCreated, ProjectMemberAdded, OwnerChanged, PoolChanged, ImportCompleted,
+	ProjectCreated, ProjectMemberAdded, ProjectMemberRemoved, ProjectUpdated, ProjectDeleted, OwnerChanged, PoolChanged, ImportCompleted,
 }
 
 var known = func() map[string]bool {

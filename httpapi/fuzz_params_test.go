@@ -28,7 +28,7 @@ func (p paramTarget) String() string { return p.method + " " + p.path + " " + p.
 
 // paramTargets lists every parameter of every endpoint of the four families
 // and the token endpoint, read from the endpoint reference, in a fixed
-// order.
+// order. The SCIM routes are left out: httpapi.Mount does not serve them.
 func paramTargets(tb testing.TB) []paramTarget {
 	doc, err := openapiDoc()
 	if err != nil {
@@ -37,7 +37,7 @@ func paramTargets(tb testing.TB) []paramTarget {
 	var ts []paramTarget
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
-			if path == "/openapi.json" {
+			if path == "/openapi.json" || strings.HasPrefix(path, "/scim/") {
 				continue
 			}
 			for _, p := range append(item.Parameters, op.Parameters...) {

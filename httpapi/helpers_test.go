@@ -26,6 +26,7 @@ import (
 	"github.com/embedid/identity"
 	"github.com/embedid/identity/httpapi"
 	"github.com/embedid/identity/internal/testkit"
+	"github.com/embedid/identity/scim"
 	"github.com/embedid/identity/storage"
 	"github.com/embedid/identity/storage/storagetest"
 )
@@ -70,9 +71,16 @@ func newServer(t testing.TB, st storage.Store, opts httpapi.Options, extra ...id
 		opts.Logger = slogTo(s.logs)
 	}
 	mux := http.NewServeMux()
-	httpapi.Mount(mux, svc, opts)
+	mountAll(mux, svc, opts)
 	s.svc, s.handler = svc, mux
 	return s
+}
+
+// mountAll mounts the four families and the SCIM endpoints, as a host that
+// serves them all does, with the same prefix, body limit and logger.
+func mountAll(mux httpapi.Mux, svc *identity.Service, opts httpapi.Options) {
+	httpapi.Mount(mux, svc, opts)
+	scim.Mount(mux, svc, scim.Options{Prefix: opts.Prefix, MaxBodyBytes: opts.MaxBodyBytes, Logger: opts.Logger})
 }
 
 // reply is an answer of any family.
@@ -166,10 +174,14 @@ var bcryptHash = regexp.MustCompile(`\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}`)
 func (s *server) check(req *http.Request, r *reply) {
 	s.t.Helper()
 	where := req.Method + " " + req.URL.Path
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+	f := familyOf(strings.TrimPrefix(req.URL.Path, s.prefix))
+	mediaType := "application/json"
+	if f.name == "scim" {
+		mediaType = "application/scim+json"
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, mediaType) && (len(r.Body) > 0 || f.name != "scim") {
 		s.t.Fatalf("%s: Content-Type %q, body %s", where, ct, r.Body)
 	}
-	f := familyOf(strings.TrimPrefix(req.URL.Path, s.prefix))
 	if err := f.envelope(r); err != nil {
 		s.t.Fatalf("%s: %v: %s", where, err, r.Body)
 	}
@@ -220,6 +232,30 @@ var families = []family{
 	{"v5", "/api/v5/entity/", "V5ErrorEnvelope", envelopeV5},
 	{"tenant", "/api/v2/tenant/", "TenantError", envelopeTenant},
 	{"portal", "/app-portal-service/", "PortalErrorEnvelope", envelopePortal},
+	{"scim", "/scim/v2/", "ScimError", envelopeSCIM},
+}
+
+// envelopeSCIM checks that a refusal is a SCIM error whose status is the
+// HTTP status, and reads its detail as the message and scimType as the
+// code.
+func envelopeSCIM(r *reply) error {
+	if r.Status < 400 {
+		return nil
+	}
+	var e struct {
+		Schemas  []string `json:"schemas"`
+		Status   string   `json:"status"`
+		ScimType string   `json:"scimType"`
+		Detail   string   `json:"detail"`
+	}
+	if err := strict(r.Body, &e); err != nil {
+		return fmt.Errorf("not a SCIM error: %w", err)
+	}
+	if e.Status != strconv.Itoa(r.Status) || len(e.Schemas) != 1 || e.Schemas[0] != "urn:ietf:params:scim:api:messages:2.0:Error" {
+		return fmt.Errorf("a SCIM error with status %q and schemas %q, HTTP status %d", e.Status, e.Schemas, r.Status)
+	}
+	r.Code, r.Message = e.ScimType, e.Detail
+	return nil
 }
 
 // familyOf returns the family of path, given without the prefix.

@@ -71,7 +71,7 @@ func (s *server) remount(opts httpapi.Options) *recordingMux {
 	if opts.Logger == nil {
 		opts.Logger = slogTo(s.logs)
 	}
-	httpapi.Mount(m, s.svc, opts)
+	mountAll(m, s.svc, opts)
 	s.handler = m
 	return m
 }
@@ -686,6 +686,9 @@ func isolationMatrix(s *server, a *isoA, b *isoB) map[string][]probe {
 		} {
 			m[pattern] = append(m[pattern], p)
 		}
+	}
+	for pattern, ps := range scimIsolationRows(s, a, b) {
+		m[pattern] = append(m[pattern], ps...)
 	}
 	return m
 }

@@ -269,7 +269,7 @@ const (
 var leakPasswords = []string{
 	leakAdminPassword, leakMismatchPassword, leakWrongPassword, leakMemberPassword, leakMemberPassword2,
 	leakImportPassword, leakBadRowPassword, leakInvitedPassword, leakLatePassword, leakWrongSecret, leakResetPassword,
-	leakMigratedPassword,
+	leakMigratedPassword, leakScimPassword, leakScimPassword2, leakScimPassword3, leakScimShort,
 }
 
 // driveEverything calls every endpoint, with successes and the usual
@@ -437,6 +437,7 @@ func driveEverything(s *server) app {
 	about(revokePath, []string{"Authorization", basic(a.clientID, a.secret)}, "token="+spare).data(t, nil)
 	about(introspectPath, nil, withToken(a.clientID, a.secret, spare)).data(t, nil)
 	about(revokePath, nil, "token="+spare).refused(t, http.StatusUnauthorized, "invalid_client", "client_id")
+	driveSCIM(t, s, a, m.UserID)
 	return a
 }
 
@@ -457,6 +458,7 @@ func failEverything(s *server, st storage.Store, a app) {
 		s.get(a.token, "/api/v5/entity/profile/fetch", map[string]string{"corp_id": a.teamID, "user_id": "x"}),
 		s.call(a.token, http.MethodGet, "/api/v2/tenant/users/x", ""),
 		s.post(a.token, "/app-portal-service/v2.2/user/getUserBaseInfo", map[string]string{"organizationId": a.teamID, "email": "a@leak.example"}),
+		s.call(a.token, http.MethodGet, "/scim/v2/Users", ""),
 	} {
 		if r.Status != http.StatusInternalServerError {
 			t.Errorf("on a closed store: status %d: %s", r.Status, r.Body)

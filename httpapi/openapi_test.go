@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/embedid/identity/httpapi"
+	"github.com/embedid/identity/scim"
 	"github.com/embedid/identity/storage/storagetest"
 	"github.com/embedid/identity/team"
 )
@@ -108,8 +111,29 @@ var methods = map[string]string{
 	"/app-portal-service/v2.2/user/getUserBaseInfo": http.MethodPost,
 }
 
+// scimRoutes returns the methods of each route scim.Mount registers, as
+// each answers them in Allow to a method it does not take.
+func scimRoutes(t *testing.T) map[string][]string {
+	mux := &recordingMux{mux: http.NewServeMux(), hits: map[string]int{}}
+	scim.Mount(mux, nil, scim.Options{})
+	routes := map[string][]string{}
+	for _, p := range mux.patterns {
+		if p == "/scim/v2/" { // every other path: 404
+			continue
+		}
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest("TRACE", strings.NewReplacer("{id}", "x", "{name}", "x").Replace(p), nil))
+		if rec.Code != http.StatusMethodNotAllowed {
+			t.Fatalf("TRACE %s: %d", p, rec.Code)
+		}
+		routes[p] = strings.Split(rec.Header().Get("Allow"), ", ")
+	}
+	return routes
+}
+
 // TestOpenAPIDescribesEveryRoute checks that the document describes exactly
-// the mounted endpoints, each with its one method.
+// the mounted endpoints, each with its one method, and the SCIM routes, each
+// with its methods.
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	var mounted patterns
 	httpapi.Mount(&mounted, nil, httpapi.Options{})
@@ -144,9 +168,20 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 			t.Errorf("%s is not mounted", p)
 		}
 	}
-	for path := range doc.Paths.Map() {
-		if path != "/openapi.json" && !endpoints[path] {
+	scimRoutes := scimRoutes(t)
+	for path, item := range doc.Paths.Map() {
+		switch {
+		case strings.HasPrefix(path, "/scim/v2/"):
+			if got, want := slices.Sorted(maps.Keys(item.Operations())), slices.Sorted(slices.Values(scimRoutes[path])); !slices.Equal(got, want) {
+				t.Errorf("the document describes %v %s, SCIM serves %v", got, path, want)
+			}
+		case path != "/openapi.json" && !endpoints[path]:
 			t.Errorf("the document describes %s, which is not mounted", path)
+		}
+	}
+	for p := range scimRoutes {
+		if doc.Paths.Value(p) == nil {
+			t.Errorf("the document does not describe the SCIM route %s", p)
 		}
 	}
 }

@@ -70,6 +70,7 @@ var statusOf = map[identity.Code]int{
 	identity.CodeConflict:        http.StatusConflict,
 	identity.CodeExpired:         http.StatusGone,
 	identity.CodeTooManyRequests: http.StatusTooManyRequests,
+	identity.CodeStale:           http.StatusPreconditionFailed,
 	identity.CodeUnavailable:     http.StatusServiceUnavailable,
 	identity.CodeInternal:        http.StatusInternalServerError,
 }

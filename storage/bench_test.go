@@ -50,7 +50,7 @@ func BenchmarkRead(b *testing.B) {
 		b.Run(be.name, func(b *testing.B) {
 			db := be.open(b)
 			ctx := context.Background()
-			teamID, users := benchSeed(b, db)
+			teamID, users := benchSeed(b, db, benchMembers)
 			rebind := func(q string) string { return q }
 			if be.name == "postgres" {
 				rebind = testkit.Dollars
@@ -197,16 +197,39 @@ func benchOneMember(rows *sql.Rows, err error) error {
 	return nil
 }
 
-// benchSeed writes a team with benchMembers members in one transaction and
-// returns it with every 10th user.
-func benchSeed(b *testing.B, db *storage.DB) (string, []user.User) {
+// benchSeedTx is how many members benchSeed writes a transaction.
+const benchSeedTx = 10_000
+
+// benchSeed writes a team with n members, benchSeedTx a transaction, and
+// returns it with every 10th user. Member i's external ID is "ext-" and its
+// user's ID.
+func benchSeed(b *testing.B, db *storage.DB, n int) (string, []user.User) {
 	b.Helper()
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	t := team.Team{ID: benchID(0), Name: "Bench", Status: team.StatusActive, Region: "CN", CreatedAt: now, UpdatedAt: now}
-	us := make([]user.User, benchMembers)
-	ms := make([]team.Membership, benchMembers)
-	for i := range us {
+	if err := db.Write(ctx, func(tx storage.Tx) error { return tx.InsertTeam(ctx, t) }); err != nil {
+		b.Fatal(err)
+	}
+	var sample []user.User
+	for from := 0; from < n; from += benchSeedTx {
+		us := benchSeedMembers(b, db, t.ID, from, min(from+benchSeedTx, n), now)
+		for i := 0; i < len(us); i += 10 {
+			sample = append(sample, us[i])
+		}
+	}
+	return t.ID, sample
+}
+
+// benchSeedMembers writes members from to to of the team in one
+// transaction and returns their users.
+func benchSeedMembers(b *testing.B, db *storage.DB, teamID string, from, to int, now time.Time) []user.User {
+	b.Helper()
+	ctx := context.Background()
+	us := make([]user.User, to-from)
+	ms := make([]team.Membership, to-from)
+	for k := range us {
+		i := from + k
 		email, err := contact.ParseEmail("member"+strconv.Itoa(i)+"@bench.example", "email")
 		if err != nil {
 			b.Fatal(err)
@@ -215,15 +238,13 @@ func benchSeed(b *testing.B, db *storage.DB) (string, []user.User) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		us[i] = user.User{ID: benchID(i + 1), Email: email, Mobile: mobile,
-			Settings: user.DefaultSettings(), Grade: 1, HomeTeamID: t.ID, CreatedAt: now, UpdatedAt: now}
-		ms[i] = team.Membership{TeamID: t.ID, UserID: us[i].ID, Role: team.RoleMember, Status: team.MemberActive,
-			Pool: team.PoolAlive, CreatedAt: now, UpdatedAt: now, Profile: user.Profile{FirstName: "Wei", LastName: "Zhang"}}
+		us[k] = user.User{ID: benchID(i + 1), Email: email, Mobile: mobile,
+			Settings: user.DefaultSettings(), Grade: 1, HomeTeamID: teamID, CreatedAt: now, UpdatedAt: now}
+		ms[k] = team.Membership{TeamID: teamID, UserID: us[k].ID, Role: team.RoleMember, Status: team.MemberActive,
+			Pool: team.PoolAlive, CreatedAt: now, UpdatedAt: now,
+			Profile: user.Profile{FirstName: "Wei", LastName: "Zhang", ExternalID: "ext-" + us[k].ID}}
 	}
 	err := db.Write(ctx, func(tx storage.Tx) error {
-		if err := tx.InsertTeam(ctx, t); err != nil {
-			return err
-		}
 		if _, err := tx.InsertUsersIfAbsent(ctx, us); err != nil {
 			return err
 		}
@@ -231,13 +252,9 @@ func benchSeed(b *testing.B, db *storage.DB) (string, []user.User) {
 		return err
 	})
 	if err != nil {
-		b.Fatalf("seed %d members: %v", benchMembers, err)
+		b.Fatalf("seed members %d to %d: %v", from, to, err)
 	}
-	var sample []user.User
-	for i := 0; i < len(us); i += 10 {
-		sample = append(sample, us[i])
-	}
-	return t.ID, sample
+	return us
 }
 
 // benchID returns the i-th of a sequence of distinct 32-hex-digit IDs.
@@ -254,10 +271,7 @@ const benchEvents = 1_000_000
 //
 //	go test ./storage -run '^$' -bench TeamEvents -benchtime 200x
 func BenchmarkTeamEvents(b *testing.B) {
-	for _, be := range []struct {
-		name string
-		open func(testing.TB) *storage.DB
-	}{{"sqlite", storagetest.SQLiteFile}, {"postgres", storagetest.Postgres}} {
+	for _, be := range benchStores() {
 		b.Run(be.name, func(b *testing.B) {
 			db := be.open(b)
 			ctx := context.Background()
@@ -294,6 +308,17 @@ func BenchmarkTeamEvents(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchStore is a backend of the large benchmarks: a store in a file, or
+// on Postgres.
+type benchStore struct {
+	name string
+	open func(testing.TB) *storage.DB
+}
+
+func benchStores() []benchStore {
+	return []benchStore{{"sqlite", storagetest.SQLiteFile}, {"postgres", storagetest.Postgres}}
 }
 
 // benchEventTime is the time of the nth seeded event: one a second.

@@ -31,6 +31,14 @@ type dialect interface {
 	readOptions() *sql.TxOptions
 	// collate is appended to a text expression to sort it by bytes.
 	collate() string
+	// match is the condition that the text expression x matches, character
+	// for character and case-sensitively, the pattern bound to its
+	// placeholder, which pattern writes.
+	match(x string) string
+	// pattern returns the pattern of match that text matches when it holds
+	// s: anywhere if both anyBefore and anyAfter, at its start if only
+	// anyAfter, at its end if only anyBefore.
+	pattern(s string, anyBefore, anyAfter bool) string
 	// violation classifies err as a broken constraint, if it is one.
 	violation(err error) (violation, bool)
 	// bindTime returns t as a statement argument, as bun would write it.

@@ -111,7 +111,8 @@ func bunsYearOne(bun, store string) bool {
 // with nanoseconds in another zone and zero times.
 func insertedMembership(userID string, now time.Time) team.Membership {
 	return team.Membership{TeamID: "a", UserID: userID, Role: team.RoleMember, Status: team.MemberActive, Pool: team.PoolAlive, CreatedAt: now, UpdatedAt: now,
-		Profile:   user.Profile{FirstName: "Zoë", LastName: "O'Brien", Age: 40, Birthday: now.AddDate(-40, 0, 0)},
+		Profile: user.Profile{FirstName: "Zoë", LastName: "O'Brien", DisplayName: "Zoë O.", Age: 40, Birthday: now.AddDate(-40, 0, 0),
+			Phone: "+8613900000001"},
 		Extension: map[string]any{"k": "v"}, LastLoginIP: "192.0.2.1",
 	}
 }

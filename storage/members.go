@@ -193,8 +193,23 @@ func (t *tx) ListMembers(ctx context.Context, teamID string, lq team.ListQuery) 
 // containing returns a LIKE pattern, with '\' as its escape character, that
 // matches text containing s lower-cased.
 func containing(s string) string {
-	escaped := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(s))
-	return "%" + escaped + "%"
+	return wildcards(likeEscaper.Replace(strings.ToLower(s)), "%", true, true)
+}
+
+// likeEscaper makes LIKE's special characters literal, with '\' as the
+// escape character.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// wildcards returns the escaped pattern with the wildcard that matches any
+// text before it, after it, or both.
+func wildcards(escaped, wild string, before, after bool) string {
+	if before {
+		escaped = wild + escaped
+	}
+	if after {
+		escaped += wild
+	}
+	return escaped
 }
 
 // sortColumns returns, for each pair of sort keys (ascending, descending), the

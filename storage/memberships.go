@@ -86,6 +86,10 @@ type MemberReads interface {
 	// ListMembers returns one page of the team's members that are not
 	// removed, and the number of all that match. q is already validated.
 	ListMembers(ctx context.Context, teamID string, q team.ListQuery) ([]team.Member, int, error)
+	// SearchMembers returns a page of the team's members that are not
+	// removed and match q's filter, in q's order, and the number of all that
+	// match. q is already validated.
+	SearchMembers(ctx context.Context, teamID string, q team.MemberQuery) ([]team.Member, int, error)
 	// Owners lists the owners of userID in the team in the order added.
 	Owners(ctx context.Context, teamID, userID string) ([]string, error)
 }

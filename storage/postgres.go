@@ -40,6 +40,13 @@ func (*postgres) readOptions() *sql.TxOptions {
 
 func (*postgres) collate() string { return ` COLLATE "C"` }
 
+// match is LIKE, which compares characters exactly on Postgres.
+func (*postgres) match(x string) string { return x + ` LIKE ? ESCAPE '\'` }
+
+func (*postgres) pattern(s string, anyBefore, anyAfter bool) string {
+	return wildcards(likeEscaper.Replace(s), "%", anyBefore, anyAfter)
+}
+
 // violation classifies a pgx error.
 func (*postgres) violation(err error) (violation, bool) {
 	var e *pgconn.PgError

@@ -14,10 +14,12 @@ import (
 type projectRow struct {
 	bun.BaseModel `bun:"table:projects,alias:p"`
 
-	ID        string    `bun:"id,pk"`
-	TeamID    string    `bun:"team_id"`
-	Name      string    `bun:"name"`
-	CreatedAt time.Time `bun:"created_at,nullzero"`
+	ID         string    `bun:"id,pk"`
+	TeamID     string    `bun:"team_id"`
+	Name       string    `bun:"name"`
+	ExternalID string    `bun:"external_id"`
+	CreatedAt  time.Time `bun:"created_at,nullzero"`
+	UpdatedAt  time.Time `bun:"updated_at,nullzero"`
 }
 
 // projectMemberRow is a row of project_members.
@@ -41,7 +43,12 @@ type projectMemberJoin struct {
 }
 
 func projectOf(r *projectRow) team.Project {
-	return team.Project{ID: r.ID, TeamID: r.TeamID, Name: r.Name, CreatedAt: r.CreatedAt.UTC()}
+	return team.Project{ID: r.ID, TeamID: r.TeamID, Name: r.Name, ExternalID: r.ExternalID, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+}
+
+// projectRowOf returns the row of p.
+func projectRowOf(p *team.Project) *projectRow {
+	return &projectRow{ID: p.ID, TeamID: p.TeamID, Name: p.Name, ExternalID: p.ExternalID, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 }
 
 func projectMemberOf(r *projectMemberJoin) (team.ProjectMember, error) {
@@ -58,6 +65,12 @@ type ProjectReads interface {
 	// ProjectMembers lists the project's members that are not removed from
 	// the team, oldest first, those added at the same time by user ID.
 	ProjectMembers(ctx context.Context, teamID, projectID string) ([]team.ProjectMember, error)
+	// Projects returns a page of the team's projects that match q, and the
+	// number of all that match.
+	Projects(ctx context.Context, teamID string, q team.ProjectQuery) ([]team.Project, int, error)
+	// ProjectMemberIDs lists the user IDs of the project's members that are
+	// not removed from the team, in byte order.
+	ProjectMemberIDs(ctx context.Context, teamID, projectID string) ([]string, error)
 }
 
 // Projects read and write a team's projects and their members.
@@ -68,11 +81,24 @@ type Projects interface {
 	// AddProjectMember adds a member to a project of the team, or changes the
 	// project role of one already in it.
 	AddProjectMember(ctx context.Context, teamID, projectID, userID string, role int, at time.Time) error
+	// RemoveProjectMember takes userID out of the team's project; one not in
+	// it is left alone.
+	RemoveProjectMember(ctx context.Context, teamID, projectID, userID string) error
+	// UpdateProject writes p's name, external ID and update time.
+	UpdateProject(ctx context.Context, p team.Project) error
+	// DeleteProject deletes the team's project and every member's place in
+	// it.
+	DeleteProject(ctx context.Context, teamID, projectID string) error
 }
 
 var (
-	insertProject  = insertOf[projectRow]("insert project", "team not found", 1, "")
-	getProject     = &stmt{op: "get project", missing: "project not found", byKey: true, row: reflect.TypeFor[projectRow](), text: fixed("FROM projects AS p WHERE p.team_id = ? AND p.id = ?")}
+	insertProject = insertOf[projectRow]("insert project", "team not found", 1, "")
+	updateProject = updateOf[projectRow]("update project", "project not found", []string{"team_id", "id"}, func(c string) bool {
+		return c == "name" || c == "external_id" || c == "updated_at"
+	})
+	// getProject locks the project inside Write, so that its changes take
+	// turns.
+	getProject     = &stmt{op: "get project", missing: "project not found", byKey: true, locks: true, row: reflect.TypeFor[projectRow](), text: fixed("FROM projects AS p WHERE p.team_id = ? AND p.id = ?")}
 	getProjectByID = &stmt{op: "get project", missing: "project not found", byKey: true, row: reflect.TypeFor[projectRow](), text: fixed("FROM projects AS p WHERE p.id = ?")}
 	// findProject checks that the team has the project, before a write that
 	// would otherwise fail on a foreign key that SQLite does not name.
@@ -88,9 +114,12 @@ var (
 )
 
 func (t *tx) InsertProject(ctx context.Context, p team.Project) error {
-	r := &projectRow{ID: p.ID, TeamID: p.TeamID, Name: p.Name, CreatedAt: dbTime(p.CreatedAt)}
-	_, err := insertProject.exec(ctx, t, r)
+	_, err := insertProject.exec(ctx, t, projectRowOf(&p))
 	return err
+}
+
+func (t *tx) UpdateProject(ctx context.Context, p team.Project) error {
+	return updateProject.exec(ctx, t, projectRowOf(&p))
 }
 
 func (t *tx) Project(ctx context.Context, teamID, projectID string) (team.Project, error) {
@@ -114,4 +143,39 @@ func (t *tx) ProjectMembers(ctx context.Context, teamID, projectID string) ([]te
 		return nil, err
 	}
 	return all(ctx, t, listProjectMembers, projectMemberOf, teamID, projectID, int(team.MemberRemoved))
+}
+
+var (
+	listProjectMemberIDs = &stmt{op: "list project members", text: func(db *DB) string {
+		return "SELECT pm.user_id FROM project_members AS pm JOIN memberships AS m ON m.team_id = pm.team_id AND m.user_id = pm.user_id " +
+			"WHERE pm.team_id = ? AND pm.project_id = ? AND " + listed() + " ORDER BY pm.user_id" + db.d.collate() + " ASC"
+	}}
+	removeProjectMember = &stmt{op: "remove project member", text: fixed(
+		"DELETE FROM project_members WHERE team_id = ? AND project_id = ? AND user_id = ?")}
+	removeProjectMembers = &stmt{op: "remove project members", text: fixed(
+		"DELETE FROM project_members WHERE team_id = ? AND project_id = ?")}
+	deleteProject = &stmt{op: "delete project", missing: "project not found", text: fixed(
+		"DELETE FROM projects WHERE team_id = ? AND id = ?")}
+)
+
+func (t *tx) ProjectMemberIDs(ctx context.Context, teamID, projectID string) ([]string, error) {
+	if _, err := one(ctx, t, findProject, value[int], teamID, projectID); err != nil {
+		return nil, err
+	}
+	return all(ctx, t, listProjectMemberIDs, value[string], teamID, projectID)
+}
+
+func (t *tx) RemoveProjectMember(ctx context.Context, teamID, projectID, userID string) error {
+	if _, err := one(ctx, t, findProject, value[int], teamID, projectID); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, removeProjectMember, teamID, projectID, userID)
+	return err
+}
+
+func (t *tx) DeleteProject(ctx context.Context, teamID, projectID string) error {
+	if _, err := t.exec(ctx, removeProjectMembers, teamID, projectID); err != nil {
+		return err
+	}
+	return t.change(ctx, deleteProject, teamID, projectID)
 }

@@ -55,6 +55,18 @@ func (*sqliteDialect) readOptions() *sql.TxOptions { return &sql.TxOptions{ReadO
 // collate is "": SQLite sorts text by bytes.
 func (*sqliteDialect) collate() string { return "" }
 
+// match is GLOB: SQLite's LIKE folds ASCII letters, its GLOB does not (and
+// may use an index for a prefix, as LIKE may on Postgres).
+func (*sqliteDialect) match(x string) string { return x + " GLOB ?" }
+
+// pattern puts each of GLOB's special characters in a set of its own.
+func (*sqliteDialect) pattern(s string, anyBefore, anyAfter bool) string {
+	return wildcards(globEscaper.Replace(s), "*", anyBefore, anyAfter)
+}
+
+// globEscaper makes GLOB's special characters literal.
+var globEscaper = strings.NewReplacer("*", "[*]", "?", "[?]", "[", "[[]")
+
 // violation classifies a modernc.org/sqlite error. SQLite names the columns
 // of a broken unique constraint, not the constraint, so the name is rebuilt
 // the way Postgres and the migrations spell it: "users_pkey",

@@ -87,11 +87,25 @@ func (t Token) Expired(now time.Time) bool { return !now.Before(t.ExpiresAt) }
 
 // Project is a project of a team.
 type Project struct {
-	ID        string
-	TeamID    string
-	Name      string
-	CreatedAt time.Time
+	ID         string
+	TeamID     string
+	Name       string
+	ExternalID string // the team's identity provider's ID, exactly
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
+
+// ProjectQuery selects a page of a team's projects, oldest first, those
+// created at the same time by ID.
+type ProjectQuery struct {
+	Name       string // exact, case-insensitive for ASCII letters; "" any
+	ExternalID string // exact; "" any
+	Offset     int
+	Limit      int // 0 counts only
+}
+
+// Validate checks the query's paging.
+func (q *ProjectQuery) Validate() error { return checkPage(q.Offset, q.Limit) }
 
 // ProjectMember is a team member's place in a project.
 type ProjectMember struct {

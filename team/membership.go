@@ -15,6 +15,9 @@ const (
 	MemberPending MemberStatus = 0 // awaiting activation or invitation
 	MemberActive  MemberStatus = 1
 	MemberRemoved MemberStatus = 2 // kept for the record; cannot log in
+	// MemberSuspended is deactivated by the team's provisioning (SCIM
+	// active: false): listed and kept, but cannot log in until reactivated.
+	MemberSuspended MemberStatus = 3
 )
 
 // Pool is the pool a member is in (v5 entity API).

@@ -58,6 +58,13 @@ type Profile struct {
 	MiddleName string
 	LastName   string
 	NickName   string
+	// DisplayName is the name the team's directory shows; "" for the full
+	// name.
+	DisplayName string
+	// LoginName is the name the team's directory signs the person in by
+	// (SCIM userName); "" for the email. It is the team's record, not a
+	// credential.
+	LoginName string
 
 	Gender         string
 	Age            int // 0: unknown
@@ -79,6 +86,9 @@ type Profile struct {
 	PersonnelType  string
 	HireDate       time.Time
 	WorkPlace      string
+	// Phone is the mobile number the team records, in E.164; it is not the
+	// user's sign-in mobile.
+	Phone string
 }
 
 // Claimed reports whether the account is its owner's: until then, a

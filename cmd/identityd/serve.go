@@ -14,6 +14,7 @@ import (
 
 	"github.com/embedid/identity"
 	"github.com/embedid/identity/httpapi"
+	"github.com/embedid/identity/scim"
 )
 
 // Limits of the HTTP server. Reads and writes allow for a CSV import of the
@@ -112,10 +113,11 @@ func collectLess(getenv func(string) string) (restore func()) {
 }
 
 // newServer returns a server of the API families, which tell observer of
-// each request if it is not nil, and /healthz.
+// each request if it is not nil, the SCIM endpoints and /healthz.
 func newServer(svc *identity.Service, log *slog.Logger, observer httpapi.Observer) *http.Server {
 	mux := http.NewServeMux()
 	httpapi.Mount(mux, svc, httpapi.Options{Logger: log, Observer: observer})
+	scim.Mount(mux, svc, scim.Options{Logger: log})
 	mux.Handle("/healthz", healthz(svc.Store(), log))
 	mux.Handle("/", httpapi.NotFound())
 	return &http.Server{

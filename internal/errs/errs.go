@@ -20,6 +20,9 @@ const (
 	Conflict        Code = "conflict"
 	Expired         Code = "expired"
 	TooManyRequests Code = "too_many_requests"
+	// Stale is a write that named a version of its target other than the
+	// one the store holds (an If-Match that no longer matches).
+	Stale Code = "stale"
 	// Unavailable is work the database did not finish in time, or had no
 	// room for: the request may succeed if tried again.
 	Unavailable Code = "unavailable"

@@ -84,6 +84,7 @@ func fullUser(id string, n int) person {
 	u.CompanyName, u.JobTitle, u.Department, u.Industry = "Rougon", "Writer", "Letters", "Publishing"
 	u.LinkedInURL, u.EmployeeID, u.ExternalID = "https://linkedin.example/ez", "E-1", "X-1"
 	u.IdentityType, u.IdentityNumber, u.ManagerID, u.PersonnelType, u.WorkPlace = "passport", "P123", "mgr", "full", "Médan"
+	u.DisplayName, u.Phone, u.LoginName = "É. Zola", "+33612345678", "Émile_Z"
 	u.Birthday, u.HireDate = time.Date(1840, 4, 2, 0, 0, 0, 0, time.UTC), at(-60*24*365)
 	u.Settings = user.Settings{TimeZone: 9, Lang: "ja", NotificationFlag: "101", StatusNotify: "00000011",
 		NotifyDisplayCount: 7, NotifyDisplayPeriod: 60, LandingPage: 3, SessionTimeout: 45}

@@ -41,26 +41,32 @@ func notFound(t *testing.T, x string) map[string]func(tx storage.Tx) error {
 	hash := []byte("missing")
 	ignore := func(_ any, err error) error { return err }
 	return map[string]func(tx storage.Tx) error{
-		"LockTeam":         func(tx storage.Tx) error { return tx.LockTeam(t.Context(), x) },
-		"Team":             func(tx storage.Tx) error { return ignore(tx.Team(t.Context(), x)) },
-		"UpdateTeam":       func(tx storage.Tx) error { return tx.UpdateTeam(t.Context(), newTeam(x)) },
-		"TeamStats":        func(tx storage.Tx) error { return ignore(tx.TeamStats(t.Context(), x)) },
-		"TeamRegion":       func(tx storage.Tx) error { return ignore(tx.TeamRegion(t.Context(), x)) },
-		"User":             func(tx storage.Tx) error { return ignore(tx.User(t.Context(), x)) },
-		"UserByEmail":      func(tx storage.Tx) error { return ignore(tx.UserByEmail(t.Context(), x+"@example.com")) },
-		"UserByMobile":     func(tx storage.Tx) error { return ignore(tx.UserByMobile(t.Context(), mobile(1).E164())) },
-		"UpdateUser":       func(tx storage.Tx) error { return tx.UpdateUser(t.Context(), newUser(x, "X", "X").User) },
-		"Membership":       func(tx storage.Tx) error { return ignore(tx.Membership(t.Context(), "a", x)) },
-		"UpdateMembership": func(tx storage.Tx) error { return tx.UpdateMembership(t.Context(), membership("a", x, 1, 1, at(0))) },
-		"Member":           func(tx storage.Tx) error { return ignore(tx.Member(t.Context(), "a", x)) },
-		"Code":             func(tx storage.Tx) error { return ignore(tx.Code(t.Context(), hash)) },
-		"Session":          func(tx storage.Tx) error { return ignore(tx.Session(t.Context(), hash)) },
-		"TouchSession":     func(tx storage.Tx) error { return tx.TouchSession(t.Context(), hash, at(1)) },
-		"Application":      func(tx storage.Tx) error { return ignore(tx.Application(t.Context(), x)) },
-		"Token":            func(tx storage.Tx) error { return ignore(tx.Token(t.Context(), hash)) },
-		"Project":          func(tx storage.Tx) error { return ignore(tx.Project(t.Context(), "a", x)) },
-		"ProjectByID":      func(tx storage.Tx) error { return ignore(tx.ProjectByID(t.Context(), x)) },
-		"ProjectMembers":   func(tx storage.Tx) error { return ignore(tx.ProjectMembers(t.Context(), "a", x)) },
+		"LockTeam":            func(tx storage.Tx) error { return tx.LockTeam(t.Context(), x) },
+		"Team":                func(tx storage.Tx) error { return ignore(tx.Team(t.Context(), x)) },
+		"UpdateTeam":          func(tx storage.Tx) error { return tx.UpdateTeam(t.Context(), newTeam(x)) },
+		"TeamStats":           func(tx storage.Tx) error { return ignore(tx.TeamStats(t.Context(), x)) },
+		"TeamRegion":          func(tx storage.Tx) error { return ignore(tx.TeamRegion(t.Context(), x)) },
+		"User":                func(tx storage.Tx) error { return ignore(tx.User(t.Context(), x)) },
+		"UserByEmail":         func(tx storage.Tx) error { return ignore(tx.UserByEmail(t.Context(), x+"@example.com")) },
+		"UserByMobile":        func(tx storage.Tx) error { return ignore(tx.UserByMobile(t.Context(), mobile(1).E164())) },
+		"UpdateUser":          func(tx storage.Tx) error { return tx.UpdateUser(t.Context(), newUser(x, "X", "X").User) },
+		"Membership":          func(tx storage.Tx) error { return ignore(tx.Membership(t.Context(), "a", x)) },
+		"UpdateMembership":    func(tx storage.Tx) error { return tx.UpdateMembership(t.Context(), membership("a", x, 1, 1, at(0))) },
+		"Member":              func(tx storage.Tx) error { return ignore(tx.Member(t.Context(), "a", x)) },
+		"Code":                func(tx storage.Tx) error { return ignore(tx.Code(t.Context(), hash)) },
+		"Session":             func(tx storage.Tx) error { return ignore(tx.Session(t.Context(), hash)) },
+		"TouchSession":        func(tx storage.Tx) error { return tx.TouchSession(t.Context(), hash, at(1)) },
+		"Application":         func(tx storage.Tx) error { return ignore(tx.Application(t.Context(), x)) },
+		"Token":               func(tx storage.Tx) error { return ignore(tx.Token(t.Context(), hash)) },
+		"Project":             func(tx storage.Tx) error { return ignore(tx.Project(t.Context(), "a", x)) },
+		"ProjectByID":         func(tx storage.Tx) error { return ignore(tx.ProjectByID(t.Context(), x)) },
+		"ProjectMembers":      func(tx storage.Tx) error { return ignore(tx.ProjectMembers(t.Context(), "a", x)) },
+		"ProjectMemberIDs":    func(tx storage.Tx) error { return ignore(tx.ProjectMemberIDs(t.Context(), "a", x)) },
+		"RemoveProjectMember": func(tx storage.Tx) error { return tx.RemoveProjectMember(t.Context(), "a", x, "u") },
+		"UpdateProject": func(tx storage.Tx) error {
+			return tx.UpdateProject(t.Context(), team.Project{ID: x, TeamID: "a", Name: "X", UpdatedAt: at(1)})
+		},
+		"DeleteProject": func(tx storage.Tx) error { return tx.DeleteProject(t.Context(), "a", x) },
 	}
 }
 
@@ -139,33 +145,46 @@ func testWriteLosesNoUpdate(t *testing.T, s storage.Store) {
 		func(m *team.Member) { m.User.UserName, m.Membership.FirstName = "first", "First" },
 		func(m *team.Member) { m.User.Settings.Lang, m.Membership.LastName = "ja", "Last" },
 	}
+	writeInTurns(t, s, func(tx storage.Tx, i int, read func()) error {
+		m, err := tx.Member(t.Context(), "a", "u")
+		if err != nil {
+			return err
+		}
+		read()
+		edits[i](&m)
+		if err := tx.UpdateUser(t.Context(), m.User); err != nil {
+			return err
+		}
+		return tx.UpdateMembership(t.Context(), m.Membership)
+	})
+	got := read(t, s, func(tx storage.Tx) (team.Member, error) { return tx.Member(t.Context(), "a", "u") })
+	if got.User.UserName != "first" || got.User.Settings.Lang != "ja" || got.Membership.FirstName != "First" || got.Membership.LastName != "Last" {
+		t.Fatalf("user %q %q, names %q %q: a concurrent update was lost", got.User.UserName, got.User.Settings.Lang, got.Membership.FirstName, got.Membership.LastName)
+	}
+}
+
+// writeInTurns runs cycle 0 and cycle 1 in two Writes at once: the second
+// starts once the first has called read, which then waits for the second
+// to try to read the same rows. Both must succeed.
+func writeInTurns(t *testing.T, s storage.Store, cycle func(tx storage.Tx, i int, read func()) error) {
+	t.Helper()
 	firstRead := make(chan struct{})
 	firstReadDone := sync.OnceFunc(func() { close(firstRead) }) // also if the first writer fails, so the second never waits forever
-	errc := make(chan error, len(edits))
+	errc := make(chan error, 2)
 	var wg sync.WaitGroup
-	for i, edit := range edits {
+	for i := range 2 {
 		wg.Go(func() {
-			switch i {
-			case 0:
+			read := func() {}
+			if i == 0 {
 				defer firstReadDone()
-			case 1:
-				<-firstRead // start after the first writer has read the row
-			}
-			errc <- s.Write(t.Context(), func(tx storage.Tx) error {
-				m, err := tx.Member(t.Context(), "a", "u")
-				if err != nil {
-					return err
-				}
-				if i == 0 {
+				read = func() {
 					firstReadDone()
 					time.Sleep(50 * time.Millisecond) // let the second writer try to read
 				}
-				edit(&m)
-				if err := tx.UpdateUser(t.Context(), m.User); err != nil {
-					return err
-				}
-				return tx.UpdateMembership(t.Context(), m.Membership)
-			})
+			} else {
+				<-firstRead // start after the first writer has read the rows
+			}
+			errc <- s.Write(t.Context(), func(tx storage.Tx) error { return cycle(tx, i, read) })
 		})
 	}
 	wg.Wait()
@@ -174,10 +193,6 @@ func testWriteLosesNoUpdate(t *testing.T, s storage.Store) {
 		if err != nil {
 			t.Fatalf("Write: %v", err)
 		}
-	}
-	got := read(t, s, func(tx storage.Tx) (team.Member, error) { return tx.Member(t.Context(), "a", "u") })
-	if got.User.UserName != "first" || got.User.Settings.Lang != "ja" || got.Membership.FirstName != "First" || got.Membership.LastName != "Last" {
-		t.Fatalf("user %q %q, names %q %q: a concurrent update was lost", got.User.UserName, got.User.Settings.Lang, got.Membership.FirstName, got.Membership.LastName)
 	}
 }
 

@@ -54,6 +54,11 @@ var cases = []struct {
 	{"ListKeysFollowUser", testListKeysFollowUser},
 	{"ListCountFollowsStatus", testListCountFollowsStatus},
 	{"Owners", testOwners},
+	// storage.Members' SCIM search (search.go)
+	{"SearchMembersFilter", testSearchMembersFilter},
+	{"SearchMembersReads", testSearchMembersReads},
+	{"SearchMembersSortAndPage", testSearchMembersSortAndPage},
+	{"SearchMembersRandom", testSearchMembersRandom},
 	// storage.Credentials (credentials.go)
 	{"Codes", testCodes},
 	{"Sessions", testSessions},
@@ -62,6 +67,9 @@ var cases = []struct {
 	{"ApplicationLifecycle", testApplicationLifecycle},
 	// storage.Projects (projects.go)
 	{"Projects", testProjects},
+	{"ProjectsQuery", testProjectsQuery},
+	{"ProjectWrites", testProjectWrites},
+	{"ProjectWriteLosesNoUpdate", testProjectWriteLosesNoUpdate},
 	// storage.Lockout (lockout.go)
 	{"Failures", testFailures},
 	// storage.Events (events.go)
@@ -94,6 +102,18 @@ func write(t *testing.T, s storage.Store, fn func(tx storage.Tx) error) {
 func read[T any](t *testing.T, s storage.Store, fn func(tx storage.Tx) (T, error)) T {
 	t.Helper()
 	return result(t, "Read", s.Read, fn)
+}
+
+// readPage runs fn in a Read and returns its page and total, failing t on
+// an error.
+func readPage[T any](t *testing.T, s storage.Store, fn func(tx storage.Tx) ([]T, int, error)) ([]T, int) {
+	t.Helper()
+	var n int
+	page := read(t, s, func(tx storage.Tx) (page []T, err error) {
+		page, n, err = fn(tx)
+		return page, err
+	})
+	return page, n
 }
 
 // writeResult runs fn in a Write and returns its result, failing t on an

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
@@ -70,25 +71,25 @@ func (e Cloud689CreateRequestUserRole) Valid() bool {
 
 // Defines values for Cloud689EventActorKind.
 const (
-	Anonymous   Cloud689EventActorKind = "anonymous"
-	Application Cloud689EventActorKind = "application"
-	Member      Cloud689EventActorKind = "member"
-	Operator    Cloud689EventActorKind = "operator"
-	User        Cloud689EventActorKind = "user"
+	Cloud689EventActorKindAnonymous   Cloud689EventActorKind = "anonymous"
+	Cloud689EventActorKindApplication Cloud689EventActorKind = "application"
+	Cloud689EventActorKindMember      Cloud689EventActorKind = "member"
+	Cloud689EventActorKindOperator    Cloud689EventActorKind = "operator"
+	Cloud689EventActorKindUser        Cloud689EventActorKind = "user"
 )
 
 // Valid indicates whether the value is a known member of the Cloud689EventActorKind enum.
 func (e Cloud689EventActorKind) Valid() bool {
 	switch e {
-	case Anonymous:
+	case Cloud689EventActorKindAnonymous:
 		return true
-	case Application:
+	case Cloud689EventActorKindApplication:
 		return true
-	case Member:
+	case Cloud689EventActorKindMember:
 		return true
-	case Operator:
+	case Cloud689EventActorKindOperator:
 		return true
-	case User:
+	case Cloud689EventActorKindUser:
 		return true
 	default:
 		return false
@@ -431,6 +432,162 @@ func (e PortalErrorEnvelopeCode) Valid() bool {
 	}
 }
 
+// Defines values for ScimErrorScimType.
+const (
+	InvalidFilter ScimErrorScimType = "invalidFilter"
+	InvalidPath   ScimErrorScimType = "invalidPath"
+	InvalidSyntax ScimErrorScimType = "invalidSyntax"
+	InvalidValue  ScimErrorScimType = "invalidValue"
+	Mutability    ScimErrorScimType = "mutability"
+	NoTarget      ScimErrorScimType = "noTarget"
+	TooMany       ScimErrorScimType = "tooMany"
+	Uniqueness    ScimErrorScimType = "uniqueness"
+)
+
+// Valid indicates whether the value is a known member of the ScimErrorScimType enum.
+func (e ScimErrorScimType) Valid() bool {
+	switch e {
+	case InvalidFilter:
+		return true
+	case InvalidPath:
+		return true
+	case InvalidSyntax:
+		return true
+	case InvalidValue:
+		return true
+	case Mutability:
+		return true
+	case NoTarget:
+		return true
+	case TooMany:
+		return true
+	case Uniqueness:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ScimGroupMemberType.
+const (
+	ScimGroupMemberTypeUser ScimGroupMemberType = "User"
+)
+
+// Valid indicates whether the value is a known member of the ScimGroupMemberType enum.
+func (e ScimGroupMemberType) Valid() bool {
+	switch e {
+	case ScimGroupMemberTypeUser:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ScimSchemaAttributeMutability.
+const (
+	Immutable ScimSchemaAttributeMutability = "immutable"
+	ReadOnly  ScimSchemaAttributeMutability = "readOnly"
+	ReadWrite ScimSchemaAttributeMutability = "readWrite"
+	WriteOnly ScimSchemaAttributeMutability = "writeOnly"
+)
+
+// Valid indicates whether the value is a known member of the ScimSchemaAttributeMutability enum.
+func (e ScimSchemaAttributeMutability) Valid() bool {
+	switch e {
+	case Immutable:
+		return true
+	case ReadOnly:
+		return true
+	case ReadWrite:
+		return true
+	case WriteOnly:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ScimSchemaAttributeReturned.
+const (
+	Always  ScimSchemaAttributeReturned = "always"
+	Default ScimSchemaAttributeReturned = "default"
+	Never   ScimSchemaAttributeReturned = "never"
+	Request ScimSchemaAttributeReturned = "request"
+)
+
+// Valid indicates whether the value is a known member of the ScimSchemaAttributeReturned enum.
+func (e ScimSchemaAttributeReturned) Valid() bool {
+	switch e {
+	case Always:
+		return true
+	case Default:
+		return true
+	case Never:
+		return true
+	case Request:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ScimSchemaAttributeType.
+const (
+	Binary    ScimSchemaAttributeType = "binary"
+	Boolean   ScimSchemaAttributeType = "boolean"
+	Complex   ScimSchemaAttributeType = "complex"
+	DateTime  ScimSchemaAttributeType = "dateTime"
+	Decimal   ScimSchemaAttributeType = "decimal"
+	Integer   ScimSchemaAttributeType = "integer"
+	Reference ScimSchemaAttributeType = "reference"
+	String    ScimSchemaAttributeType = "string"
+)
+
+// Valid indicates whether the value is a known member of the ScimSchemaAttributeType enum.
+func (e ScimSchemaAttributeType) Valid() bool {
+	switch e {
+	case Binary:
+		return true
+	case Boolean:
+		return true
+	case Complex:
+		return true
+	case DateTime:
+		return true
+	case Decimal:
+		return true
+	case Integer:
+		return true
+	case Reference:
+		return true
+	case String:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ScimSchemaAttributeUniqueness.
+const (
+	Global ScimSchemaAttributeUniqueness = "global"
+	None   ScimSchemaAttributeUniqueness = "none"
+	Server ScimSchemaAttributeUniqueness = "server"
+)
+
+// Valid indicates whether the value is a known member of the ScimSchemaAttributeUniqueness enum.
+func (e ScimSchemaAttributeUniqueness) Valid() bool {
+	switch e {
+	case Global:
+		return true
+	case None:
+		return true
+	case Server:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TenantErrorErrorCode.
 const (
 	API0001    TenantErrorErrorCode = "API.0001"
@@ -632,6 +789,24 @@ func (e V5Zero) Valid() bool {
 	}
 }
 
+// Defines values for ScimSortOrder.
+const (
+	ScimSortOrderAscending  ScimSortOrder = "ascending"
+	ScimSortOrderDescending ScimSortOrder = "descending"
+)
+
+// Valid indicates whether the value is a known member of the ScimSortOrder enum.
+func (e ScimSortOrder) Valid() bool {
+	switch e {
+	case ScimSortOrderAscending:
+		return true
+	case ScimSortOrderDescending:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for V5ContactType.
 const (
 	V5ContactTypeEmail        V5ContactType = "email"
@@ -668,6 +843,42 @@ func (e V5FetchContactParamsContactType) Valid() bool {
 	case V5FetchContactParamsContactTypeMobile:
 		return true
 	case V5FetchContactParamsContactTypeMobileBackup:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ScimListGroupsParamsSortOrder.
+const (
+	ScimListGroupsParamsSortOrderAscending  ScimListGroupsParamsSortOrder = "ascending"
+	ScimListGroupsParamsSortOrderDescending ScimListGroupsParamsSortOrder = "descending"
+)
+
+// Valid indicates whether the value is a known member of the ScimListGroupsParamsSortOrder enum.
+func (e ScimListGroupsParamsSortOrder) Valid() bool {
+	switch e {
+	case ScimListGroupsParamsSortOrderAscending:
+		return true
+	case ScimListGroupsParamsSortOrderDescending:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ScimListUsersParamsSortOrder.
+const (
+	ScimListUsersParamsSortOrderAscending  ScimListUsersParamsSortOrder = "ascending"
+	ScimListUsersParamsSortOrderDescending ScimListUsersParamsSortOrder = "descending"
+)
+
+// Valid indicates whether the value is a known member of the ScimListUsersParamsSortOrder enum.
+func (e ScimListUsersParamsSortOrder) Valid() bool {
+	switch e {
+	case ScimListUsersParamsSortOrderAscending:
+		return true
+	case ScimListUsersParamsSortOrderDescending:
 		return true
 	default:
 		return false
@@ -1630,6 +1841,336 @@ type PortalUsers struct {
 	Users []PortalUser `json:"users"`
 }
 
+// ScimEmail An email address. The server shows one: the account's address, lower-cased, with type `work` and primary true.
+type ScimEmail struct {
+	Primary *bool `json:"primary,omitempty"`
+
+	// Type `work` in answers.
+	Type *string `json:"type,omitempty"`
+
+	// Value The address.
+	Value string `json:"value"`
+}
+
+// ScimEnterpriseUser The enterprise User extension (RFC 7643 section 4.3).
+type ScimEnterpriseUser struct {
+	Department     *string `json:"department,omitempty"`
+	EmployeeNumber *string `json:"employeeNumber,omitempty"`
+
+	// Manager The manager: only `value` is kept.
+	Manager *struct {
+		// Value The manager's ID as the client knows it.
+		Value *string `json:"value,omitempty"`
+	} `json:"manager,omitempty"`
+}
+
+// ScimError An error (RFC 7644 section 3.12): `schemas` is `["urn:ietf:params:scim:api:messages:2.0:Error"]`.
+type ScimError struct {
+	// Detail What is wrong, naming the attribute or parameter at fault.
+	Detail  *string  `json:"detail,omitempty"`
+	Schemas []string `json:"schemas"`
+
+	// ScimType What is wrong with a 400 or 409 (RFC 7644 table 9): `invalidFilter` a filter the server cannot read or does not support; `uniqueness` an address or userName the team already has; `invalidValue` a value missing or malformed; `mutability` a change of a read-only attribute; `noTarget` a PATCH path that matches nothing; `invalidPath` a path the server does not know; `invalidSyntax` a body or PATCH operation that cannot be read; `tooMany` more than the server will answer.
+	ScimType *ScimErrorScimType `json:"scimType,omitempty"`
+
+	// Status The HTTP status, as a string.
+	Status string `json:"status"`
+}
+
+// ScimErrorScimType What is wrong with a 400 or 409 (RFC 7644 table 9): `invalidFilter` a filter the server cannot read or does not support; `uniqueness` an address or userName the team already has; `invalidValue` a value missing or malformed; `mutability` a change of a read-only attribute; `noTarget` a PATCH path that matches nothing; `invalidPath` a path the server does not know; `invalidSyntax` a body or PATCH operation that cannot be read; `tooMany` more than the server will answer.
+type ScimErrorScimType string
+
+// ScimGroup A project of the token's team (RFC 7643 section 4.2).
+type ScimGroup struct {
+	// DisplayName The project's name.
+	DisplayName string `json:"displayName"`
+
+	// ExternalId The client's ID of the group.
+	ExternalId *string `json:"externalId,omitempty"`
+
+	// Id The project ID.
+	Id      *string            `json:"id,omitempty"`
+	Members *[]ScimGroupMember `json:"members,omitempty"`
+
+	// Meta What the server records about the resource; read-only.
+	Meta *ScimMeta `json:"meta,omitempty"`
+
+	// Schemas `urn:ietf:params:scim:schemas:core:2.0:Group`.
+	Schemas []string `json:"schemas"`
+}
+
+// ScimGroupList A page of Groups.
+type ScimGroupList struct {
+	Resources *[]ScimGroup `json:"Resources,omitempty"`
+
+	// ItemsPerPage How many resources this page holds.
+	ItemsPerPage int      `json:"itemsPerPage"`
+	Schemas      []string `json:"schemas"`
+
+	// StartIndex The 1-based index of the page's first resource.
+	StartIndex int `json:"startIndex"`
+
+	// TotalResults How many match, on every page.
+	TotalResults int `json:"totalResults"`
+}
+
+// ScimGroupMember A member of the group: a member of the team. Answers also carry `$ref`, the User's URL; it is neither in this schema nor in the examples because OpenAPI tools read every `$ref` key as a reference.
+type ScimGroupMember struct {
+	Type *ScimGroupMemberType `json:"type,omitempty"`
+
+	// Value The user ID.
+	Value string `json:"value"`
+}
+
+// ScimGroupMemberType defines model for ScimGroupMember.Type.
+type ScimGroupMemberType string
+
+// ScimListResponse A page of a list (RFC 7644 section 3.4.2): `schemas` is `["urn:ietf:params:scim:api:messages:2.0:ListResponse"]`.
+type ScimListResponse struct {
+	// ItemsPerPage How many resources this page holds.
+	ItemsPerPage int      `json:"itemsPerPage"`
+	Schemas      []string `json:"schemas"`
+
+	// StartIndex The 1-based index of the page's first resource.
+	StartIndex int `json:"startIndex"`
+
+	// TotalResults How many match, on every page.
+	TotalResults int `json:"totalResults"`
+}
+
+// ScimMeta What the server records about the resource; read-only.
+type ScimMeta struct {
+	// Created For a User, when the membership was created.
+	Created *time.Time `json:"created,omitempty"`
+
+	// LastModified For a User, when the membership last changed.
+	LastModified *time.Time `json:"lastModified,omitempty"`
+
+	// Location The resource's URL.
+	Location string `json:"location"`
+
+	// ResourceType `User`, `Group`, `ServiceProviderConfig`, `ResourceType` or `Schema`.
+	ResourceType string `json:"resourceType"`
+
+	// Version The resource's version, a weak ETag `W/"<hex>"`, as the `ETag` header sends it.
+	Version *string `json:"version,omitempty"`
+}
+
+// ScimName The team's record of the person's name.
+type ScimName struct {
+	FamilyName *string `json:"familyName,omitempty"`
+
+	// Formatted The full name; read-only.
+	Formatted  *string `json:"formatted,omitempty"`
+	GivenName  *string `json:"givenName,omitempty"`
+	MiddleName *string `json:"middleName,omitempty"`
+}
+
+// ScimPatchOp A PATCH (RFC 7644 section 3.5.2): `schemas` is `["urn:ietf:params:scim:api:messages:2.0:PatchOp"]`. The operations apply in order, all or none.
+type ScimPatchOp struct {
+	Operations []ScimPatchOperation `json:"Operations"`
+	Schemas    []string             `json:"schemas"`
+}
+
+// ScimPatchOperation defines model for ScimPatchOperation.
+type ScimPatchOperation struct {
+	// Op `add`, `replace` or `remove`, in any case: `Replace`, as Entra ID sends it, is `replace`.
+	Op string `json:"op"`
+
+	// Path The attribute to change; without it, `value` is an object of attributes.
+	Path *string `json:"path,omitempty"`
+
+	// Value The new value: a string, number, boolean, object or array. Booleans may be sent as `"True"` and `"False"`.
+	Value interface{} `json:"value,omitempty"`
+}
+
+// ScimPhoneNumber The phone number the team records for the person (not the sign-in mobile).
+type ScimPhoneNumber struct {
+	// Type `mobile` in answers.
+	Type *string `json:"type,omitempty"`
+
+	// Value E.164 in answers; a national number is read in the team's region.
+	Value string `json:"value"`
+}
+
+// ScimResourceType A resource type (RFC 7643 section 6): `schemas` is `["urn:ietf:params:scim:schemas:core:2.0:ResourceType"]`.
+type ScimResourceType struct {
+	Description *string `json:"description,omitempty"`
+
+	// Endpoint The path of its resources, relative to `/scim/v2`.
+	Endpoint string `json:"endpoint"`
+	Id       string `json:"id"`
+
+	// Meta What the server records about the resource; read-only.
+	Meta *ScimMeta `json:"meta,omitempty"`
+	Name string    `json:"name"`
+
+	// Schema The URN of its core schema.
+	Schema           string `json:"schema"`
+	SchemaExtensions *[]struct {
+		Required bool   `json:"required"`
+		Schema   string `json:"schema"`
+	} `json:"schemaExtensions,omitempty"`
+	Schemas []string `json:"schemas"`
+}
+
+// ScimResourceTypeList A page of resource types.
+type ScimResourceTypeList struct {
+	Resources *[]ScimResourceType `json:"Resources,omitempty"`
+
+	// ItemsPerPage How many resources this page holds.
+	ItemsPerPage int      `json:"itemsPerPage"`
+	Schemas      []string `json:"schemas"`
+
+	// StartIndex The 1-based index of the page's first resource.
+	StartIndex int `json:"startIndex"`
+
+	// TotalResults How many match, on every page.
+	TotalResults int `json:"totalResults"`
+}
+
+// ScimSchema A schema (RFC 7643 section 7): `schemas` is `["urn:ietf:params:scim:schemas:core:2.0:Schema"]`, `id` the schema's URN.
+type ScimSchema struct {
+	Attributes  []ScimSchemaAttribute `json:"attributes"`
+	Description *string               `json:"description,omitempty"`
+	Id          string                `json:"id"`
+
+	// Meta What the server records about the resource; read-only.
+	Meta    *ScimMeta `json:"meta,omitempty"`
+	Name    *string   `json:"name,omitempty"`
+	Schemas []string  `json:"schemas"`
+}
+
+// ScimSchemaAttribute An attribute of a schema (RFC 7643 section 7).
+type ScimSchemaAttribute struct {
+	CanonicalValues *[]string                      `json:"canonicalValues,omitempty"`
+	CaseExact       *bool                          `json:"caseExact,omitempty"`
+	Description     *string                        `json:"description,omitempty"`
+	MultiValued     *bool                          `json:"multiValued,omitempty"`
+	Mutability      *ScimSchemaAttributeMutability `json:"mutability,omitempty"`
+	Name            string                         `json:"name"`
+	ReferenceTypes  *[]string                      `json:"referenceTypes,omitempty"`
+	Required        *bool                          `json:"required,omitempty"`
+	Returned        *ScimSchemaAttributeReturned   `json:"returned,omitempty"`
+	SubAttributes   *[]ScimSchemaAttribute         `json:"subAttributes,omitempty"`
+	Type            ScimSchemaAttributeType        `json:"type"`
+	Uniqueness      *ScimSchemaAttributeUniqueness `json:"uniqueness,omitempty"`
+}
+
+// ScimSchemaAttributeMutability defines model for ScimSchemaAttribute.Mutability.
+type ScimSchemaAttributeMutability string
+
+// ScimSchemaAttributeReturned defines model for ScimSchemaAttribute.Returned.
+type ScimSchemaAttributeReturned string
+
+// ScimSchemaAttributeType defines model for ScimSchemaAttribute.Type.
+type ScimSchemaAttributeType string
+
+// ScimSchemaAttributeUniqueness defines model for ScimSchemaAttribute.Uniqueness.
+type ScimSchemaAttributeUniqueness string
+
+// ScimSchemaList A page of schemas.
+type ScimSchemaList struct {
+	Resources *[]ScimSchema `json:"Resources,omitempty"`
+
+	// ItemsPerPage How many resources this page holds.
+	ItemsPerPage int      `json:"itemsPerPage"`
+	Schemas      []string `json:"schemas"`
+
+	// StartIndex The 1-based index of the page's first resource.
+	StartIndex int `json:"startIndex"`
+
+	// TotalResults How many match, on every page.
+	TotalResults int `json:"totalResults"`
+}
+
+// ScimServiceProviderConfig What the server supports (RFC 7643 section 5): `schemas` is `["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"]`.
+type ScimServiceProviderConfig struct {
+	AuthenticationSchemes []struct {
+		Description      string  `json:"description"`
+		DocumentationUri *string `json:"documentationUri,omitempty"`
+		Name             string  `json:"name"`
+		Primary          *bool   `json:"primary,omitempty"`
+		SpecUri          *string `json:"specUri,omitempty"`
+		Type             string  `json:"type"`
+	} `json:"authenticationSchemes"`
+	Bulk struct {
+		MaxOperations  int  `json:"maxOperations"`
+		MaxPayloadSize int  `json:"maxPayloadSize"`
+		Supported      bool `json:"supported"`
+	} `json:"bulk"`
+	ChangePassword   ScimSupported `json:"changePassword"`
+	DocumentationUri *string       `json:"documentationUri,omitempty"`
+	Etag             ScimSupported `json:"etag"`
+	Filter           struct {
+		// MaxResults The most resources one page holds.
+		MaxResults int  `json:"maxResults"`
+		Supported  bool `json:"supported"`
+	} `json:"filter"`
+
+	// Meta What the server records about the resource; read-only.
+	Meta    *ScimMeta     `json:"meta,omitempty"`
+	Patch   ScimSupported `json:"patch"`
+	Schemas []string      `json:"schemas"`
+	Sort    ScimSupported `json:"sort"`
+}
+
+// ScimSupported defines model for ScimSupported.
+type ScimSupported struct {
+	Supported bool `json:"supported"`
+}
+
+// ScimUser A member of the token's team (RFC 7643 sections 4.1 and 4.3). Answers carry `id`, `userName`, `emails`, `active` and `meta` unless `attributes` or `excludedAttributes` leave them out. `nickName` is not supported.
+type ScimUser struct {
+	// Active false: the membership is suspended. The strings `"True"` and `"False"` are accepted too.
+	Active *bool `json:"active,omitempty"`
+
+	// DisplayName The team's display name; in answers the full name when the team has none.
+	DisplayName *string      `json:"displayName,omitempty"`
+	Emails      *[]ScimEmail `json:"emails,omitempty"`
+
+	// ExternalId The client's ID of the member.
+	ExternalId *string `json:"externalId,omitempty"`
+
+	// Id The user ID (global: the same in every team).
+	Id *string `json:"id,omitempty"`
+
+	// Meta What the server records about the resource; read-only.
+	Meta *ScimMeta `json:"meta,omitempty"`
+
+	// Name The team's record of the person's name.
+	Name *ScimName `json:"name,omitempty"`
+
+	// Password Write-only, never returned: the account's password while the account is unclaimed; ignored once its owner has claimed it.
+	Password     *string            `json:"password,omitempty"`
+	PhoneNumbers *[]ScimPhoneNumber `json:"phoneNumbers,omitempty"`
+
+	// Schemas `urn:ietf:params:scim:schemas:core:2.0:User`, and `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User` when the extension is present.
+	Schemas []string `json:"schemas"`
+	Title   *string  `json:"title,omitempty"`
+
+	// UrnIetfParamsScimSchemasExtensionEnterprise20User The enterprise User extension (RFC 7643 section 4.3).
+	UrnIetfParamsScimSchemasExtensionEnterprise20User *ScimEnterpriseUser `json:"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User,omitempty"`
+
+	// UserName The team's sign-in name for the person, unique in the team (ASCII-case-insensitively, also against the addresses of members who have no userName); the email address when the member has none.
+	UserName *string `json:"userName,omitempty"`
+}
+
+// ScimUserList A page of Users.
+type ScimUserList struct {
+	Resources *[]ScimUser `json:"Resources,omitempty"`
+
+	// ItemsPerPage How many resources this page holds.
+	ItemsPerPage int      `json:"itemsPerPage"`
+	Schemas      []string `json:"schemas"`
+
+	// StartIndex The 1-based index of the page's first resource.
+	StartIndex int `json:"startIndex"`
+
+	// TotalResults How many match, on every page.
+	TotalResults int `json:"totalResults"`
+}
+
 // TenantByMobileRequest defines model for TenantByMobileRequest.
 type TenantByMobileRequest struct {
 	// Mobile The mobile in any common form: national (`15204130007`, read in the team's region, else the server's default region), or international (`+86-15204130007`, `+8615204130007`, `+86 152 0413 0007`).
@@ -2013,6 +2554,48 @@ type V5Zero int
 // AppID defines model for AppID.
 type AppID = string
 
+// ScimAttributes defines model for ScimAttributes.
+type ScimAttributes = string
+
+// ScimCount defines model for ScimCount.
+type ScimCount = int
+
+// ScimExcludedAttributes defines model for ScimExcludedAttributes.
+type ScimExcludedAttributes = string
+
+// ScimGroupID defines model for ScimGroupID.
+type ScimGroupID = string
+
+// ScimGroupsFilter defines model for ScimGroupsFilter.
+type ScimGroupsFilter = string
+
+// ScimIfMatch defines model for ScimIfMatch.
+type ScimIfMatch = string
+
+// ScimIfNoneMatch defines model for ScimIfNoneMatch.
+type ScimIfNoneMatch = string
+
+// ScimResourceTypeName defines model for ScimResourceTypeName.
+type ScimResourceTypeName = string
+
+// ScimSchemaID defines model for ScimSchemaID.
+type ScimSchemaID = string
+
+// ScimSortBy defines model for ScimSortBy.
+type ScimSortBy = string
+
+// ScimSortOrder defines model for ScimSortOrder.
+type ScimSortOrder string
+
+// ScimStartIndex defines model for ScimStartIndex.
+type ScimStartIndex = int
+
+// ScimUserID defines model for ScimUserID.
+type ScimUserID = string
+
+// ScimUsersFilter defines model for ScimUsersFilter.
+type ScimUsersFilter = string
+
 // TenantUserID defines model for TenantUserID.
 type TenantUserID = string
 
@@ -2075,6 +2658,36 @@ type PortalUnauthorized = PortalErrorEnvelope
 
 // PortalUnavailable A refusal or failure.
 type PortalUnavailable = PortalErrorEnvelope
+
+// ScimBadRequest An error (RFC 7644 section 3.12): `schemas` is `["urn:ietf:params:scim:api:messages:2.0:Error"]`.
+type ScimBadRequest = ScimError
+
+// ScimConflict An error (RFC 7644 section 3.12): `schemas` is `["urn:ietf:params:scim:api:messages:2.0:Error"]`.
+type ScimConflict = ScimError
+
+// ScimForbidden An error (RFC 7644 section 3.12): `schemas` is `["urn:ietf:params:scim:api:messages:2.0:Error"]`.
+type ScimForbidden = ScimError
+
+// ScimInternal An error (RFC 7644 section 3.12): `schemas` is `["urn:ietf:params:scim:api:messages:2.0:Error"]`.
+type ScimInternal = ScimError
+
+// ScimNotFound An error (RFC 7644 section 3.12): `schemas` is `["urn:ietf:params:scim:api:messages:2.0:Error"]`.
+type ScimNotFound = ScimError
+
+// ScimPreconditionFailed An error (RFC 7644 section 3.12): `schemas` is `["urn:ietf:params:scim:api:messages:2.0:Error"]`.
+type ScimPreconditionFailed = ScimError
+
+// ScimTooLarge An error (RFC 7644 section 3.12): `schemas` is `["urn:ietf:params:scim:api:messages:2.0:Error"]`.
+type ScimTooLarge = ScimError
+
+// ScimTooManyRequests An error (RFC 7644 section 3.12): `schemas` is `["urn:ietf:params:scim:api:messages:2.0:Error"]`.
+type ScimTooManyRequests = ScimError
+
+// ScimUnauthorized An error (RFC 7644 section 3.12): `schemas` is `["urn:ietf:params:scim:api:messages:2.0:Error"]`.
+type ScimUnauthorized = ScimError
+
+// ScimUnavailable An error (RFC 7644 section 3.12): `schemas` is `["urn:ietf:params:scim:api:messages:2.0:Error"]`.
+type ScimUnavailable = ScimError
 
 // TenantBadRequest A refusal or failure.
 type TenantBadRequest = TenantError
@@ -2211,6 +2824,108 @@ type V5UpdatePoolParams struct {
 type PortalGetUserBaseInfoParams struct {
 	// XAPPID The client ID of the token's application. Optional; when sent and not empty it must match, or the request is unauthorized.
 	XAPPID *AppID `json:"X-APP-ID,omitempty"`
+}
+
+// ScimListGroupsParams defines parameters for ScimListGroups.
+type ScimListGroupsParams struct {
+	// Filter A filter: `displayName eq`, `externalId eq` and `id eq`, alone or joined by `and`. Anything else (another attribute or operator, `or`, `not`) is 400 `invalidFilter`.
+	Filter *ScimGroupsFilter `form:"filter,omitempty" json:"filter,omitempty"`
+
+	// StartIndex The 1-based index of the first resource of the page.
+	StartIndex *ScimStartIndex `form:"startIndex,omitempty" json:"startIndex,omitempty"`
+
+	// Count How many resources the page holds at most: 100 by default, at most 1000.
+	Count *ScimCount `form:"count,omitempty" json:"count,omitempty"`
+
+	// SortBy The attribute to sort by (RFC 7644 section 3.4.2.3).
+	SortBy *ScimSortBy `form:"sortBy,omitempty" json:"sortBy,omitempty"`
+
+	// SortOrder The order of `sortBy`.
+	SortOrder *ScimListGroupsParamsSortOrder `form:"sortOrder,omitempty" json:"sortOrder,omitempty"`
+
+	// Attributes The attributes to return, comma-separated, beside those always returned (RFC 7644 section 3.4.2.5).
+	Attributes *ScimAttributes `form:"attributes,omitempty" json:"attributes,omitempty"`
+
+	// ExcludedAttributes The attributes to leave out, comma-separated; those always returned stay (RFC 7644 section 3.4.2.5).
+	ExcludedAttributes *ScimExcludedAttributes `form:"excludedAttributes,omitempty" json:"excludedAttributes,omitempty"`
+}
+
+// ScimListGroupsParamsSortOrder defines parameters for ScimListGroups.
+type ScimListGroupsParamsSortOrder string
+
+// ScimDeleteGroupParams defines parameters for ScimDeleteGroup.
+type ScimDeleteGroupParams struct {
+	// IfMatch The version the change applies to (`meta.version`); another version than the current one is 412 and nothing changes.
+	IfMatch *ScimIfMatch `json:"If-Match,omitempty"`
+}
+
+// ScimGetGroupParams defines parameters for ScimGetGroup.
+type ScimGetGroupParams struct {
+	// IfNoneMatch A version the client holds; when it is the current one, the answer is 304 without a body.
+	IfNoneMatch *ScimIfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
+// ScimPatchGroupParams defines parameters for ScimPatchGroup.
+type ScimPatchGroupParams struct {
+	// IfMatch The version the change applies to (`meta.version`); another version than the current one is 412 and nothing changes.
+	IfMatch *ScimIfMatch `json:"If-Match,omitempty"`
+}
+
+// ScimReplaceGroupParams defines parameters for ScimReplaceGroup.
+type ScimReplaceGroupParams struct {
+	// IfMatch The version the change applies to (`meta.version`); another version than the current one is 412 and nothing changes.
+	IfMatch *ScimIfMatch `json:"If-Match,omitempty"`
+}
+
+// ScimListUsersParams defines parameters for ScimListUsers.
+type ScimListUsersParams struct {
+	// Filter A filter (RFC 7644 section 3.4.2.2): `eq`, `ne`, `co`, `sw`, `ew`, `pr`, and `gt`, `ge`, `lt`, `le` on `meta.created` and `meta.lastModified` only; `and`, `or`, `not`, parentheses, value paths (`emails[type eq "work"].value`). `userName eq`, `externalId eq`, `emails.value eq` and `id eq` are indexed. Anything else is 400 `invalidFilter`.
+	Filter *ScimUsersFilter `form:"filter,omitempty" json:"filter,omitempty"`
+
+	// StartIndex The 1-based index of the first resource of the page.
+	StartIndex *ScimStartIndex `form:"startIndex,omitempty" json:"startIndex,omitempty"`
+
+	// Count How many resources the page holds at most: 100 by default, at most 1000.
+	Count *ScimCount `form:"count,omitempty" json:"count,omitempty"`
+
+	// SortBy The attribute to sort by (RFC 7644 section 3.4.2.3).
+	SortBy *ScimSortBy `form:"sortBy,omitempty" json:"sortBy,omitempty"`
+
+	// SortOrder The order of `sortBy`.
+	SortOrder *ScimListUsersParamsSortOrder `form:"sortOrder,omitempty" json:"sortOrder,omitempty"`
+
+	// Attributes The attributes to return, comma-separated, beside those always returned (RFC 7644 section 3.4.2.5).
+	Attributes *ScimAttributes `form:"attributes,omitempty" json:"attributes,omitempty"`
+
+	// ExcludedAttributes The attributes to leave out, comma-separated; those always returned stay (RFC 7644 section 3.4.2.5).
+	ExcludedAttributes *ScimExcludedAttributes `form:"excludedAttributes,omitempty" json:"excludedAttributes,omitempty"`
+}
+
+// ScimListUsersParamsSortOrder defines parameters for ScimListUsers.
+type ScimListUsersParamsSortOrder string
+
+// ScimDeleteUserParams defines parameters for ScimDeleteUser.
+type ScimDeleteUserParams struct {
+	// IfMatch The version the change applies to (`meta.version`); another version than the current one is 412 and nothing changes.
+	IfMatch *ScimIfMatch `json:"If-Match,omitempty"`
+}
+
+// ScimGetUserParams defines parameters for ScimGetUser.
+type ScimGetUserParams struct {
+	// IfNoneMatch A version the client holds; when it is the current one, the answer is 304 without a body.
+	IfNoneMatch *ScimIfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
+// ScimPatchUserParams defines parameters for ScimPatchUser.
+type ScimPatchUserParams struct {
+	// IfMatch The version the change applies to (`meta.version`); another version than the current one is 412 and nothing changes.
+	IfMatch *ScimIfMatch `json:"If-Match,omitempty"`
+}
+
+// ScimReplaceUserParams defines parameters for ScimReplaceUser.
+type ScimReplaceUserParams struct {
+	// IfMatch The version the change applies to (`meta.version`); another version than the current one is 412 and nothing changes.
+	IfMatch *ScimIfMatch `json:"If-Match,omitempty"`
 }
 
 // Cloud689ActivationJSONRequestBody defines body for Cloud689Activation for application/json ContentType.
@@ -2401,6 +3116,42 @@ type PortalGetUserBaseInfoJSONRequestBody = PortalRequest
 
 // PortalGetUserBaseInfoFormdataRequestBody defines body for PortalGetUserBaseInfo for application/x-www-form-urlencoded ContentType.
 type PortalGetUserBaseInfoFormdataRequestBody = PortalRequest
+
+// ScimCreateGroupJSONRequestBody defines body for ScimCreateGroup for application/json ContentType.
+type ScimCreateGroupJSONRequestBody = ScimGroup
+
+// ScimCreateGroupApplicationScimPlusJSONRequestBody defines body for ScimCreateGroup for application/scim+json ContentType.
+type ScimCreateGroupApplicationScimPlusJSONRequestBody = ScimGroup
+
+// ScimPatchGroupJSONRequestBody defines body for ScimPatchGroup for application/json ContentType.
+type ScimPatchGroupJSONRequestBody = ScimPatchOp
+
+// ScimPatchGroupApplicationScimPlusJSONRequestBody defines body for ScimPatchGroup for application/scim+json ContentType.
+type ScimPatchGroupApplicationScimPlusJSONRequestBody = ScimPatchOp
+
+// ScimReplaceGroupJSONRequestBody defines body for ScimReplaceGroup for application/json ContentType.
+type ScimReplaceGroupJSONRequestBody = ScimGroup
+
+// ScimReplaceGroupApplicationScimPlusJSONRequestBody defines body for ScimReplaceGroup for application/scim+json ContentType.
+type ScimReplaceGroupApplicationScimPlusJSONRequestBody = ScimGroup
+
+// ScimCreateUserJSONRequestBody defines body for ScimCreateUser for application/json ContentType.
+type ScimCreateUserJSONRequestBody = ScimUser
+
+// ScimCreateUserApplicationScimPlusJSONRequestBody defines body for ScimCreateUser for application/scim+json ContentType.
+type ScimCreateUserApplicationScimPlusJSONRequestBody = ScimUser
+
+// ScimPatchUserJSONRequestBody defines body for ScimPatchUser for application/json ContentType.
+type ScimPatchUserJSONRequestBody = ScimPatchOp
+
+// ScimPatchUserApplicationScimPlusJSONRequestBody defines body for ScimPatchUser for application/scim+json ContentType.
+type ScimPatchUserApplicationScimPlusJSONRequestBody = ScimPatchOp
+
+// ScimReplaceUserJSONRequestBody defines body for ScimReplaceUser for application/json ContentType.
+type ScimReplaceUserJSONRequestBody = ScimUser
+
+// ScimReplaceUserApplicationScimPlusJSONRequestBody defines body for ScimReplaceUser for application/scim+json ContentType.
+type ScimReplaceUserApplicationScimPlusJSONRequestBody = ScimUser
 
 // AsCloud689ErrorEnvelope returns the union data inside the Cloud689ImportUserCSV400JSONResponseBody as a Cloud689ErrorEnvelope
 func (t Cloud689ImportUserCSV400JSONResponseBody) AsCloud689ErrorEnvelope() (Cloud689ErrorEnvelope, error) {
@@ -3411,6 +4162,245 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /openapi.json (the `Openapi` operationId).
 	Openapi(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimListGroups List or search the team's Groups
+	//
+	// A page of the team's projects that match `filter`: `displayName eq`, `externalId eq` and `id eq`, alone or joined by `and`; any other filter is 400 `invalidFilter`.
+	//
+	// Corresponds with GET /scim/v2/Groups (the `ScimListGroups` operationId).
+	ScimListGroups(ctx context.Context, params *ScimListGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimCreateGroupWithBody Create a Group: a project of the team
+	//
+	// Creates a project of the token's team with `displayName` (required), `externalId` and `members`. Every member must be a member of the team; any other user ID is refused (404 or 400 `invalidValue`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /scim/v2/Groups (the `ScimCreateGroup` operationId).
+	ScimCreateGroupWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimCreateGroup Create a Group: a project of the team
+	//
+	// Creates a project of the token's team with `displayName` (required), `externalId` and `members`. Every member must be a member of the team; any other user ID is refused (404 or 400 `invalidValue`).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /scim/v2/Groups (the `ScimCreateGroup` operationId).
+	ScimCreateGroup(ctx context.Context, body ScimCreateGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimCreateGroupWithApplicationScimPlusJSONBody Create a Group: a project of the team
+	//
+	// Creates a project of the token's team with `displayName` (required), `externalId` and `members`. Every member must be a member of the team; any other user ID is refused (404 or 400 `invalidValue`).
+	//
+	// Takes a body of the `application/scim+json` content type.
+	//
+	// Corresponds with POST /scim/v2/Groups (the `ScimCreateGroup` operationId).
+	ScimCreateGroupWithApplicationScimPlusJSONBody(ctx context.Context, body ScimCreateGroupApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimDeleteGroup Delete a Group
+	//
+	// Deletes the project and every member's place in it; the members stay in the team. With `If-Match`, a stale version is 412.
+	//
+	// Corresponds with DELETE /scim/v2/Groups/{id} (the `ScimDeleteGroup` operationId).
+	ScimDeleteGroup(ctx context.Context, id ScimGroupID, params *ScimDeleteGroupParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimGetGroup Get a Group
+	//
+	// A project of the token's team, with its members who are not removed from the team.
+	//
+	// Corresponds with GET /scim/v2/Groups/{id} (the `ScimGetGroup` operationId).
+	ScimGetGroup(ctx context.Context, id ScimGroupID, params *ScimGetGroupParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimPatchGroupWithBody Change a Group's members or name
+	//
+	// Applies the operations in order, all or none: `add`, `remove` and `replace` of `members`, and `replace` of `displayName`; `op` in any case. Every member added must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /scim/v2/Groups/{id} (the `ScimPatchGroup` operationId).
+	ScimPatchGroupWithBody(ctx context.Context, id ScimGroupID, params *ScimPatchGroupParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimPatchGroup Change a Group's members or name
+	//
+	// Applies the operations in order, all or none: `add`, `remove` and `replace` of `members`, and `replace` of `displayName`; `op` in any case. Every member added must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /scim/v2/Groups/{id} (the `ScimPatchGroup` operationId).
+	ScimPatchGroup(ctx context.Context, id ScimGroupID, params *ScimPatchGroupParams, body ScimPatchGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimPatchGroupWithApplicationScimPlusJSONBody Change a Group's members or name
+	//
+	// Applies the operations in order, all or none: `add`, `remove` and `replace` of `members`, and `replace` of `displayName`; `op` in any case. Every member added must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+	//
+	// Takes a body of the `application/scim+json` content type.
+	//
+	// Corresponds with PATCH /scim/v2/Groups/{id} (the `ScimPatchGroup` operationId).
+	ScimPatchGroupWithApplicationScimPlusJSONBody(ctx context.Context, id ScimGroupID, params *ScimPatchGroupParams, body ScimPatchGroupApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimReplaceGroupWithBody Replace a Group
+	//
+	// Replaces the project's `displayName`, `externalId` and members; every member must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /scim/v2/Groups/{id} (the `ScimReplaceGroup` operationId).
+	ScimReplaceGroupWithBody(ctx context.Context, id ScimGroupID, params *ScimReplaceGroupParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimReplaceGroup Replace a Group
+	//
+	// Replaces the project's `displayName`, `externalId` and members; every member must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /scim/v2/Groups/{id} (the `ScimReplaceGroup` operationId).
+	ScimReplaceGroup(ctx context.Context, id ScimGroupID, params *ScimReplaceGroupParams, body ScimReplaceGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimReplaceGroupWithApplicationScimPlusJSONBody Replace a Group
+	//
+	// Replaces the project's `displayName`, `externalId` and members; every member must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+	//
+	// Takes a body of the `application/scim+json` content type.
+	//
+	// Corresponds with PUT /scim/v2/Groups/{id} (the `ScimReplaceGroup` operationId).
+	ScimReplaceGroupWithApplicationScimPlusJSONBody(ctx context.Context, id ScimGroupID, params *ScimReplaceGroupParams, body ScimReplaceGroupApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimListResourceTypes List the resource types
+	//
+	// Discovery (RFC 7644 section 4), which needs a valid access token like every SCIM request. `User` (with the enterprise extension) and `Group`.
+	//
+	// Corresponds with GET /scim/v2/ResourceTypes (the `ScimListResourceTypes` operationId).
+	ScimListResourceTypes(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimGetResourceType Get a resource type
+	//
+	// Discovery (RFC 7644 section 4), which needs a valid access token like every SCIM request. `User` or `Group`; any other name is 404.
+	//
+	// Corresponds with GET /scim/v2/ResourceTypes/{name} (the `ScimGetResourceType` operationId).
+	ScimGetResourceType(ctx context.Context, name ScimResourceTypeName, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimListSchemas List the schemas
+	//
+	// Discovery (RFC 7644 section 4), which needs a valid access token like every SCIM request. The core User, enterprise User and core Group schemas, with the attributes this server supports.
+	//
+	// Corresponds with GET /scim/v2/Schemas (the `ScimListSchemas` operationId).
+	ScimListSchemas(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimGetSchema Get a schema
+	//
+	// Discovery (RFC 7644 section 4), which needs a valid access token like every SCIM request. A schema by its URN; an unknown one is 404.
+	//
+	// Corresponds with GET /scim/v2/Schemas/{id} (the `ScimGetSchema` operationId).
+	ScimGetSchema(ctx context.Context, id ScimSchemaID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimServiceProviderConfig What the server supports
+	//
+	// Discovery (RFC 7644 section 4), which needs a valid access token like every SCIM request. PATCH, filters (at most 1000 resources a page), sorting and ETags are supported; bulk is not.
+	//
+	// Corresponds with GET /scim/v2/ServiceProviderConfig (the `ScimServiceProviderConfig` operationId).
+	ScimServiceProviderConfig(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimListUsers List or search the team's Users
+	//
+	// A page of the team's members who are not removed, suspended members included (`active` false), that match `filter`, in the order of `sortBy`. An identity provider looks a user up before creating one with `userName eq`, `externalId eq` or `emails.value eq`: these, and `id eq`, are indexed. `gt`, `ge`, `lt` and `le` compare `meta.created` and `meta.lastModified` only.
+	//
+	// Corresponds with GET /scim/v2/Users (the `ScimListUsers` operationId).
+	ScimListUsers(ctx context.Context, params *ScimListUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimCreateUserWithBody Create a User: add a member to the team
+	//
+	// Adds the person with the request's address to the token's team. The address comes from `emails` (the primary one, else type `work`, else the first), else from `userName` if that is an address; with none, 400 `invalidValue`. A new address makes an unclaimed account, whose password `password` sets. An address another team knows joins with nothing of that team's record changed or shown: the answer is the same as for a new address. An address that is already a member of the team, or a `userName` the team already has (ASCII-case-insensitively, also among the addresses of members without a userName), is 409 `uniqueness`; a member once removed from the team is added back with the request's record.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /scim/v2/Users (the `ScimCreateUser` operationId).
+	ScimCreateUserWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimCreateUser Create a User: add a member to the team
+	//
+	// Adds the person with the request's address to the token's team. The address comes from `emails` (the primary one, else type `work`, else the first), else from `userName` if that is an address; with none, 400 `invalidValue`. A new address makes an unclaimed account, whose password `password` sets. An address another team knows joins with nothing of that team's record changed or shown: the answer is the same as for a new address. An address that is already a member of the team, or a `userName` the team already has (ASCII-case-insensitively, also among the addresses of members without a userName), is 409 `uniqueness`; a member once removed from the team is added back with the request's record.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /scim/v2/Users (the `ScimCreateUser` operationId).
+	ScimCreateUser(ctx context.Context, body ScimCreateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimCreateUserWithApplicationScimPlusJSONBody Create a User: add a member to the team
+	//
+	// Adds the person with the request's address to the token's team. The address comes from `emails` (the primary one, else type `work`, else the first), else from `userName` if that is an address; with none, 400 `invalidValue`. A new address makes an unclaimed account, whose password `password` sets. An address another team knows joins with nothing of that team's record changed or shown: the answer is the same as for a new address. An address that is already a member of the team, or a `userName` the team already has (ASCII-case-insensitively, also among the addresses of members without a userName), is 409 `uniqueness`; a member once removed from the team is added back with the request's record.
+	//
+	// Takes a body of the `application/scim+json` content type.
+	//
+	// Corresponds with POST /scim/v2/Users (the `ScimCreateUser` operationId).
+	ScimCreateUserWithApplicationScimPlusJSONBody(ctx context.Context, body ScimCreateUserApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimDeleteUser Remove a User from the team
+	//
+	// Removes the membership, as 689Cloud `remove` does, and ends the member's sessions in the team; the account and its other teams are left alone. The team's last active admin cannot be removed (403). With `If-Match`, a stale version is 412.
+	//
+	// Corresponds with DELETE /scim/v2/Users/{id} (the `ScimDeleteUser` operationId).
+	ScimDeleteUser(ctx context.Context, id ScimUserID, params *ScimDeleteUserParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimGetUser Get a User
+	//
+	// A member of the token's team who is not removed; suspended members have `active` false.
+	//
+	// Corresponds with GET /scim/v2/Users/{id} (the `ScimGetUser` operationId).
+	ScimGetUser(ctx context.Context, id ScimUserID, params *ScimGetUserParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimPatchUserWithBody Change a User
+	//
+	// Applies the operations in order, all or none (RFC 7644 section 3.5.2). `op` is `add`, `replace` or `remove` in any case (Entra ID sends `Replace`), and booleans may be the strings `"True"` and `"False"`. The rules of PUT apply: `active` false suspends and true restores, an address changes only on an unclaimed account of this team alone (else 403), a taken address or userName is 409 `uniqueness`, and a stale `If-Match` is 412.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /scim/v2/Users/{id} (the `ScimPatchUser` operationId).
+	ScimPatchUserWithBody(ctx context.Context, id ScimUserID, params *ScimPatchUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimPatchUser Change a User
+	//
+	// Applies the operations in order, all or none (RFC 7644 section 3.5.2). `op` is `add`, `replace` or `remove` in any case (Entra ID sends `Replace`), and booleans may be the strings `"True"` and `"False"`. The rules of PUT apply: `active` false suspends and true restores, an address changes only on an unclaimed account of this team alone (else 403), a taken address or userName is 409 `uniqueness`, and a stale `If-Match` is 412.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /scim/v2/Users/{id} (the `ScimPatchUser` operationId).
+	ScimPatchUser(ctx context.Context, id ScimUserID, params *ScimPatchUserParams, body ScimPatchUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimPatchUserWithApplicationScimPlusJSONBody Change a User
+	//
+	// Applies the operations in order, all or none (RFC 7644 section 3.5.2). `op` is `add`, `replace` or `remove` in any case (Entra ID sends `Replace`), and booleans may be the strings `"True"` and `"False"`. The rules of PUT apply: `active` false suspends and true restores, an address changes only on an unclaimed account of this team alone (else 403), a taken address or userName is 409 `uniqueness`, and a stale `If-Match` is 412.
+	//
+	// Takes a body of the `application/scim+json` content type.
+	//
+	// Corresponds with PATCH /scim/v2/Users/{id} (the `ScimPatchUser` operationId).
+	ScimPatchUserWithApplicationScimPlusJSONBody(ctx context.Context, id ScimUserID, params *ScimPatchUserParams, body ScimPatchUserApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimReplaceUserWithBody Replace a User
+	//
+	// Replaces what the team records of the member: attributes left out are cleared, and the team's attributes that SCIM does not show are kept. `active` suspends (false) or restores (true) the membership; suspension ends the member's sessions in the team, and the team's last active admin cannot be suspended (403). A new address is allowed only for an unclaimed account that belongs to this team alone (else 403); one that is already a member of the team, or a `userName` the team already has, is 409 `uniqueness`. `password` changes the password of an unclaimed account only. With `If-Match`, a stale version is 412.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /scim/v2/Users/{id} (the `ScimReplaceUser` operationId).
+	ScimReplaceUserWithBody(ctx context.Context, id ScimUserID, params *ScimReplaceUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimReplaceUser Replace a User
+	//
+	// Replaces what the team records of the member: attributes left out are cleared, and the team's attributes that SCIM does not show are kept. `active` suspends (false) or restores (true) the membership; suspension ends the member's sessions in the team, and the team's last active admin cannot be suspended (403). A new address is allowed only for an unclaimed account that belongs to this team alone (else 403); one that is already a member of the team, or a `userName` the team already has, is 409 `uniqueness`. `password` changes the password of an unclaimed account only. With `If-Match`, a stale version is 412.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /scim/v2/Users/{id} (the `ScimReplaceUser` operationId).
+	ScimReplaceUser(ctx context.Context, id ScimUserID, params *ScimReplaceUserParams, body ScimReplaceUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ScimReplaceUserWithApplicationScimPlusJSONBody Replace a User
+	//
+	// Replaces what the team records of the member: attributes left out are cleared, and the team's attributes that SCIM does not show are kept. `active` suspends (false) or restores (true) the membership; suspension ends the member's sessions in the team, and the team's last active admin cannot be suspended (403). A new address is allowed only for an unclaimed account that belongs to this team alone (else 403); one that is already a member of the team, or a `userName` the team already has, is 409 `uniqueness`. `password` changes the password of an unclaimed account only. With `If-Match`, a stale version is 412.
+	//
+	// Takes a body of the `application/scim+json` content type.
+	//
+	// Corresponds with PUT /scim/v2/Users/{id} (the `ScimReplaceUser` operationId).
+	ScimReplaceUserWithApplicationScimPlusJSONBody(ctx context.Context, id ScimUserID, params *ScimReplaceUserParams, body ScimReplaceUserApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // Cloud689ActivationWithBody Activate a team, accept an invitation, or move an account to a new address
@@ -5257,6 +6247,535 @@ func (c *Client) PortalGetUserBaseInfoWithFormdataBody(ctx context.Context, para
 // Corresponds with GET /openapi.json (the `Openapi` operationId).
 func (c *Client) Openapi(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewOpenapiRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimListGroups List or search the team's Groups
+//
+// A page of the team's projects that match `filter`: `displayName eq`, `externalId eq` and `id eq`, alone or joined by `and`; any other filter is 400 `invalidFilter`.
+//
+// Corresponds with GET /scim/v2/Groups (the `ScimListGroups` operationId).
+func (c *Client) ScimListGroups(ctx context.Context, params *ScimListGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimListGroupsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimCreateGroupWithBody Create a Group: a project of the team
+//
+// Creates a project of the token's team with `displayName` (required), `externalId` and `members`. Every member must be a member of the team; any other user ID is refused (404 or 400 `invalidValue`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /scim/v2/Groups (the `ScimCreateGroup` operationId).
+func (c *Client) ScimCreateGroupWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimCreateGroupRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimCreateGroup Create a Group: a project of the team
+//
+// Creates a project of the token's team with `displayName` (required), `externalId` and `members`. Every member must be a member of the team; any other user ID is refused (404 or 400 `invalidValue`).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /scim/v2/Groups (the `ScimCreateGroup` operationId).
+func (c *Client) ScimCreateGroup(ctx context.Context, body ScimCreateGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimCreateGroupRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimCreateGroupWithApplicationScimPlusJSONBody Create a Group: a project of the team
+//
+// Creates a project of the token's team with `displayName` (required), `externalId` and `members`. Every member must be a member of the team; any other user ID is refused (404 or 400 `invalidValue`).
+//
+// Takes a body of the `application/scim+json` content type.
+//
+// Corresponds with POST /scim/v2/Groups (the `ScimCreateGroup` operationId).
+func (c *Client) ScimCreateGroupWithApplicationScimPlusJSONBody(ctx context.Context, body ScimCreateGroupApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimCreateGroupRequestWithApplicationScimPlusJSONBody(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimDeleteGroup Delete a Group
+//
+// Deletes the project and every member's place in it; the members stay in the team. With `If-Match`, a stale version is 412.
+//
+// Corresponds with DELETE /scim/v2/Groups/{id} (the `ScimDeleteGroup` operationId).
+func (c *Client) ScimDeleteGroup(ctx context.Context, id ScimGroupID, params *ScimDeleteGroupParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimDeleteGroupRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimGetGroup Get a Group
+//
+// A project of the token's team, with its members who are not removed from the team.
+//
+// Corresponds with GET /scim/v2/Groups/{id} (the `ScimGetGroup` operationId).
+func (c *Client) ScimGetGroup(ctx context.Context, id ScimGroupID, params *ScimGetGroupParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimGetGroupRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimPatchGroupWithBody Change a Group's members or name
+//
+// Applies the operations in order, all or none: `add`, `remove` and `replace` of `members`, and `replace` of `displayName`; `op` in any case. Every member added must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /scim/v2/Groups/{id} (the `ScimPatchGroup` operationId).
+func (c *Client) ScimPatchGroupWithBody(ctx context.Context, id ScimGroupID, params *ScimPatchGroupParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimPatchGroupRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimPatchGroup Change a Group's members or name
+//
+// Applies the operations in order, all or none: `add`, `remove` and `replace` of `members`, and `replace` of `displayName`; `op` in any case. Every member added must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /scim/v2/Groups/{id} (the `ScimPatchGroup` operationId).
+func (c *Client) ScimPatchGroup(ctx context.Context, id ScimGroupID, params *ScimPatchGroupParams, body ScimPatchGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimPatchGroupRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimPatchGroupWithApplicationScimPlusJSONBody Change a Group's members or name
+//
+// Applies the operations in order, all or none: `add`, `remove` and `replace` of `members`, and `replace` of `displayName`; `op` in any case. Every member added must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+//
+// Takes a body of the `application/scim+json` content type.
+//
+// Corresponds with PATCH /scim/v2/Groups/{id} (the `ScimPatchGroup` operationId).
+func (c *Client) ScimPatchGroupWithApplicationScimPlusJSONBody(ctx context.Context, id ScimGroupID, params *ScimPatchGroupParams, body ScimPatchGroupApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimPatchGroupRequestWithApplicationScimPlusJSONBody(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimReplaceGroupWithBody Replace a Group
+//
+// Replaces the project's `displayName`, `externalId` and members; every member must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /scim/v2/Groups/{id} (the `ScimReplaceGroup` operationId).
+func (c *Client) ScimReplaceGroupWithBody(ctx context.Context, id ScimGroupID, params *ScimReplaceGroupParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimReplaceGroupRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimReplaceGroup Replace a Group
+//
+// Replaces the project's `displayName`, `externalId` and members; every member must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /scim/v2/Groups/{id} (the `ScimReplaceGroup` operationId).
+func (c *Client) ScimReplaceGroup(ctx context.Context, id ScimGroupID, params *ScimReplaceGroupParams, body ScimReplaceGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimReplaceGroupRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimReplaceGroupWithApplicationScimPlusJSONBody Replace a Group
+//
+// Replaces the project's `displayName`, `externalId` and members; every member must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+//
+// Takes a body of the `application/scim+json` content type.
+//
+// Corresponds with PUT /scim/v2/Groups/{id} (the `ScimReplaceGroup` operationId).
+func (c *Client) ScimReplaceGroupWithApplicationScimPlusJSONBody(ctx context.Context, id ScimGroupID, params *ScimReplaceGroupParams, body ScimReplaceGroupApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimReplaceGroupRequestWithApplicationScimPlusJSONBody(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimListResourceTypes List the resource types
+//
+// Discovery (RFC 7644 section 4), which needs a valid access token like every SCIM request. `User` (with the enterprise extension) and `Group`.
+//
+// Corresponds with GET /scim/v2/ResourceTypes (the `ScimListResourceTypes` operationId).
+func (c *Client) ScimListResourceTypes(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimListResourceTypesRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimGetResourceType Get a resource type
+//
+// Discovery (RFC 7644 section 4), which needs a valid access token like every SCIM request. `User` or `Group`; any other name is 404.
+//
+// Corresponds with GET /scim/v2/ResourceTypes/{name} (the `ScimGetResourceType` operationId).
+func (c *Client) ScimGetResourceType(ctx context.Context, name ScimResourceTypeName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimGetResourceTypeRequest(c.Server, name)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimListSchemas List the schemas
+//
+// Discovery (RFC 7644 section 4), which needs a valid access token like every SCIM request. The core User, enterprise User and core Group schemas, with the attributes this server supports.
+//
+// Corresponds with GET /scim/v2/Schemas (the `ScimListSchemas` operationId).
+func (c *Client) ScimListSchemas(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimListSchemasRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimGetSchema Get a schema
+//
+// Discovery (RFC 7644 section 4), which needs a valid access token like every SCIM request. A schema by its URN; an unknown one is 404.
+//
+// Corresponds with GET /scim/v2/Schemas/{id} (the `ScimGetSchema` operationId).
+func (c *Client) ScimGetSchema(ctx context.Context, id ScimSchemaID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimGetSchemaRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimServiceProviderConfig What the server supports
+//
+// Discovery (RFC 7644 section 4), which needs a valid access token like every SCIM request. PATCH, filters (at most 1000 resources a page), sorting and ETags are supported; bulk is not.
+//
+// Corresponds with GET /scim/v2/ServiceProviderConfig (the `ScimServiceProviderConfig` operationId).
+func (c *Client) ScimServiceProviderConfig(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimServiceProviderConfigRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimListUsers List or search the team's Users
+//
+// A page of the team's members who are not removed, suspended members included (`active` false), that match `filter`, in the order of `sortBy`. An identity provider looks a user up before creating one with `userName eq`, `externalId eq` or `emails.value eq`: these, and `id eq`, are indexed. `gt`, `ge`, `lt` and `le` compare `meta.created` and `meta.lastModified` only.
+//
+// Corresponds with GET /scim/v2/Users (the `ScimListUsers` operationId).
+func (c *Client) ScimListUsers(ctx context.Context, params *ScimListUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimListUsersRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimCreateUserWithBody Create a User: add a member to the team
+//
+// Adds the person with the request's address to the token's team. The address comes from `emails` (the primary one, else type `work`, else the first), else from `userName` if that is an address; with none, 400 `invalidValue`. A new address makes an unclaimed account, whose password `password` sets. An address another team knows joins with nothing of that team's record changed or shown: the answer is the same as for a new address. An address that is already a member of the team, or a `userName` the team already has (ASCII-case-insensitively, also among the addresses of members without a userName), is 409 `uniqueness`; a member once removed from the team is added back with the request's record.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /scim/v2/Users (the `ScimCreateUser` operationId).
+func (c *Client) ScimCreateUserWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimCreateUserRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimCreateUser Create a User: add a member to the team
+//
+// Adds the person with the request's address to the token's team. The address comes from `emails` (the primary one, else type `work`, else the first), else from `userName` if that is an address; with none, 400 `invalidValue`. A new address makes an unclaimed account, whose password `password` sets. An address another team knows joins with nothing of that team's record changed or shown: the answer is the same as for a new address. An address that is already a member of the team, or a `userName` the team already has (ASCII-case-insensitively, also among the addresses of members without a userName), is 409 `uniqueness`; a member once removed from the team is added back with the request's record.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /scim/v2/Users (the `ScimCreateUser` operationId).
+func (c *Client) ScimCreateUser(ctx context.Context, body ScimCreateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimCreateUserRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimCreateUserWithApplicationScimPlusJSONBody Create a User: add a member to the team
+//
+// Adds the person with the request's address to the token's team. The address comes from `emails` (the primary one, else type `work`, else the first), else from `userName` if that is an address; with none, 400 `invalidValue`. A new address makes an unclaimed account, whose password `password` sets. An address another team knows joins with nothing of that team's record changed or shown: the answer is the same as for a new address. An address that is already a member of the team, or a `userName` the team already has (ASCII-case-insensitively, also among the addresses of members without a userName), is 409 `uniqueness`; a member once removed from the team is added back with the request's record.
+//
+// Takes a body of the `application/scim+json` content type.
+//
+// Corresponds with POST /scim/v2/Users (the `ScimCreateUser` operationId).
+func (c *Client) ScimCreateUserWithApplicationScimPlusJSONBody(ctx context.Context, body ScimCreateUserApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimCreateUserRequestWithApplicationScimPlusJSONBody(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimDeleteUser Remove a User from the team
+//
+// Removes the membership, as 689Cloud `remove` does, and ends the member's sessions in the team; the account and its other teams are left alone. The team's last active admin cannot be removed (403). With `If-Match`, a stale version is 412.
+//
+// Corresponds with DELETE /scim/v2/Users/{id} (the `ScimDeleteUser` operationId).
+func (c *Client) ScimDeleteUser(ctx context.Context, id ScimUserID, params *ScimDeleteUserParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimDeleteUserRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimGetUser Get a User
+//
+// A member of the token's team who is not removed; suspended members have `active` false.
+//
+// Corresponds with GET /scim/v2/Users/{id} (the `ScimGetUser` operationId).
+func (c *Client) ScimGetUser(ctx context.Context, id ScimUserID, params *ScimGetUserParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimGetUserRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimPatchUserWithBody Change a User
+//
+// Applies the operations in order, all or none (RFC 7644 section 3.5.2). `op` is `add`, `replace` or `remove` in any case (Entra ID sends `Replace`), and booleans may be the strings `"True"` and `"False"`. The rules of PUT apply: `active` false suspends and true restores, an address changes only on an unclaimed account of this team alone (else 403), a taken address or userName is 409 `uniqueness`, and a stale `If-Match` is 412.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /scim/v2/Users/{id} (the `ScimPatchUser` operationId).
+func (c *Client) ScimPatchUserWithBody(ctx context.Context, id ScimUserID, params *ScimPatchUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimPatchUserRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimPatchUser Change a User
+//
+// Applies the operations in order, all or none (RFC 7644 section 3.5.2). `op` is `add`, `replace` or `remove` in any case (Entra ID sends `Replace`), and booleans may be the strings `"True"` and `"False"`. The rules of PUT apply: `active` false suspends and true restores, an address changes only on an unclaimed account of this team alone (else 403), a taken address or userName is 409 `uniqueness`, and a stale `If-Match` is 412.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /scim/v2/Users/{id} (the `ScimPatchUser` operationId).
+func (c *Client) ScimPatchUser(ctx context.Context, id ScimUserID, params *ScimPatchUserParams, body ScimPatchUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimPatchUserRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimPatchUserWithApplicationScimPlusJSONBody Change a User
+//
+// Applies the operations in order, all or none (RFC 7644 section 3.5.2). `op` is `add`, `replace` or `remove` in any case (Entra ID sends `Replace`), and booleans may be the strings `"True"` and `"False"`. The rules of PUT apply: `active` false suspends and true restores, an address changes only on an unclaimed account of this team alone (else 403), a taken address or userName is 409 `uniqueness`, and a stale `If-Match` is 412.
+//
+// Takes a body of the `application/scim+json` content type.
+//
+// Corresponds with PATCH /scim/v2/Users/{id} (the `ScimPatchUser` operationId).
+func (c *Client) ScimPatchUserWithApplicationScimPlusJSONBody(ctx context.Context, id ScimUserID, params *ScimPatchUserParams, body ScimPatchUserApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimPatchUserRequestWithApplicationScimPlusJSONBody(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimReplaceUserWithBody Replace a User
+//
+// Replaces what the team records of the member: attributes left out are cleared, and the team's attributes that SCIM does not show are kept. `active` suspends (false) or restores (true) the membership; suspension ends the member's sessions in the team, and the team's last active admin cannot be suspended (403). A new address is allowed only for an unclaimed account that belongs to this team alone (else 403); one that is already a member of the team, or a `userName` the team already has, is 409 `uniqueness`. `password` changes the password of an unclaimed account only. With `If-Match`, a stale version is 412.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /scim/v2/Users/{id} (the `ScimReplaceUser` operationId).
+func (c *Client) ScimReplaceUserWithBody(ctx context.Context, id ScimUserID, params *ScimReplaceUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimReplaceUserRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimReplaceUser Replace a User
+//
+// Replaces what the team records of the member: attributes left out are cleared, and the team's attributes that SCIM does not show are kept. `active` suspends (false) or restores (true) the membership; suspension ends the member's sessions in the team, and the team's last active admin cannot be suspended (403). A new address is allowed only for an unclaimed account that belongs to this team alone (else 403); one that is already a member of the team, or a `userName` the team already has, is 409 `uniqueness`. `password` changes the password of an unclaimed account only. With `If-Match`, a stale version is 412.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /scim/v2/Users/{id} (the `ScimReplaceUser` operationId).
+func (c *Client) ScimReplaceUser(ctx context.Context, id ScimUserID, params *ScimReplaceUserParams, body ScimReplaceUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimReplaceUserRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ScimReplaceUserWithApplicationScimPlusJSONBody Replace a User
+//
+// Replaces what the team records of the member: attributes left out are cleared, and the team's attributes that SCIM does not show are kept. `active` suspends (false) or restores (true) the membership; suspension ends the member's sessions in the team, and the team's last active admin cannot be suspended (403). A new address is allowed only for an unclaimed account that belongs to this team alone (else 403); one that is already a member of the team, or a `userName` the team already has, is 409 `uniqueness`. `password` changes the password of an unclaimed account only. With `If-Match`, a stale version is 412.
+//
+// Takes a body of the `application/scim+json` content type.
+//
+// Corresponds with PUT /scim/v2/Users/{id} (the `ScimReplaceUser` operationId).
+func (c *Client) ScimReplaceUserWithApplicationScimPlusJSONBody(ctx context.Context, id ScimUserID, params *ScimReplaceUserParams, body ScimReplaceUserApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScimReplaceUserRequestWithApplicationScimPlusJSONBody(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7197,6 +8716,997 @@ func NewOpenapiRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewScimListGroupsRequest constructs an http.Request for the ScimListGroups method
+func NewScimListGroupsRequest(server string, params *ScimListGroupsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/scim/v2/Groups")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Filter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.StartIndex != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startIndex", *params.StartIndex, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Count != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "count", *params.Count, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SortBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sortBy", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SortOrder != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sortOrder", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Attributes != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "attributes", *params.Attributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ExcludedAttributes != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "excludedAttributes", *params.ExcludedAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewScimCreateGroupRequest calls the generic ScimCreateGroup builder with application/json body
+func NewScimCreateGroupRequest(server string, body ScimCreateGroupJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewScimCreateGroupRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewScimCreateGroupRequestWithApplicationScimPlusJSONBody calls the generic ScimCreateGroup builder with application/scim+json body
+func NewScimCreateGroupRequestWithApplicationScimPlusJSONBody(server string, body ScimCreateGroupApplicationScimPlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewScimCreateGroupRequestWithBody(server, "application/scim+json", bodyReader)
+}
+
+// NewScimCreateGroupRequestWithBody constructs an http.Request for the ScimCreateGroup method, with any body, and a specified content type
+func NewScimCreateGroupRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/scim/v2/Groups")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewScimDeleteGroupRequest constructs an http.Request for the ScimDeleteGroup method
+func NewScimDeleteGroupRequest(server string, id ScimGroupID, params *ScimDeleteGroupParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/scim/v2/Groups/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewScimGetGroupRequest constructs an http.Request for the ScimGetGroup method
+func NewScimGetGroupRequest(server string, id ScimGroupID, params *ScimGetGroupParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/scim/v2/Groups/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewScimPatchGroupRequest calls the generic ScimPatchGroup builder with application/json body
+func NewScimPatchGroupRequest(server string, id ScimGroupID, params *ScimPatchGroupParams, body ScimPatchGroupJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewScimPatchGroupRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewScimPatchGroupRequestWithApplicationScimPlusJSONBody calls the generic ScimPatchGroup builder with application/scim+json body
+func NewScimPatchGroupRequestWithApplicationScimPlusJSONBody(server string, id ScimGroupID, params *ScimPatchGroupParams, body ScimPatchGroupApplicationScimPlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewScimPatchGroupRequestWithBody(server, id, params, "application/scim+json", bodyReader)
+}
+
+// NewScimPatchGroupRequestWithBody constructs an http.Request for the ScimPatchGroup method, with any body, and a specified content type
+func NewScimPatchGroupRequestWithBody(server string, id ScimGroupID, params *ScimPatchGroupParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/scim/v2/Groups/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewScimReplaceGroupRequest calls the generic ScimReplaceGroup builder with application/json body
+func NewScimReplaceGroupRequest(server string, id ScimGroupID, params *ScimReplaceGroupParams, body ScimReplaceGroupJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewScimReplaceGroupRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewScimReplaceGroupRequestWithApplicationScimPlusJSONBody calls the generic ScimReplaceGroup builder with application/scim+json body
+func NewScimReplaceGroupRequestWithApplicationScimPlusJSONBody(server string, id ScimGroupID, params *ScimReplaceGroupParams, body ScimReplaceGroupApplicationScimPlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewScimReplaceGroupRequestWithBody(server, id, params, "application/scim+json", bodyReader)
+}
+
+// NewScimReplaceGroupRequestWithBody constructs an http.Request for the ScimReplaceGroup method, with any body, and a specified content type
+func NewScimReplaceGroupRequestWithBody(server string, id ScimGroupID, params *ScimReplaceGroupParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/scim/v2/Groups/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewScimListResourceTypesRequest constructs an http.Request for the ScimListResourceTypes method
+func NewScimListResourceTypesRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/scim/v2/ResourceTypes")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewScimGetResourceTypeRequest constructs an http.Request for the ScimGetResourceType method
+func NewScimGetResourceTypeRequest(server string, name ScimResourceTypeName) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/scim/v2/ResourceTypes/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewScimListSchemasRequest constructs an http.Request for the ScimListSchemas method
+func NewScimListSchemasRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/scim/v2/Schemas")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewScimGetSchemaRequest constructs an http.Request for the ScimGetSchema method
+func NewScimGetSchemaRequest(server string, id ScimSchemaID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/scim/v2/Schemas/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewScimServiceProviderConfigRequest constructs an http.Request for the ScimServiceProviderConfig method
+func NewScimServiceProviderConfigRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/scim/v2/ServiceProviderConfig")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewScimListUsersRequest constructs an http.Request for the ScimListUsers method
+func NewScimListUsersRequest(server string, params *ScimListUsersParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/scim/v2/Users")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Filter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.StartIndex != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startIndex", *params.StartIndex, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Count != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "count", *params.Count, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SortBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sortBy", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SortOrder != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sortOrder", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Attributes != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "attributes", *params.Attributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ExcludedAttributes != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "excludedAttributes", *params.ExcludedAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewScimCreateUserRequest calls the generic ScimCreateUser builder with application/json body
+func NewScimCreateUserRequest(server string, body ScimCreateUserJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewScimCreateUserRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewScimCreateUserRequestWithApplicationScimPlusJSONBody calls the generic ScimCreateUser builder with application/scim+json body
+func NewScimCreateUserRequestWithApplicationScimPlusJSONBody(server string, body ScimCreateUserApplicationScimPlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewScimCreateUserRequestWithBody(server, "application/scim+json", bodyReader)
+}
+
+// NewScimCreateUserRequestWithBody constructs an http.Request for the ScimCreateUser method, with any body, and a specified content type
+func NewScimCreateUserRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/scim/v2/Users")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewScimDeleteUserRequest constructs an http.Request for the ScimDeleteUser method
+func NewScimDeleteUserRequest(server string, id ScimUserID, params *ScimDeleteUserParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/scim/v2/Users/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewScimGetUserRequest constructs an http.Request for the ScimGetUser method
+func NewScimGetUserRequest(server string, id ScimUserID, params *ScimGetUserParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/scim/v2/Users/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewScimPatchUserRequest calls the generic ScimPatchUser builder with application/json body
+func NewScimPatchUserRequest(server string, id ScimUserID, params *ScimPatchUserParams, body ScimPatchUserJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewScimPatchUserRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewScimPatchUserRequestWithApplicationScimPlusJSONBody calls the generic ScimPatchUser builder with application/scim+json body
+func NewScimPatchUserRequestWithApplicationScimPlusJSONBody(server string, id ScimUserID, params *ScimPatchUserParams, body ScimPatchUserApplicationScimPlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewScimPatchUserRequestWithBody(server, id, params, "application/scim+json", bodyReader)
+}
+
+// NewScimPatchUserRequestWithBody constructs an http.Request for the ScimPatchUser method, with any body, and a specified content type
+func NewScimPatchUserRequestWithBody(server string, id ScimUserID, params *ScimPatchUserParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/scim/v2/Users/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewScimReplaceUserRequest calls the generic ScimReplaceUser builder with application/json body
+func NewScimReplaceUserRequest(server string, id ScimUserID, params *ScimReplaceUserParams, body ScimReplaceUserJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewScimReplaceUserRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewScimReplaceUserRequestWithApplicationScimPlusJSONBody calls the generic ScimReplaceUser builder with application/scim+json body
+func NewScimReplaceUserRequestWithApplicationScimPlusJSONBody(server string, id ScimUserID, params *ScimReplaceUserParams, body ScimReplaceUserApplicationScimPlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewScimReplaceUserRequestWithBody(server, id, params, "application/scim+json", bodyReader)
+}
+
+// NewScimReplaceUserRequestWithBody constructs an http.Request for the ScimReplaceUser method, with any body, and a specified content type
+func NewScimReplaceUserRequestWithBody(server string, id ScimUserID, params *ScimReplaceUserParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/scim/v2/Users/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -8122,6 +10632,267 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /openapi.json (the `Openapi` operationId).
 	OpenapiWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*OpenapiResponse, error)
+
+	// ScimListGroupsWithResponse List or search the team's Groups
+	//
+	// A page of the team's projects that match `filter`: `displayName eq`, `externalId eq` and `id eq`, alone or joined by `and`; any other filter is 400 `invalidFilter`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /scim/v2/Groups (the `ScimListGroups` operationId).
+	ScimListGroupsWithResponse(ctx context.Context, params *ScimListGroupsParams, reqEditors ...RequestEditorFn) (*ScimListGroupsResponse, error)
+
+	// ScimCreateGroupWithBodyWithResponse Create a Group: a project of the team
+	//
+	// Creates a project of the token's team with `displayName` (required), `externalId` and `members`. Every member must be a member of the team; any other user ID is refused (404 or 400 `invalidValue`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /scim/v2/Groups (the `ScimCreateGroup` operationId).
+	ScimCreateGroupWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScimCreateGroupResponse, error)
+
+	// ScimCreateGroupWithResponse Create a Group: a project of the team
+	//
+	// Creates a project of the token's team with `displayName` (required), `externalId` and `members`. Every member must be a member of the team; any other user ID is refused (404 or 400 `invalidValue`).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /scim/v2/Groups (the `ScimCreateGroup` operationId).
+	ScimCreateGroupWithResponse(ctx context.Context, body ScimCreateGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimCreateGroupResponse, error)
+
+	// ScimCreateGroupWithApplicationScimPlusJSONBodyWithResponse Create a Group: a project of the team
+	//
+	// Creates a project of the token's team with `displayName` (required), `externalId` and `members`. Every member must be a member of the team; any other user ID is refused (404 or 400 `invalidValue`).
+	//
+	// Takes a body of the `application/scim+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /scim/v2/Groups (the `ScimCreateGroup` operationId).
+	ScimCreateGroupWithApplicationScimPlusJSONBodyWithResponse(ctx context.Context, body ScimCreateGroupApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimCreateGroupResponse, error)
+
+	// ScimDeleteGroupWithResponse Delete a Group
+	//
+	// Deletes the project and every member's place in it; the members stay in the team. With `If-Match`, a stale version is 412.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /scim/v2/Groups/{id} (the `ScimDeleteGroup` operationId).
+	ScimDeleteGroupWithResponse(ctx context.Context, id ScimGroupID, params *ScimDeleteGroupParams, reqEditors ...RequestEditorFn) (*ScimDeleteGroupResponse, error)
+
+	// ScimGetGroupWithResponse Get a Group
+	//
+	// A project of the token's team, with its members who are not removed from the team.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /scim/v2/Groups/{id} (the `ScimGetGroup` operationId).
+	ScimGetGroupWithResponse(ctx context.Context, id ScimGroupID, params *ScimGetGroupParams, reqEditors ...RequestEditorFn) (*ScimGetGroupResponse, error)
+
+	// ScimPatchGroupWithBodyWithResponse Change a Group's members or name
+	//
+	// Applies the operations in order, all or none: `add`, `remove` and `replace` of `members`, and `replace` of `displayName`; `op` in any case. Every member added must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /scim/v2/Groups/{id} (the `ScimPatchGroup` operationId).
+	ScimPatchGroupWithBodyWithResponse(ctx context.Context, id ScimGroupID, params *ScimPatchGroupParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScimPatchGroupResponse, error)
+
+	// ScimPatchGroupWithResponse Change a Group's members or name
+	//
+	// Applies the operations in order, all or none: `add`, `remove` and `replace` of `members`, and `replace` of `displayName`; `op` in any case. Every member added must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /scim/v2/Groups/{id} (the `ScimPatchGroup` operationId).
+	ScimPatchGroupWithResponse(ctx context.Context, id ScimGroupID, params *ScimPatchGroupParams, body ScimPatchGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimPatchGroupResponse, error)
+
+	// ScimPatchGroupWithApplicationScimPlusJSONBodyWithResponse Change a Group's members or name
+	//
+	// Applies the operations in order, all or none: `add`, `remove` and `replace` of `members`, and `replace` of `displayName`; `op` in any case. Every member added must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+	//
+	// Takes a body of the `application/scim+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /scim/v2/Groups/{id} (the `ScimPatchGroup` operationId).
+	ScimPatchGroupWithApplicationScimPlusJSONBodyWithResponse(ctx context.Context, id ScimGroupID, params *ScimPatchGroupParams, body ScimPatchGroupApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimPatchGroupResponse, error)
+
+	// ScimReplaceGroupWithBodyWithResponse Replace a Group
+	//
+	// Replaces the project's `displayName`, `externalId` and members; every member must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /scim/v2/Groups/{id} (the `ScimReplaceGroup` operationId).
+	ScimReplaceGroupWithBodyWithResponse(ctx context.Context, id ScimGroupID, params *ScimReplaceGroupParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScimReplaceGroupResponse, error)
+
+	// ScimReplaceGroupWithResponse Replace a Group
+	//
+	// Replaces the project's `displayName`, `externalId` and members; every member must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /scim/v2/Groups/{id} (the `ScimReplaceGroup` operationId).
+	ScimReplaceGroupWithResponse(ctx context.Context, id ScimGroupID, params *ScimReplaceGroupParams, body ScimReplaceGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimReplaceGroupResponse, error)
+
+	// ScimReplaceGroupWithApplicationScimPlusJSONBodyWithResponse Replace a Group
+	//
+	// Replaces the project's `displayName`, `externalId` and members; every member must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+	//
+	// Takes a body of the `application/scim+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /scim/v2/Groups/{id} (the `ScimReplaceGroup` operationId).
+	ScimReplaceGroupWithApplicationScimPlusJSONBodyWithResponse(ctx context.Context, id ScimGroupID, params *ScimReplaceGroupParams, body ScimReplaceGroupApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimReplaceGroupResponse, error)
+
+	// ScimListResourceTypesWithResponse List the resource types
+	//
+	// Discovery (RFC 7644 section 4), which needs a valid access token like every SCIM request. `User` (with the enterprise extension) and `Group`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /scim/v2/ResourceTypes (the `ScimListResourceTypes` operationId).
+	ScimListResourceTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ScimListResourceTypesResponse, error)
+
+	// ScimGetResourceTypeWithResponse Get a resource type
+	//
+	// Discovery (RFC 7644 section 4), which needs a valid access token like every SCIM request. `User` or `Group`; any other name is 404.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /scim/v2/ResourceTypes/{name} (the `ScimGetResourceType` operationId).
+	ScimGetResourceTypeWithResponse(ctx context.Context, name ScimResourceTypeName, reqEditors ...RequestEditorFn) (*ScimGetResourceTypeResponse, error)
+
+	// ScimListSchemasWithResponse List the schemas
+	//
+	// Discovery (RFC 7644 section 4), which needs a valid access token like every SCIM request. The core User, enterprise User and core Group schemas, with the attributes this server supports.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /scim/v2/Schemas (the `ScimListSchemas` operationId).
+	ScimListSchemasWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ScimListSchemasResponse, error)
+
+	// ScimGetSchemaWithResponse Get a schema
+	//
+	// Discovery (RFC 7644 section 4), which needs a valid access token like every SCIM request. A schema by its URN; an unknown one is 404.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /scim/v2/Schemas/{id} (the `ScimGetSchema` operationId).
+	ScimGetSchemaWithResponse(ctx context.Context, id ScimSchemaID, reqEditors ...RequestEditorFn) (*ScimGetSchemaResponse, error)
+
+	// ScimServiceProviderConfigWithResponse What the server supports
+	//
+	// Discovery (RFC 7644 section 4), which needs a valid access token like every SCIM request. PATCH, filters (at most 1000 resources a page), sorting and ETags are supported; bulk is not.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /scim/v2/ServiceProviderConfig (the `ScimServiceProviderConfig` operationId).
+	ScimServiceProviderConfigWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ScimServiceProviderConfigResponse, error)
+
+	// ScimListUsersWithResponse List or search the team's Users
+	//
+	// A page of the team's members who are not removed, suspended members included (`active` false), that match `filter`, in the order of `sortBy`. An identity provider looks a user up before creating one with `userName eq`, `externalId eq` or `emails.value eq`: these, and `id eq`, are indexed. `gt`, `ge`, `lt` and `le` compare `meta.created` and `meta.lastModified` only.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /scim/v2/Users (the `ScimListUsers` operationId).
+	ScimListUsersWithResponse(ctx context.Context, params *ScimListUsersParams, reqEditors ...RequestEditorFn) (*ScimListUsersResponse, error)
+
+	// ScimCreateUserWithBodyWithResponse Create a User: add a member to the team
+	//
+	// Adds the person with the request's address to the token's team. The address comes from `emails` (the primary one, else type `work`, else the first), else from `userName` if that is an address; with none, 400 `invalidValue`. A new address makes an unclaimed account, whose password `password` sets. An address another team knows joins with nothing of that team's record changed or shown: the answer is the same as for a new address. An address that is already a member of the team, or a `userName` the team already has (ASCII-case-insensitively, also among the addresses of members without a userName), is 409 `uniqueness`; a member once removed from the team is added back with the request's record.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /scim/v2/Users (the `ScimCreateUser` operationId).
+	ScimCreateUserWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScimCreateUserResponse, error)
+
+	// ScimCreateUserWithResponse Create a User: add a member to the team
+	//
+	// Adds the person with the request's address to the token's team. The address comes from `emails` (the primary one, else type `work`, else the first), else from `userName` if that is an address; with none, 400 `invalidValue`. A new address makes an unclaimed account, whose password `password` sets. An address another team knows joins with nothing of that team's record changed or shown: the answer is the same as for a new address. An address that is already a member of the team, or a `userName` the team already has (ASCII-case-insensitively, also among the addresses of members without a userName), is 409 `uniqueness`; a member once removed from the team is added back with the request's record.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /scim/v2/Users (the `ScimCreateUser` operationId).
+	ScimCreateUserWithResponse(ctx context.Context, body ScimCreateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimCreateUserResponse, error)
+
+	// ScimCreateUserWithApplicationScimPlusJSONBodyWithResponse Create a User: add a member to the team
+	//
+	// Adds the person with the request's address to the token's team. The address comes from `emails` (the primary one, else type `work`, else the first), else from `userName` if that is an address; with none, 400 `invalidValue`. A new address makes an unclaimed account, whose password `password` sets. An address another team knows joins with nothing of that team's record changed or shown: the answer is the same as for a new address. An address that is already a member of the team, or a `userName` the team already has (ASCII-case-insensitively, also among the addresses of members without a userName), is 409 `uniqueness`; a member once removed from the team is added back with the request's record.
+	//
+	// Takes a body of the `application/scim+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /scim/v2/Users (the `ScimCreateUser` operationId).
+	ScimCreateUserWithApplicationScimPlusJSONBodyWithResponse(ctx context.Context, body ScimCreateUserApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimCreateUserResponse, error)
+
+	// ScimDeleteUserWithResponse Remove a User from the team
+	//
+	// Removes the membership, as 689Cloud `remove` does, and ends the member's sessions in the team; the account and its other teams are left alone. The team's last active admin cannot be removed (403). With `If-Match`, a stale version is 412.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /scim/v2/Users/{id} (the `ScimDeleteUser` operationId).
+	ScimDeleteUserWithResponse(ctx context.Context, id ScimUserID, params *ScimDeleteUserParams, reqEditors ...RequestEditorFn) (*ScimDeleteUserResponse, error)
+
+	// ScimGetUserWithResponse Get a User
+	//
+	// A member of the token's team who is not removed; suspended members have `active` false.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /scim/v2/Users/{id} (the `ScimGetUser` operationId).
+	ScimGetUserWithResponse(ctx context.Context, id ScimUserID, params *ScimGetUserParams, reqEditors ...RequestEditorFn) (*ScimGetUserResponse, error)
+
+	// ScimPatchUserWithBodyWithResponse Change a User
+	//
+	// Applies the operations in order, all or none (RFC 7644 section 3.5.2). `op` is `add`, `replace` or `remove` in any case (Entra ID sends `Replace`), and booleans may be the strings `"True"` and `"False"`. The rules of PUT apply: `active` false suspends and true restores, an address changes only on an unclaimed account of this team alone (else 403), a taken address or userName is 409 `uniqueness`, and a stale `If-Match` is 412.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /scim/v2/Users/{id} (the `ScimPatchUser` operationId).
+	ScimPatchUserWithBodyWithResponse(ctx context.Context, id ScimUserID, params *ScimPatchUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScimPatchUserResponse, error)
+
+	// ScimPatchUserWithResponse Change a User
+	//
+	// Applies the operations in order, all or none (RFC 7644 section 3.5.2). `op` is `add`, `replace` or `remove` in any case (Entra ID sends `Replace`), and booleans may be the strings `"True"` and `"False"`. The rules of PUT apply: `active` false suspends and true restores, an address changes only on an unclaimed account of this team alone (else 403), a taken address or userName is 409 `uniqueness`, and a stale `If-Match` is 412.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /scim/v2/Users/{id} (the `ScimPatchUser` operationId).
+	ScimPatchUserWithResponse(ctx context.Context, id ScimUserID, params *ScimPatchUserParams, body ScimPatchUserJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimPatchUserResponse, error)
+
+	// ScimPatchUserWithApplicationScimPlusJSONBodyWithResponse Change a User
+	//
+	// Applies the operations in order, all or none (RFC 7644 section 3.5.2). `op` is `add`, `replace` or `remove` in any case (Entra ID sends `Replace`), and booleans may be the strings `"True"` and `"False"`. The rules of PUT apply: `active` false suspends and true restores, an address changes only on an unclaimed account of this team alone (else 403), a taken address or userName is 409 `uniqueness`, and a stale `If-Match` is 412.
+	//
+	// Takes a body of the `application/scim+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /scim/v2/Users/{id} (the `ScimPatchUser` operationId).
+	ScimPatchUserWithApplicationScimPlusJSONBodyWithResponse(ctx context.Context, id ScimUserID, params *ScimPatchUserParams, body ScimPatchUserApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimPatchUserResponse, error)
+
+	// ScimReplaceUserWithBodyWithResponse Replace a User
+	//
+	// Replaces what the team records of the member: attributes left out are cleared, and the team's attributes that SCIM does not show are kept. `active` suspends (false) or restores (true) the membership; suspension ends the member's sessions in the team, and the team's last active admin cannot be suspended (403). A new address is allowed only for an unclaimed account that belongs to this team alone (else 403); one that is already a member of the team, or a `userName` the team already has, is 409 `uniqueness`. `password` changes the password of an unclaimed account only. With `If-Match`, a stale version is 412.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /scim/v2/Users/{id} (the `ScimReplaceUser` operationId).
+	ScimReplaceUserWithBodyWithResponse(ctx context.Context, id ScimUserID, params *ScimReplaceUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScimReplaceUserResponse, error)
+
+	// ScimReplaceUserWithResponse Replace a User
+	//
+	// Replaces what the team records of the member: attributes left out are cleared, and the team's attributes that SCIM does not show are kept. `active` suspends (false) or restores (true) the membership; suspension ends the member's sessions in the team, and the team's last active admin cannot be suspended (403). A new address is allowed only for an unclaimed account that belongs to this team alone (else 403); one that is already a member of the team, or a `userName` the team already has, is 409 `uniqueness`. `password` changes the password of an unclaimed account only. With `If-Match`, a stale version is 412.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /scim/v2/Users/{id} (the `ScimReplaceUser` operationId).
+	ScimReplaceUserWithResponse(ctx context.Context, id ScimUserID, params *ScimReplaceUserParams, body ScimReplaceUserJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimReplaceUserResponse, error)
+
+	// ScimReplaceUserWithApplicationScimPlusJSONBodyWithResponse Replace a User
+	//
+	// Replaces what the team records of the member: attributes left out are cleared, and the team's attributes that SCIM does not show are kept. `active` suspends (false) or restores (true) the membership; suspension ends the member's sessions in the team, and the team's last active admin cannot be suspended (403). A new address is allowed only for an unclaimed account that belongs to this team alone (else 403); one that is already a member of the team, or a `userName` the team already has, is 409 `uniqueness`. `password` changes the password of an unclaimed account only. With `If-Match`, a stale version is 412.
+	//
+	// Takes a body of the `application/scim+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /scim/v2/Users/{id} (the `ScimReplaceUser` operationId).
+	ScimReplaceUserWithApplicationScimPlusJSONBodyWithResponse(ctx context.Context, id ScimUserID, params *ScimReplaceUserParams, body ScimReplaceUserApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimReplaceUserResponse, error)
 }
 
 type Cloud689ActivationResponse struct {
@@ -11168,6 +13939,1769 @@ func (r OpenapiResponse) ContentType() string {
 	return ""
 }
 
+// ScimListGroupsResponse401Headers the declared response headers of an HTTP 401 response for ScimListGroups
+type ScimListGroupsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ScimListGroupsResponse429Headers the declared response headers of an HTTP 429 response for ScimListGroups
+type ScimListGroupsResponse429Headers struct {
+	RetryAfter int
+}
+
+type ScimListGroupsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationscimJSON200 the response for an HTTP 200 `application/scim+json` response
+	ApplicationscimJSON200 *ScimGroupList
+	// ApplicationscimJSON400 the response for an HTTP 400 `application/scim+json` response
+	ApplicationscimJSON400 *ScimBadRequest
+	// ApplicationscimJSON401 the response for an HTTP 401 `application/scim+json` response
+	ApplicationscimJSON401 *ScimUnauthorized
+	// ApplicationscimJSON429 the response for an HTTP 429 `application/scim+json` response
+	ApplicationscimJSON429 *ScimTooManyRequests
+	// ApplicationscimJSON500 the response for an HTTP 500 `application/scim+json` response
+	ApplicationscimJSON500 *ScimInternal
+	// ApplicationscimJSON503 the response for an HTTP 503 `application/scim+json` response
+	ApplicationscimJSON503 *ScimUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ScimListGroupsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ScimListGroupsResponse429Headers
+}
+
+// GetApplicationscimJSON200 returns the response for an HTTP 200 `application/scim+json` response
+func (r ScimListGroupsResponse) GetApplicationscimJSON200() *ScimGroupList {
+	return r.ApplicationscimJSON200
+}
+
+// GetApplicationscimJSON400 returns the response for an HTTP 400 `application/scim+json` response
+func (r ScimListGroupsResponse) GetApplicationscimJSON400() *ScimBadRequest {
+	return r.ApplicationscimJSON400
+}
+
+// GetApplicationscimJSON401 returns the response for an HTTP 401 `application/scim+json` response
+func (r ScimListGroupsResponse) GetApplicationscimJSON401() *ScimUnauthorized {
+	return r.ApplicationscimJSON401
+}
+
+// GetApplicationscimJSON429 returns the response for an HTTP 429 `application/scim+json` response
+func (r ScimListGroupsResponse) GetApplicationscimJSON429() *ScimTooManyRequests {
+	return r.ApplicationscimJSON429
+}
+
+// GetApplicationscimJSON500 returns the response for an HTTP 500 `application/scim+json` response
+func (r ScimListGroupsResponse) GetApplicationscimJSON500() *ScimInternal {
+	return r.ApplicationscimJSON500
+}
+
+// GetApplicationscimJSON503 returns the response for an HTTP 503 `application/scim+json` response
+func (r ScimListGroupsResponse) GetApplicationscimJSON503() *ScimUnavailable {
+	return r.ApplicationscimJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ScimListGroupsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ScimListGroupsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ScimListGroupsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ScimListGroupsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ScimCreateGroupResponse201Headers the declared response headers of an HTTP 201 response for ScimCreateGroup
+type ScimCreateGroupResponse201Headers struct {
+	ETag     string
+	Location string
+}
+
+// ScimCreateGroupResponse401Headers the declared response headers of an HTTP 401 response for ScimCreateGroup
+type ScimCreateGroupResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ScimCreateGroupResponse429Headers the declared response headers of an HTTP 429 response for ScimCreateGroup
+type ScimCreateGroupResponse429Headers struct {
+	RetryAfter int
+}
+
+type ScimCreateGroupResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationscimJSON201 the response for an HTTP 201 `application/scim+json` response
+	ApplicationscimJSON201 *ScimGroup
+	// ApplicationscimJSON400 the response for an HTTP 400 `application/scim+json` response
+	ApplicationscimJSON400 *ScimBadRequest
+	// ApplicationscimJSON401 the response for an HTTP 401 `application/scim+json` response
+	ApplicationscimJSON401 *ScimUnauthorized
+	// ApplicationscimJSON403 the response for an HTTP 403 `application/scim+json` response
+	ApplicationscimJSON403 *ScimForbidden
+	// ApplicationscimJSON404 the response for an HTTP 404 `application/scim+json` response
+	ApplicationscimJSON404 *ScimNotFound
+	// ApplicationscimJSON413 the response for an HTTP 413 `application/scim+json` response
+	ApplicationscimJSON413 *ScimTooLarge
+	// ApplicationscimJSON429 the response for an HTTP 429 `application/scim+json` response
+	ApplicationscimJSON429 *ScimTooManyRequests
+	// ApplicationscimJSON500 the response for an HTTP 500 `application/scim+json` response
+	ApplicationscimJSON500 *ScimInternal
+	// ApplicationscimJSON503 the response for an HTTP 503 `application/scim+json` response
+	ApplicationscimJSON503 *ScimUnavailable
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *ScimCreateGroupResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ScimCreateGroupResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ScimCreateGroupResponse429Headers
+}
+
+// GetApplicationscimJSON201 returns the response for an HTTP 201 `application/scim+json` response
+func (r ScimCreateGroupResponse) GetApplicationscimJSON201() *ScimGroup {
+	return r.ApplicationscimJSON201
+}
+
+// GetApplicationscimJSON400 returns the response for an HTTP 400 `application/scim+json` response
+func (r ScimCreateGroupResponse) GetApplicationscimJSON400() *ScimBadRequest {
+	return r.ApplicationscimJSON400
+}
+
+// GetApplicationscimJSON401 returns the response for an HTTP 401 `application/scim+json` response
+func (r ScimCreateGroupResponse) GetApplicationscimJSON401() *ScimUnauthorized {
+	return r.ApplicationscimJSON401
+}
+
+// GetApplicationscimJSON403 returns the response for an HTTP 403 `application/scim+json` response
+func (r ScimCreateGroupResponse) GetApplicationscimJSON403() *ScimForbidden {
+	return r.ApplicationscimJSON403
+}
+
+// GetApplicationscimJSON404 returns the response for an HTTP 404 `application/scim+json` response
+func (r ScimCreateGroupResponse) GetApplicationscimJSON404() *ScimNotFound {
+	return r.ApplicationscimJSON404
+}
+
+// GetApplicationscimJSON413 returns the response for an HTTP 413 `application/scim+json` response
+func (r ScimCreateGroupResponse) GetApplicationscimJSON413() *ScimTooLarge {
+	return r.ApplicationscimJSON413
+}
+
+// GetApplicationscimJSON429 returns the response for an HTTP 429 `application/scim+json` response
+func (r ScimCreateGroupResponse) GetApplicationscimJSON429() *ScimTooManyRequests {
+	return r.ApplicationscimJSON429
+}
+
+// GetApplicationscimJSON500 returns the response for an HTTP 500 `application/scim+json` response
+func (r ScimCreateGroupResponse) GetApplicationscimJSON500() *ScimInternal {
+	return r.ApplicationscimJSON500
+}
+
+// GetApplicationscimJSON503 returns the response for an HTTP 503 `application/scim+json` response
+func (r ScimCreateGroupResponse) GetApplicationscimJSON503() *ScimUnavailable {
+	return r.ApplicationscimJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ScimCreateGroupResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ScimCreateGroupResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ScimCreateGroupResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ScimCreateGroupResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ScimDeleteGroupResponse401Headers the declared response headers of an HTTP 401 response for ScimDeleteGroup
+type ScimDeleteGroupResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ScimDeleteGroupResponse429Headers the declared response headers of an HTTP 429 response for ScimDeleteGroup
+type ScimDeleteGroupResponse429Headers struct {
+	RetryAfter int
+}
+
+type ScimDeleteGroupResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationscimJSON401 the response for an HTTP 401 `application/scim+json` response
+	ApplicationscimJSON401 *ScimUnauthorized
+	// ApplicationscimJSON403 the response for an HTTP 403 `application/scim+json` response
+	ApplicationscimJSON403 *ScimForbidden
+	// ApplicationscimJSON404 the response for an HTTP 404 `application/scim+json` response
+	ApplicationscimJSON404 *ScimNotFound
+	// ApplicationscimJSON412 the response for an HTTP 412 `application/scim+json` response
+	ApplicationscimJSON412 *ScimPreconditionFailed
+	// ApplicationscimJSON429 the response for an HTTP 429 `application/scim+json` response
+	ApplicationscimJSON429 *ScimTooManyRequests
+	// ApplicationscimJSON500 the response for an HTTP 500 `application/scim+json` response
+	ApplicationscimJSON500 *ScimInternal
+	// ApplicationscimJSON503 the response for an HTTP 503 `application/scim+json` response
+	ApplicationscimJSON503 *ScimUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ScimDeleteGroupResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ScimDeleteGroupResponse429Headers
+}
+
+// GetApplicationscimJSON401 returns the response for an HTTP 401 `application/scim+json` response
+func (r ScimDeleteGroupResponse) GetApplicationscimJSON401() *ScimUnauthorized {
+	return r.ApplicationscimJSON401
+}
+
+// GetApplicationscimJSON403 returns the response for an HTTP 403 `application/scim+json` response
+func (r ScimDeleteGroupResponse) GetApplicationscimJSON403() *ScimForbidden {
+	return r.ApplicationscimJSON403
+}
+
+// GetApplicationscimJSON404 returns the response for an HTTP 404 `application/scim+json` response
+func (r ScimDeleteGroupResponse) GetApplicationscimJSON404() *ScimNotFound {
+	return r.ApplicationscimJSON404
+}
+
+// GetApplicationscimJSON412 returns the response for an HTTP 412 `application/scim+json` response
+func (r ScimDeleteGroupResponse) GetApplicationscimJSON412() *ScimPreconditionFailed {
+	return r.ApplicationscimJSON412
+}
+
+// GetApplicationscimJSON429 returns the response for an HTTP 429 `application/scim+json` response
+func (r ScimDeleteGroupResponse) GetApplicationscimJSON429() *ScimTooManyRequests {
+	return r.ApplicationscimJSON429
+}
+
+// GetApplicationscimJSON500 returns the response for an HTTP 500 `application/scim+json` response
+func (r ScimDeleteGroupResponse) GetApplicationscimJSON500() *ScimInternal {
+	return r.ApplicationscimJSON500
+}
+
+// GetApplicationscimJSON503 returns the response for an HTTP 503 `application/scim+json` response
+func (r ScimDeleteGroupResponse) GetApplicationscimJSON503() *ScimUnavailable {
+	return r.ApplicationscimJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ScimDeleteGroupResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ScimDeleteGroupResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ScimDeleteGroupResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ScimDeleteGroupResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ScimGetGroupResponse200Headers the declared response headers of an HTTP 200 response for ScimGetGroup
+type ScimGetGroupResponse200Headers struct {
+	ETag string
+}
+
+// ScimGetGroupResponse304Headers the declared response headers of an HTTP 304 response for ScimGetGroup
+type ScimGetGroupResponse304Headers struct {
+	ETag string
+}
+
+// ScimGetGroupResponse401Headers the declared response headers of an HTTP 401 response for ScimGetGroup
+type ScimGetGroupResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ScimGetGroupResponse429Headers the declared response headers of an HTTP 429 response for ScimGetGroup
+type ScimGetGroupResponse429Headers struct {
+	RetryAfter int
+}
+
+type ScimGetGroupResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationscimJSON200 the response for an HTTP 200 `application/scim+json` response
+	ApplicationscimJSON200 *ScimGroup
+	// ApplicationscimJSON401 the response for an HTTP 401 `application/scim+json` response
+	ApplicationscimJSON401 *ScimUnauthorized
+	// ApplicationscimJSON404 the response for an HTTP 404 `application/scim+json` response
+	ApplicationscimJSON404 *ScimNotFound
+	// ApplicationscimJSON429 the response for an HTTP 429 `application/scim+json` response
+	ApplicationscimJSON429 *ScimTooManyRequests
+	// ApplicationscimJSON500 the response for an HTTP 500 `application/scim+json` response
+	ApplicationscimJSON500 *ScimInternal
+	// ApplicationscimJSON503 the response for an HTTP 503 `application/scim+json` response
+	ApplicationscimJSON503 *ScimUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ScimGetGroupResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *ScimGetGroupResponse304Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ScimGetGroupResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ScimGetGroupResponse429Headers
+}
+
+// GetApplicationscimJSON200 returns the response for an HTTP 200 `application/scim+json` response
+func (r ScimGetGroupResponse) GetApplicationscimJSON200() *ScimGroup {
+	return r.ApplicationscimJSON200
+}
+
+// GetApplicationscimJSON401 returns the response for an HTTP 401 `application/scim+json` response
+func (r ScimGetGroupResponse) GetApplicationscimJSON401() *ScimUnauthorized {
+	return r.ApplicationscimJSON401
+}
+
+// GetApplicationscimJSON404 returns the response for an HTTP 404 `application/scim+json` response
+func (r ScimGetGroupResponse) GetApplicationscimJSON404() *ScimNotFound {
+	return r.ApplicationscimJSON404
+}
+
+// GetApplicationscimJSON429 returns the response for an HTTP 429 `application/scim+json` response
+func (r ScimGetGroupResponse) GetApplicationscimJSON429() *ScimTooManyRequests {
+	return r.ApplicationscimJSON429
+}
+
+// GetApplicationscimJSON500 returns the response for an HTTP 500 `application/scim+json` response
+func (r ScimGetGroupResponse) GetApplicationscimJSON500() *ScimInternal {
+	return r.ApplicationscimJSON500
+}
+
+// GetApplicationscimJSON503 returns the response for an HTTP 503 `application/scim+json` response
+func (r ScimGetGroupResponse) GetApplicationscimJSON503() *ScimUnavailable {
+	return r.ApplicationscimJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ScimGetGroupResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ScimGetGroupResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ScimGetGroupResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ScimGetGroupResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ScimPatchGroupResponse200Headers the declared response headers of an HTTP 200 response for ScimPatchGroup
+type ScimPatchGroupResponse200Headers struct {
+	ETag string
+}
+
+// ScimPatchGroupResponse401Headers the declared response headers of an HTTP 401 response for ScimPatchGroup
+type ScimPatchGroupResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ScimPatchGroupResponse429Headers the declared response headers of an HTTP 429 response for ScimPatchGroup
+type ScimPatchGroupResponse429Headers struct {
+	RetryAfter int
+}
+
+type ScimPatchGroupResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationscimJSON200 the response for an HTTP 200 `application/scim+json` response
+	ApplicationscimJSON200 *ScimGroup
+	// ApplicationscimJSON400 the response for an HTTP 400 `application/scim+json` response
+	ApplicationscimJSON400 *ScimBadRequest
+	// ApplicationscimJSON401 the response for an HTTP 401 `application/scim+json` response
+	ApplicationscimJSON401 *ScimUnauthorized
+	// ApplicationscimJSON403 the response for an HTTP 403 `application/scim+json` response
+	ApplicationscimJSON403 *ScimForbidden
+	// ApplicationscimJSON404 the response for an HTTP 404 `application/scim+json` response
+	ApplicationscimJSON404 *ScimNotFound
+	// ApplicationscimJSON412 the response for an HTTP 412 `application/scim+json` response
+	ApplicationscimJSON412 *ScimPreconditionFailed
+	// ApplicationscimJSON413 the response for an HTTP 413 `application/scim+json` response
+	ApplicationscimJSON413 *ScimTooLarge
+	// ApplicationscimJSON429 the response for an HTTP 429 `application/scim+json` response
+	ApplicationscimJSON429 *ScimTooManyRequests
+	// ApplicationscimJSON500 the response for an HTTP 500 `application/scim+json` response
+	ApplicationscimJSON500 *ScimInternal
+	// ApplicationscimJSON503 the response for an HTTP 503 `application/scim+json` response
+	ApplicationscimJSON503 *ScimUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ScimPatchGroupResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ScimPatchGroupResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ScimPatchGroupResponse429Headers
+}
+
+// GetApplicationscimJSON200 returns the response for an HTTP 200 `application/scim+json` response
+func (r ScimPatchGroupResponse) GetApplicationscimJSON200() *ScimGroup {
+	return r.ApplicationscimJSON200
+}
+
+// GetApplicationscimJSON400 returns the response for an HTTP 400 `application/scim+json` response
+func (r ScimPatchGroupResponse) GetApplicationscimJSON400() *ScimBadRequest {
+	return r.ApplicationscimJSON400
+}
+
+// GetApplicationscimJSON401 returns the response for an HTTP 401 `application/scim+json` response
+func (r ScimPatchGroupResponse) GetApplicationscimJSON401() *ScimUnauthorized {
+	return r.ApplicationscimJSON401
+}
+
+// GetApplicationscimJSON403 returns the response for an HTTP 403 `application/scim+json` response
+func (r ScimPatchGroupResponse) GetApplicationscimJSON403() *ScimForbidden {
+	return r.ApplicationscimJSON403
+}
+
+// GetApplicationscimJSON404 returns the response for an HTTP 404 `application/scim+json` response
+func (r ScimPatchGroupResponse) GetApplicationscimJSON404() *ScimNotFound {
+	return r.ApplicationscimJSON404
+}
+
+// GetApplicationscimJSON412 returns the response for an HTTP 412 `application/scim+json` response
+func (r ScimPatchGroupResponse) GetApplicationscimJSON412() *ScimPreconditionFailed {
+	return r.ApplicationscimJSON412
+}
+
+// GetApplicationscimJSON413 returns the response for an HTTP 413 `application/scim+json` response
+func (r ScimPatchGroupResponse) GetApplicationscimJSON413() *ScimTooLarge {
+	return r.ApplicationscimJSON413
+}
+
+// GetApplicationscimJSON429 returns the response for an HTTP 429 `application/scim+json` response
+func (r ScimPatchGroupResponse) GetApplicationscimJSON429() *ScimTooManyRequests {
+	return r.ApplicationscimJSON429
+}
+
+// GetApplicationscimJSON500 returns the response for an HTTP 500 `application/scim+json` response
+func (r ScimPatchGroupResponse) GetApplicationscimJSON500() *ScimInternal {
+	return r.ApplicationscimJSON500
+}
+
+// GetApplicationscimJSON503 returns the response for an HTTP 503 `application/scim+json` response
+func (r ScimPatchGroupResponse) GetApplicationscimJSON503() *ScimUnavailable {
+	return r.ApplicationscimJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ScimPatchGroupResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ScimPatchGroupResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ScimPatchGroupResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ScimPatchGroupResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ScimReplaceGroupResponse200Headers the declared response headers of an HTTP 200 response for ScimReplaceGroup
+type ScimReplaceGroupResponse200Headers struct {
+	ETag string
+}
+
+// ScimReplaceGroupResponse401Headers the declared response headers of an HTTP 401 response for ScimReplaceGroup
+type ScimReplaceGroupResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ScimReplaceGroupResponse429Headers the declared response headers of an HTTP 429 response for ScimReplaceGroup
+type ScimReplaceGroupResponse429Headers struct {
+	RetryAfter int
+}
+
+type ScimReplaceGroupResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationscimJSON200 the response for an HTTP 200 `application/scim+json` response
+	ApplicationscimJSON200 *ScimGroup
+	// ApplicationscimJSON400 the response for an HTTP 400 `application/scim+json` response
+	ApplicationscimJSON400 *ScimBadRequest
+	// ApplicationscimJSON401 the response for an HTTP 401 `application/scim+json` response
+	ApplicationscimJSON401 *ScimUnauthorized
+	// ApplicationscimJSON403 the response for an HTTP 403 `application/scim+json` response
+	ApplicationscimJSON403 *ScimForbidden
+	// ApplicationscimJSON404 the response for an HTTP 404 `application/scim+json` response
+	ApplicationscimJSON404 *ScimNotFound
+	// ApplicationscimJSON412 the response for an HTTP 412 `application/scim+json` response
+	ApplicationscimJSON412 *ScimPreconditionFailed
+	// ApplicationscimJSON413 the response for an HTTP 413 `application/scim+json` response
+	ApplicationscimJSON413 *ScimTooLarge
+	// ApplicationscimJSON429 the response for an HTTP 429 `application/scim+json` response
+	ApplicationscimJSON429 *ScimTooManyRequests
+	// ApplicationscimJSON500 the response for an HTTP 500 `application/scim+json` response
+	ApplicationscimJSON500 *ScimInternal
+	// ApplicationscimJSON503 the response for an HTTP 503 `application/scim+json` response
+	ApplicationscimJSON503 *ScimUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ScimReplaceGroupResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ScimReplaceGroupResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ScimReplaceGroupResponse429Headers
+}
+
+// GetApplicationscimJSON200 returns the response for an HTTP 200 `application/scim+json` response
+func (r ScimReplaceGroupResponse) GetApplicationscimJSON200() *ScimGroup {
+	return r.ApplicationscimJSON200
+}
+
+// GetApplicationscimJSON400 returns the response for an HTTP 400 `application/scim+json` response
+func (r ScimReplaceGroupResponse) GetApplicationscimJSON400() *ScimBadRequest {
+	return r.ApplicationscimJSON400
+}
+
+// GetApplicationscimJSON401 returns the response for an HTTP 401 `application/scim+json` response
+func (r ScimReplaceGroupResponse) GetApplicationscimJSON401() *ScimUnauthorized {
+	return r.ApplicationscimJSON401
+}
+
+// GetApplicationscimJSON403 returns the response for an HTTP 403 `application/scim+json` response
+func (r ScimReplaceGroupResponse) GetApplicationscimJSON403() *ScimForbidden {
+	return r.ApplicationscimJSON403
+}
+
+// GetApplicationscimJSON404 returns the response for an HTTP 404 `application/scim+json` response
+func (r ScimReplaceGroupResponse) GetApplicationscimJSON404() *ScimNotFound {
+	return r.ApplicationscimJSON404
+}
+
+// GetApplicationscimJSON412 returns the response for an HTTP 412 `application/scim+json` response
+func (r ScimReplaceGroupResponse) GetApplicationscimJSON412() *ScimPreconditionFailed {
+	return r.ApplicationscimJSON412
+}
+
+// GetApplicationscimJSON413 returns the response for an HTTP 413 `application/scim+json` response
+func (r ScimReplaceGroupResponse) GetApplicationscimJSON413() *ScimTooLarge {
+	return r.ApplicationscimJSON413
+}
+
+// GetApplicationscimJSON429 returns the response for an HTTP 429 `application/scim+json` response
+func (r ScimReplaceGroupResponse) GetApplicationscimJSON429() *ScimTooManyRequests {
+	return r.ApplicationscimJSON429
+}
+
+// GetApplicationscimJSON500 returns the response for an HTTP 500 `application/scim+json` response
+func (r ScimReplaceGroupResponse) GetApplicationscimJSON500() *ScimInternal {
+	return r.ApplicationscimJSON500
+}
+
+// GetApplicationscimJSON503 returns the response for an HTTP 503 `application/scim+json` response
+func (r ScimReplaceGroupResponse) GetApplicationscimJSON503() *ScimUnavailable {
+	return r.ApplicationscimJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ScimReplaceGroupResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ScimReplaceGroupResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ScimReplaceGroupResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ScimReplaceGroupResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ScimListResourceTypesResponse401Headers the declared response headers of an HTTP 401 response for ScimListResourceTypes
+type ScimListResourceTypesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ScimListResourceTypesResponse429Headers the declared response headers of an HTTP 429 response for ScimListResourceTypes
+type ScimListResourceTypesResponse429Headers struct {
+	RetryAfter int
+}
+
+type ScimListResourceTypesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationscimJSON200 the response for an HTTP 200 `application/scim+json` response
+	ApplicationscimJSON200 *ScimResourceTypeList
+	// ApplicationscimJSON401 the response for an HTTP 401 `application/scim+json` response
+	ApplicationscimJSON401 *ScimUnauthorized
+	// ApplicationscimJSON429 the response for an HTTP 429 `application/scim+json` response
+	ApplicationscimJSON429 *ScimTooManyRequests
+	// ApplicationscimJSON500 the response for an HTTP 500 `application/scim+json` response
+	ApplicationscimJSON500 *ScimInternal
+	// ApplicationscimJSON503 the response for an HTTP 503 `application/scim+json` response
+	ApplicationscimJSON503 *ScimUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ScimListResourceTypesResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ScimListResourceTypesResponse429Headers
+}
+
+// GetApplicationscimJSON200 returns the response for an HTTP 200 `application/scim+json` response
+func (r ScimListResourceTypesResponse) GetApplicationscimJSON200() *ScimResourceTypeList {
+	return r.ApplicationscimJSON200
+}
+
+// GetApplicationscimJSON401 returns the response for an HTTP 401 `application/scim+json` response
+func (r ScimListResourceTypesResponse) GetApplicationscimJSON401() *ScimUnauthorized {
+	return r.ApplicationscimJSON401
+}
+
+// GetApplicationscimJSON429 returns the response for an HTTP 429 `application/scim+json` response
+func (r ScimListResourceTypesResponse) GetApplicationscimJSON429() *ScimTooManyRequests {
+	return r.ApplicationscimJSON429
+}
+
+// GetApplicationscimJSON500 returns the response for an HTTP 500 `application/scim+json` response
+func (r ScimListResourceTypesResponse) GetApplicationscimJSON500() *ScimInternal {
+	return r.ApplicationscimJSON500
+}
+
+// GetApplicationscimJSON503 returns the response for an HTTP 503 `application/scim+json` response
+func (r ScimListResourceTypesResponse) GetApplicationscimJSON503() *ScimUnavailable {
+	return r.ApplicationscimJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ScimListResourceTypesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ScimListResourceTypesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ScimListResourceTypesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ScimListResourceTypesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ScimGetResourceTypeResponse401Headers the declared response headers of an HTTP 401 response for ScimGetResourceType
+type ScimGetResourceTypeResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ScimGetResourceTypeResponse429Headers the declared response headers of an HTTP 429 response for ScimGetResourceType
+type ScimGetResourceTypeResponse429Headers struct {
+	RetryAfter int
+}
+
+type ScimGetResourceTypeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationscimJSON200 the response for an HTTP 200 `application/scim+json` response
+	ApplicationscimJSON200 *ScimResourceType
+	// ApplicationscimJSON401 the response for an HTTP 401 `application/scim+json` response
+	ApplicationscimJSON401 *ScimUnauthorized
+	// ApplicationscimJSON404 the response for an HTTP 404 `application/scim+json` response
+	ApplicationscimJSON404 *ScimNotFound
+	// ApplicationscimJSON429 the response for an HTTP 429 `application/scim+json` response
+	ApplicationscimJSON429 *ScimTooManyRequests
+	// ApplicationscimJSON500 the response for an HTTP 500 `application/scim+json` response
+	ApplicationscimJSON500 *ScimInternal
+	// ApplicationscimJSON503 the response for an HTTP 503 `application/scim+json` response
+	ApplicationscimJSON503 *ScimUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ScimGetResourceTypeResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ScimGetResourceTypeResponse429Headers
+}
+
+// GetApplicationscimJSON200 returns the response for an HTTP 200 `application/scim+json` response
+func (r ScimGetResourceTypeResponse) GetApplicationscimJSON200() *ScimResourceType {
+	return r.ApplicationscimJSON200
+}
+
+// GetApplicationscimJSON401 returns the response for an HTTP 401 `application/scim+json` response
+func (r ScimGetResourceTypeResponse) GetApplicationscimJSON401() *ScimUnauthorized {
+	return r.ApplicationscimJSON401
+}
+
+// GetApplicationscimJSON404 returns the response for an HTTP 404 `application/scim+json` response
+func (r ScimGetResourceTypeResponse) GetApplicationscimJSON404() *ScimNotFound {
+	return r.ApplicationscimJSON404
+}
+
+// GetApplicationscimJSON429 returns the response for an HTTP 429 `application/scim+json` response
+func (r ScimGetResourceTypeResponse) GetApplicationscimJSON429() *ScimTooManyRequests {
+	return r.ApplicationscimJSON429
+}
+
+// GetApplicationscimJSON500 returns the response for an HTTP 500 `application/scim+json` response
+func (r ScimGetResourceTypeResponse) GetApplicationscimJSON500() *ScimInternal {
+	return r.ApplicationscimJSON500
+}
+
+// GetApplicationscimJSON503 returns the response for an HTTP 503 `application/scim+json` response
+func (r ScimGetResourceTypeResponse) GetApplicationscimJSON503() *ScimUnavailable {
+	return r.ApplicationscimJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ScimGetResourceTypeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ScimGetResourceTypeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ScimGetResourceTypeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ScimGetResourceTypeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ScimListSchemasResponse401Headers the declared response headers of an HTTP 401 response for ScimListSchemas
+type ScimListSchemasResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ScimListSchemasResponse429Headers the declared response headers of an HTTP 429 response for ScimListSchemas
+type ScimListSchemasResponse429Headers struct {
+	RetryAfter int
+}
+
+type ScimListSchemasResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationscimJSON200 the response for an HTTP 200 `application/scim+json` response
+	ApplicationscimJSON200 *ScimSchemaList
+	// ApplicationscimJSON401 the response for an HTTP 401 `application/scim+json` response
+	ApplicationscimJSON401 *ScimUnauthorized
+	// ApplicationscimJSON429 the response for an HTTP 429 `application/scim+json` response
+	ApplicationscimJSON429 *ScimTooManyRequests
+	// ApplicationscimJSON500 the response for an HTTP 500 `application/scim+json` response
+	ApplicationscimJSON500 *ScimInternal
+	// ApplicationscimJSON503 the response for an HTTP 503 `application/scim+json` response
+	ApplicationscimJSON503 *ScimUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ScimListSchemasResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ScimListSchemasResponse429Headers
+}
+
+// GetApplicationscimJSON200 returns the response for an HTTP 200 `application/scim+json` response
+func (r ScimListSchemasResponse) GetApplicationscimJSON200() *ScimSchemaList {
+	return r.ApplicationscimJSON200
+}
+
+// GetApplicationscimJSON401 returns the response for an HTTP 401 `application/scim+json` response
+func (r ScimListSchemasResponse) GetApplicationscimJSON401() *ScimUnauthorized {
+	return r.ApplicationscimJSON401
+}
+
+// GetApplicationscimJSON429 returns the response for an HTTP 429 `application/scim+json` response
+func (r ScimListSchemasResponse) GetApplicationscimJSON429() *ScimTooManyRequests {
+	return r.ApplicationscimJSON429
+}
+
+// GetApplicationscimJSON500 returns the response for an HTTP 500 `application/scim+json` response
+func (r ScimListSchemasResponse) GetApplicationscimJSON500() *ScimInternal {
+	return r.ApplicationscimJSON500
+}
+
+// GetApplicationscimJSON503 returns the response for an HTTP 503 `application/scim+json` response
+func (r ScimListSchemasResponse) GetApplicationscimJSON503() *ScimUnavailable {
+	return r.ApplicationscimJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ScimListSchemasResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ScimListSchemasResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ScimListSchemasResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ScimListSchemasResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ScimGetSchemaResponse401Headers the declared response headers of an HTTP 401 response for ScimGetSchema
+type ScimGetSchemaResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ScimGetSchemaResponse429Headers the declared response headers of an HTTP 429 response for ScimGetSchema
+type ScimGetSchemaResponse429Headers struct {
+	RetryAfter int
+}
+
+type ScimGetSchemaResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationscimJSON200 the response for an HTTP 200 `application/scim+json` response
+	ApplicationscimJSON200 *ScimSchema
+	// ApplicationscimJSON401 the response for an HTTP 401 `application/scim+json` response
+	ApplicationscimJSON401 *ScimUnauthorized
+	// ApplicationscimJSON404 the response for an HTTP 404 `application/scim+json` response
+	ApplicationscimJSON404 *ScimNotFound
+	// ApplicationscimJSON429 the response for an HTTP 429 `application/scim+json` response
+	ApplicationscimJSON429 *ScimTooManyRequests
+	// ApplicationscimJSON500 the response for an HTTP 500 `application/scim+json` response
+	ApplicationscimJSON500 *ScimInternal
+	// ApplicationscimJSON503 the response for an HTTP 503 `application/scim+json` response
+	ApplicationscimJSON503 *ScimUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ScimGetSchemaResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ScimGetSchemaResponse429Headers
+}
+
+// GetApplicationscimJSON200 returns the response for an HTTP 200 `application/scim+json` response
+func (r ScimGetSchemaResponse) GetApplicationscimJSON200() *ScimSchema {
+	return r.ApplicationscimJSON200
+}
+
+// GetApplicationscimJSON401 returns the response for an HTTP 401 `application/scim+json` response
+func (r ScimGetSchemaResponse) GetApplicationscimJSON401() *ScimUnauthorized {
+	return r.ApplicationscimJSON401
+}
+
+// GetApplicationscimJSON404 returns the response for an HTTP 404 `application/scim+json` response
+func (r ScimGetSchemaResponse) GetApplicationscimJSON404() *ScimNotFound {
+	return r.ApplicationscimJSON404
+}
+
+// GetApplicationscimJSON429 returns the response for an HTTP 429 `application/scim+json` response
+func (r ScimGetSchemaResponse) GetApplicationscimJSON429() *ScimTooManyRequests {
+	return r.ApplicationscimJSON429
+}
+
+// GetApplicationscimJSON500 returns the response for an HTTP 500 `application/scim+json` response
+func (r ScimGetSchemaResponse) GetApplicationscimJSON500() *ScimInternal {
+	return r.ApplicationscimJSON500
+}
+
+// GetApplicationscimJSON503 returns the response for an HTTP 503 `application/scim+json` response
+func (r ScimGetSchemaResponse) GetApplicationscimJSON503() *ScimUnavailable {
+	return r.ApplicationscimJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ScimGetSchemaResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ScimGetSchemaResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ScimGetSchemaResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ScimGetSchemaResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ScimServiceProviderConfigResponse401Headers the declared response headers of an HTTP 401 response for ScimServiceProviderConfig
+type ScimServiceProviderConfigResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ScimServiceProviderConfigResponse429Headers the declared response headers of an HTTP 429 response for ScimServiceProviderConfig
+type ScimServiceProviderConfigResponse429Headers struct {
+	RetryAfter int
+}
+
+type ScimServiceProviderConfigResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationscimJSON200 the response for an HTTP 200 `application/scim+json` response
+	ApplicationscimJSON200 *ScimServiceProviderConfig
+	// ApplicationscimJSON401 the response for an HTTP 401 `application/scim+json` response
+	ApplicationscimJSON401 *ScimUnauthorized
+	// ApplicationscimJSON429 the response for an HTTP 429 `application/scim+json` response
+	ApplicationscimJSON429 *ScimTooManyRequests
+	// ApplicationscimJSON500 the response for an HTTP 500 `application/scim+json` response
+	ApplicationscimJSON500 *ScimInternal
+	// ApplicationscimJSON503 the response for an HTTP 503 `application/scim+json` response
+	ApplicationscimJSON503 *ScimUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ScimServiceProviderConfigResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ScimServiceProviderConfigResponse429Headers
+}
+
+// GetApplicationscimJSON200 returns the response for an HTTP 200 `application/scim+json` response
+func (r ScimServiceProviderConfigResponse) GetApplicationscimJSON200() *ScimServiceProviderConfig {
+	return r.ApplicationscimJSON200
+}
+
+// GetApplicationscimJSON401 returns the response for an HTTP 401 `application/scim+json` response
+func (r ScimServiceProviderConfigResponse) GetApplicationscimJSON401() *ScimUnauthorized {
+	return r.ApplicationscimJSON401
+}
+
+// GetApplicationscimJSON429 returns the response for an HTTP 429 `application/scim+json` response
+func (r ScimServiceProviderConfigResponse) GetApplicationscimJSON429() *ScimTooManyRequests {
+	return r.ApplicationscimJSON429
+}
+
+// GetApplicationscimJSON500 returns the response for an HTTP 500 `application/scim+json` response
+func (r ScimServiceProviderConfigResponse) GetApplicationscimJSON500() *ScimInternal {
+	return r.ApplicationscimJSON500
+}
+
+// GetApplicationscimJSON503 returns the response for an HTTP 503 `application/scim+json` response
+func (r ScimServiceProviderConfigResponse) GetApplicationscimJSON503() *ScimUnavailable {
+	return r.ApplicationscimJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ScimServiceProviderConfigResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ScimServiceProviderConfigResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ScimServiceProviderConfigResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ScimServiceProviderConfigResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ScimListUsersResponse401Headers the declared response headers of an HTTP 401 response for ScimListUsers
+type ScimListUsersResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ScimListUsersResponse429Headers the declared response headers of an HTTP 429 response for ScimListUsers
+type ScimListUsersResponse429Headers struct {
+	RetryAfter int
+}
+
+type ScimListUsersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationscimJSON200 the response for an HTTP 200 `application/scim+json` response
+	ApplicationscimJSON200 *ScimUserList
+	// ApplicationscimJSON400 the response for an HTTP 400 `application/scim+json` response
+	ApplicationscimJSON400 *ScimBadRequest
+	// ApplicationscimJSON401 the response for an HTTP 401 `application/scim+json` response
+	ApplicationscimJSON401 *ScimUnauthorized
+	// ApplicationscimJSON429 the response for an HTTP 429 `application/scim+json` response
+	ApplicationscimJSON429 *ScimTooManyRequests
+	// ApplicationscimJSON500 the response for an HTTP 500 `application/scim+json` response
+	ApplicationscimJSON500 *ScimInternal
+	// ApplicationscimJSON503 the response for an HTTP 503 `application/scim+json` response
+	ApplicationscimJSON503 *ScimUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ScimListUsersResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ScimListUsersResponse429Headers
+}
+
+// GetApplicationscimJSON200 returns the response for an HTTP 200 `application/scim+json` response
+func (r ScimListUsersResponse) GetApplicationscimJSON200() *ScimUserList {
+	return r.ApplicationscimJSON200
+}
+
+// GetApplicationscimJSON400 returns the response for an HTTP 400 `application/scim+json` response
+func (r ScimListUsersResponse) GetApplicationscimJSON400() *ScimBadRequest {
+	return r.ApplicationscimJSON400
+}
+
+// GetApplicationscimJSON401 returns the response for an HTTP 401 `application/scim+json` response
+func (r ScimListUsersResponse) GetApplicationscimJSON401() *ScimUnauthorized {
+	return r.ApplicationscimJSON401
+}
+
+// GetApplicationscimJSON429 returns the response for an HTTP 429 `application/scim+json` response
+func (r ScimListUsersResponse) GetApplicationscimJSON429() *ScimTooManyRequests {
+	return r.ApplicationscimJSON429
+}
+
+// GetApplicationscimJSON500 returns the response for an HTTP 500 `application/scim+json` response
+func (r ScimListUsersResponse) GetApplicationscimJSON500() *ScimInternal {
+	return r.ApplicationscimJSON500
+}
+
+// GetApplicationscimJSON503 returns the response for an HTTP 503 `application/scim+json` response
+func (r ScimListUsersResponse) GetApplicationscimJSON503() *ScimUnavailable {
+	return r.ApplicationscimJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ScimListUsersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ScimListUsersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ScimListUsersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ScimListUsersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ScimCreateUserResponse201Headers the declared response headers of an HTTP 201 response for ScimCreateUser
+type ScimCreateUserResponse201Headers struct {
+	ETag     string
+	Location string
+}
+
+// ScimCreateUserResponse401Headers the declared response headers of an HTTP 401 response for ScimCreateUser
+type ScimCreateUserResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ScimCreateUserResponse429Headers the declared response headers of an HTTP 429 response for ScimCreateUser
+type ScimCreateUserResponse429Headers struct {
+	RetryAfter int
+}
+
+type ScimCreateUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationscimJSON201 the response for an HTTP 201 `application/scim+json` response
+	ApplicationscimJSON201 *ScimUser
+	// ApplicationscimJSON400 the response for an HTTP 400 `application/scim+json` response
+	ApplicationscimJSON400 *ScimBadRequest
+	// ApplicationscimJSON401 the response for an HTTP 401 `application/scim+json` response
+	ApplicationscimJSON401 *ScimUnauthorized
+	// ApplicationscimJSON403 the response for an HTTP 403 `application/scim+json` response
+	ApplicationscimJSON403 *ScimForbidden
+	// ApplicationscimJSON409 the response for an HTTP 409 `application/scim+json` response
+	ApplicationscimJSON409 *ScimConflict
+	// ApplicationscimJSON413 the response for an HTTP 413 `application/scim+json` response
+	ApplicationscimJSON413 *ScimTooLarge
+	// ApplicationscimJSON429 the response for an HTTP 429 `application/scim+json` response
+	ApplicationscimJSON429 *ScimTooManyRequests
+	// ApplicationscimJSON500 the response for an HTTP 500 `application/scim+json` response
+	ApplicationscimJSON500 *ScimInternal
+	// ApplicationscimJSON503 the response for an HTTP 503 `application/scim+json` response
+	ApplicationscimJSON503 *ScimUnavailable
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *ScimCreateUserResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ScimCreateUserResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ScimCreateUserResponse429Headers
+}
+
+// GetApplicationscimJSON201 returns the response for an HTTP 201 `application/scim+json` response
+func (r ScimCreateUserResponse) GetApplicationscimJSON201() *ScimUser {
+	return r.ApplicationscimJSON201
+}
+
+// GetApplicationscimJSON400 returns the response for an HTTP 400 `application/scim+json` response
+func (r ScimCreateUserResponse) GetApplicationscimJSON400() *ScimBadRequest {
+	return r.ApplicationscimJSON400
+}
+
+// GetApplicationscimJSON401 returns the response for an HTTP 401 `application/scim+json` response
+func (r ScimCreateUserResponse) GetApplicationscimJSON401() *ScimUnauthorized {
+	return r.ApplicationscimJSON401
+}
+
+// GetApplicationscimJSON403 returns the response for an HTTP 403 `application/scim+json` response
+func (r ScimCreateUserResponse) GetApplicationscimJSON403() *ScimForbidden {
+	return r.ApplicationscimJSON403
+}
+
+// GetApplicationscimJSON409 returns the response for an HTTP 409 `application/scim+json` response
+func (r ScimCreateUserResponse) GetApplicationscimJSON409() *ScimConflict {
+	return r.ApplicationscimJSON409
+}
+
+// GetApplicationscimJSON413 returns the response for an HTTP 413 `application/scim+json` response
+func (r ScimCreateUserResponse) GetApplicationscimJSON413() *ScimTooLarge {
+	return r.ApplicationscimJSON413
+}
+
+// GetApplicationscimJSON429 returns the response for an HTTP 429 `application/scim+json` response
+func (r ScimCreateUserResponse) GetApplicationscimJSON429() *ScimTooManyRequests {
+	return r.ApplicationscimJSON429
+}
+
+// GetApplicationscimJSON500 returns the response for an HTTP 500 `application/scim+json` response
+func (r ScimCreateUserResponse) GetApplicationscimJSON500() *ScimInternal {
+	return r.ApplicationscimJSON500
+}
+
+// GetApplicationscimJSON503 returns the response for an HTTP 503 `application/scim+json` response
+func (r ScimCreateUserResponse) GetApplicationscimJSON503() *ScimUnavailable {
+	return r.ApplicationscimJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ScimCreateUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ScimCreateUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ScimCreateUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ScimCreateUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ScimDeleteUserResponse401Headers the declared response headers of an HTTP 401 response for ScimDeleteUser
+type ScimDeleteUserResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ScimDeleteUserResponse429Headers the declared response headers of an HTTP 429 response for ScimDeleteUser
+type ScimDeleteUserResponse429Headers struct {
+	RetryAfter int
+}
+
+type ScimDeleteUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationscimJSON401 the response for an HTTP 401 `application/scim+json` response
+	ApplicationscimJSON401 *ScimUnauthorized
+	// ApplicationscimJSON403 the response for an HTTP 403 `application/scim+json` response
+	ApplicationscimJSON403 *ScimForbidden
+	// ApplicationscimJSON404 the response for an HTTP 404 `application/scim+json` response
+	ApplicationscimJSON404 *ScimNotFound
+	// ApplicationscimJSON412 the response for an HTTP 412 `application/scim+json` response
+	ApplicationscimJSON412 *ScimPreconditionFailed
+	// ApplicationscimJSON429 the response for an HTTP 429 `application/scim+json` response
+	ApplicationscimJSON429 *ScimTooManyRequests
+	// ApplicationscimJSON500 the response for an HTTP 500 `application/scim+json` response
+	ApplicationscimJSON500 *ScimInternal
+	// ApplicationscimJSON503 the response for an HTTP 503 `application/scim+json` response
+	ApplicationscimJSON503 *ScimUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ScimDeleteUserResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ScimDeleteUserResponse429Headers
+}
+
+// GetApplicationscimJSON401 returns the response for an HTTP 401 `application/scim+json` response
+func (r ScimDeleteUserResponse) GetApplicationscimJSON401() *ScimUnauthorized {
+	return r.ApplicationscimJSON401
+}
+
+// GetApplicationscimJSON403 returns the response for an HTTP 403 `application/scim+json` response
+func (r ScimDeleteUserResponse) GetApplicationscimJSON403() *ScimForbidden {
+	return r.ApplicationscimJSON403
+}
+
+// GetApplicationscimJSON404 returns the response for an HTTP 404 `application/scim+json` response
+func (r ScimDeleteUserResponse) GetApplicationscimJSON404() *ScimNotFound {
+	return r.ApplicationscimJSON404
+}
+
+// GetApplicationscimJSON412 returns the response for an HTTP 412 `application/scim+json` response
+func (r ScimDeleteUserResponse) GetApplicationscimJSON412() *ScimPreconditionFailed {
+	return r.ApplicationscimJSON412
+}
+
+// GetApplicationscimJSON429 returns the response for an HTTP 429 `application/scim+json` response
+func (r ScimDeleteUserResponse) GetApplicationscimJSON429() *ScimTooManyRequests {
+	return r.ApplicationscimJSON429
+}
+
+// GetApplicationscimJSON500 returns the response for an HTTP 500 `application/scim+json` response
+func (r ScimDeleteUserResponse) GetApplicationscimJSON500() *ScimInternal {
+	return r.ApplicationscimJSON500
+}
+
+// GetApplicationscimJSON503 returns the response for an HTTP 503 `application/scim+json` response
+func (r ScimDeleteUserResponse) GetApplicationscimJSON503() *ScimUnavailable {
+	return r.ApplicationscimJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ScimDeleteUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ScimDeleteUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ScimDeleteUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ScimDeleteUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ScimGetUserResponse200Headers the declared response headers of an HTTP 200 response for ScimGetUser
+type ScimGetUserResponse200Headers struct {
+	ETag string
+}
+
+// ScimGetUserResponse304Headers the declared response headers of an HTTP 304 response for ScimGetUser
+type ScimGetUserResponse304Headers struct {
+	ETag string
+}
+
+// ScimGetUserResponse401Headers the declared response headers of an HTTP 401 response for ScimGetUser
+type ScimGetUserResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ScimGetUserResponse429Headers the declared response headers of an HTTP 429 response for ScimGetUser
+type ScimGetUserResponse429Headers struct {
+	RetryAfter int
+}
+
+type ScimGetUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationscimJSON200 the response for an HTTP 200 `application/scim+json` response
+	ApplicationscimJSON200 *ScimUser
+	// ApplicationscimJSON401 the response for an HTTP 401 `application/scim+json` response
+	ApplicationscimJSON401 *ScimUnauthorized
+	// ApplicationscimJSON404 the response for an HTTP 404 `application/scim+json` response
+	ApplicationscimJSON404 *ScimNotFound
+	// ApplicationscimJSON429 the response for an HTTP 429 `application/scim+json` response
+	ApplicationscimJSON429 *ScimTooManyRequests
+	// ApplicationscimJSON500 the response for an HTTP 500 `application/scim+json` response
+	ApplicationscimJSON500 *ScimInternal
+	// ApplicationscimJSON503 the response for an HTTP 503 `application/scim+json` response
+	ApplicationscimJSON503 *ScimUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ScimGetUserResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *ScimGetUserResponse304Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ScimGetUserResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ScimGetUserResponse429Headers
+}
+
+// GetApplicationscimJSON200 returns the response for an HTTP 200 `application/scim+json` response
+func (r ScimGetUserResponse) GetApplicationscimJSON200() *ScimUser {
+	return r.ApplicationscimJSON200
+}
+
+// GetApplicationscimJSON401 returns the response for an HTTP 401 `application/scim+json` response
+func (r ScimGetUserResponse) GetApplicationscimJSON401() *ScimUnauthorized {
+	return r.ApplicationscimJSON401
+}
+
+// GetApplicationscimJSON404 returns the response for an HTTP 404 `application/scim+json` response
+func (r ScimGetUserResponse) GetApplicationscimJSON404() *ScimNotFound {
+	return r.ApplicationscimJSON404
+}
+
+// GetApplicationscimJSON429 returns the response for an HTTP 429 `application/scim+json` response
+func (r ScimGetUserResponse) GetApplicationscimJSON429() *ScimTooManyRequests {
+	return r.ApplicationscimJSON429
+}
+
+// GetApplicationscimJSON500 returns the response for an HTTP 500 `application/scim+json` response
+func (r ScimGetUserResponse) GetApplicationscimJSON500() *ScimInternal {
+	return r.ApplicationscimJSON500
+}
+
+// GetApplicationscimJSON503 returns the response for an HTTP 503 `application/scim+json` response
+func (r ScimGetUserResponse) GetApplicationscimJSON503() *ScimUnavailable {
+	return r.ApplicationscimJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ScimGetUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ScimGetUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ScimGetUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ScimGetUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ScimPatchUserResponse200Headers the declared response headers of an HTTP 200 response for ScimPatchUser
+type ScimPatchUserResponse200Headers struct {
+	ETag string
+}
+
+// ScimPatchUserResponse401Headers the declared response headers of an HTTP 401 response for ScimPatchUser
+type ScimPatchUserResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ScimPatchUserResponse429Headers the declared response headers of an HTTP 429 response for ScimPatchUser
+type ScimPatchUserResponse429Headers struct {
+	RetryAfter int
+}
+
+type ScimPatchUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationscimJSON200 the response for an HTTP 200 `application/scim+json` response
+	ApplicationscimJSON200 *ScimUser
+	// ApplicationscimJSON400 the response for an HTTP 400 `application/scim+json` response
+	ApplicationscimJSON400 *ScimBadRequest
+	// ApplicationscimJSON401 the response for an HTTP 401 `application/scim+json` response
+	ApplicationscimJSON401 *ScimUnauthorized
+	// ApplicationscimJSON403 the response for an HTTP 403 `application/scim+json` response
+	ApplicationscimJSON403 *ScimForbidden
+	// ApplicationscimJSON404 the response for an HTTP 404 `application/scim+json` response
+	ApplicationscimJSON404 *ScimNotFound
+	// ApplicationscimJSON409 the response for an HTTP 409 `application/scim+json` response
+	ApplicationscimJSON409 *ScimConflict
+	// ApplicationscimJSON412 the response for an HTTP 412 `application/scim+json` response
+	ApplicationscimJSON412 *ScimPreconditionFailed
+	// ApplicationscimJSON413 the response for an HTTP 413 `application/scim+json` response
+	ApplicationscimJSON413 *ScimTooLarge
+	// ApplicationscimJSON429 the response for an HTTP 429 `application/scim+json` response
+	ApplicationscimJSON429 *ScimTooManyRequests
+	// ApplicationscimJSON500 the response for an HTTP 500 `application/scim+json` response
+	ApplicationscimJSON500 *ScimInternal
+	// ApplicationscimJSON503 the response for an HTTP 503 `application/scim+json` response
+	ApplicationscimJSON503 *ScimUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ScimPatchUserResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ScimPatchUserResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ScimPatchUserResponse429Headers
+}
+
+// GetApplicationscimJSON200 returns the response for an HTTP 200 `application/scim+json` response
+func (r ScimPatchUserResponse) GetApplicationscimJSON200() *ScimUser {
+	return r.ApplicationscimJSON200
+}
+
+// GetApplicationscimJSON400 returns the response for an HTTP 400 `application/scim+json` response
+func (r ScimPatchUserResponse) GetApplicationscimJSON400() *ScimBadRequest {
+	return r.ApplicationscimJSON400
+}
+
+// GetApplicationscimJSON401 returns the response for an HTTP 401 `application/scim+json` response
+func (r ScimPatchUserResponse) GetApplicationscimJSON401() *ScimUnauthorized {
+	return r.ApplicationscimJSON401
+}
+
+// GetApplicationscimJSON403 returns the response for an HTTP 403 `application/scim+json` response
+func (r ScimPatchUserResponse) GetApplicationscimJSON403() *ScimForbidden {
+	return r.ApplicationscimJSON403
+}
+
+// GetApplicationscimJSON404 returns the response for an HTTP 404 `application/scim+json` response
+func (r ScimPatchUserResponse) GetApplicationscimJSON404() *ScimNotFound {
+	return r.ApplicationscimJSON404
+}
+
+// GetApplicationscimJSON409 returns the response for an HTTP 409 `application/scim+json` response
+func (r ScimPatchUserResponse) GetApplicationscimJSON409() *ScimConflict {
+	return r.ApplicationscimJSON409
+}
+
+// GetApplicationscimJSON412 returns the response for an HTTP 412 `application/scim+json` response
+func (r ScimPatchUserResponse) GetApplicationscimJSON412() *ScimPreconditionFailed {
+	return r.ApplicationscimJSON412
+}
+
+// GetApplicationscimJSON413 returns the response for an HTTP 413 `application/scim+json` response
+func (r ScimPatchUserResponse) GetApplicationscimJSON413() *ScimTooLarge {
+	return r.ApplicationscimJSON413
+}
+
+// GetApplicationscimJSON429 returns the response for an HTTP 429 `application/scim+json` response
+func (r ScimPatchUserResponse) GetApplicationscimJSON429() *ScimTooManyRequests {
+	return r.ApplicationscimJSON429
+}
+
+// GetApplicationscimJSON500 returns the response for an HTTP 500 `application/scim+json` response
+func (r ScimPatchUserResponse) GetApplicationscimJSON500() *ScimInternal {
+	return r.ApplicationscimJSON500
+}
+
+// GetApplicationscimJSON503 returns the response for an HTTP 503 `application/scim+json` response
+func (r ScimPatchUserResponse) GetApplicationscimJSON503() *ScimUnavailable {
+	return r.ApplicationscimJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ScimPatchUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ScimPatchUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ScimPatchUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ScimPatchUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ScimReplaceUserResponse200Headers the declared response headers of an HTTP 200 response for ScimReplaceUser
+type ScimReplaceUserResponse200Headers struct {
+	ETag string
+}
+
+// ScimReplaceUserResponse401Headers the declared response headers of an HTTP 401 response for ScimReplaceUser
+type ScimReplaceUserResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ScimReplaceUserResponse429Headers the declared response headers of an HTTP 429 response for ScimReplaceUser
+type ScimReplaceUserResponse429Headers struct {
+	RetryAfter int
+}
+
+type ScimReplaceUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationscimJSON200 the response for an HTTP 200 `application/scim+json` response
+	ApplicationscimJSON200 *ScimUser
+	// ApplicationscimJSON400 the response for an HTTP 400 `application/scim+json` response
+	ApplicationscimJSON400 *ScimBadRequest
+	// ApplicationscimJSON401 the response for an HTTP 401 `application/scim+json` response
+	ApplicationscimJSON401 *ScimUnauthorized
+	// ApplicationscimJSON403 the response for an HTTP 403 `application/scim+json` response
+	ApplicationscimJSON403 *ScimForbidden
+	// ApplicationscimJSON404 the response for an HTTP 404 `application/scim+json` response
+	ApplicationscimJSON404 *ScimNotFound
+	// ApplicationscimJSON409 the response for an HTTP 409 `application/scim+json` response
+	ApplicationscimJSON409 *ScimConflict
+	// ApplicationscimJSON412 the response for an HTTP 412 `application/scim+json` response
+	ApplicationscimJSON412 *ScimPreconditionFailed
+	// ApplicationscimJSON413 the response for an HTTP 413 `application/scim+json` response
+	ApplicationscimJSON413 *ScimTooLarge
+	// ApplicationscimJSON429 the response for an HTTP 429 `application/scim+json` response
+	ApplicationscimJSON429 *ScimTooManyRequests
+	// ApplicationscimJSON500 the response for an HTTP 500 `application/scim+json` response
+	ApplicationscimJSON500 *ScimInternal
+	// ApplicationscimJSON503 the response for an HTTP 503 `application/scim+json` response
+	ApplicationscimJSON503 *ScimUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ScimReplaceUserResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ScimReplaceUserResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ScimReplaceUserResponse429Headers
+}
+
+// GetApplicationscimJSON200 returns the response for an HTTP 200 `application/scim+json` response
+func (r ScimReplaceUserResponse) GetApplicationscimJSON200() *ScimUser {
+	return r.ApplicationscimJSON200
+}
+
+// GetApplicationscimJSON400 returns the response for an HTTP 400 `application/scim+json` response
+func (r ScimReplaceUserResponse) GetApplicationscimJSON400() *ScimBadRequest {
+	return r.ApplicationscimJSON400
+}
+
+// GetApplicationscimJSON401 returns the response for an HTTP 401 `application/scim+json` response
+func (r ScimReplaceUserResponse) GetApplicationscimJSON401() *ScimUnauthorized {
+	return r.ApplicationscimJSON401
+}
+
+// GetApplicationscimJSON403 returns the response for an HTTP 403 `application/scim+json` response
+func (r ScimReplaceUserResponse) GetApplicationscimJSON403() *ScimForbidden {
+	return r.ApplicationscimJSON403
+}
+
+// GetApplicationscimJSON404 returns the response for an HTTP 404 `application/scim+json` response
+func (r ScimReplaceUserResponse) GetApplicationscimJSON404() *ScimNotFound {
+	return r.ApplicationscimJSON404
+}
+
+// GetApplicationscimJSON409 returns the response for an HTTP 409 `application/scim+json` response
+func (r ScimReplaceUserResponse) GetApplicationscimJSON409() *ScimConflict {
+	return r.ApplicationscimJSON409
+}
+
+// GetApplicationscimJSON412 returns the response for an HTTP 412 `application/scim+json` response
+func (r ScimReplaceUserResponse) GetApplicationscimJSON412() *ScimPreconditionFailed {
+	return r.ApplicationscimJSON412
+}
+
+// GetApplicationscimJSON413 returns the response for an HTTP 413 `application/scim+json` response
+func (r ScimReplaceUserResponse) GetApplicationscimJSON413() *ScimTooLarge {
+	return r.ApplicationscimJSON413
+}
+
+// GetApplicationscimJSON429 returns the response for an HTTP 429 `application/scim+json` response
+func (r ScimReplaceUserResponse) GetApplicationscimJSON429() *ScimTooManyRequests {
+	return r.ApplicationscimJSON429
+}
+
+// GetApplicationscimJSON500 returns the response for an HTTP 500 `application/scim+json` response
+func (r ScimReplaceUserResponse) GetApplicationscimJSON500() *ScimInternal {
+	return r.ApplicationscimJSON500
+}
+
+// GetApplicationscimJSON503 returns the response for an HTTP 503 `application/scim+json` response
+func (r ScimReplaceUserResponse) GetApplicationscimJSON503() *ScimUnavailable {
+	return r.ApplicationscimJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ScimReplaceUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ScimReplaceUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ScimReplaceUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ScimReplaceUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // Cloud689ActivationWithBodyWithResponse Activate a team, accept an invitation, or move an account to a new address
 //
 // Redeems a code once. An activation code (from signup) makes the team (status 2), its first admin and their membership (status 1) active. An invitation code (sent for a member added without a password, by `create` of a person who has not claimed their account or a CSV row) needs `password` too (an extension of the 689Cloud document): it makes the invited member active. **decision**: redeeming an activation or invitation code claims the account: the sign-up's or the invitation's password becomes the owner's and opens every team of theirs, every password a team's admin or import set for the account ends, and every session of the account ends. An email code (sent by changeemail to the new address) moves the account to that address and ends its sessions; an address that belongs to another user by then is 409 on `mail_address`. A code is valid 30 minutes by default; **decision**: an expired code is refused with 410 Gone, and getactivationcode with that code sends a new one. An unknown or already used code is 400.
@@ -12636,6 +17170,441 @@ func (c *ClientWithResponses) OpenapiWithResponse(ctx context.Context, reqEditor
 		return nil, err
 	}
 	return ParseOpenapiResponse(rsp)
+}
+
+// ScimListGroupsWithResponse List or search the team's Groups
+//
+// A page of the team's projects that match `filter`: `displayName eq`, `externalId eq` and `id eq`, alone or joined by `and`; any other filter is 400 `invalidFilter`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /scim/v2/Groups (the `ScimListGroups` operationId).
+func (c *ClientWithResponses) ScimListGroupsWithResponse(ctx context.Context, params *ScimListGroupsParams, reqEditors ...RequestEditorFn) (*ScimListGroupsResponse, error) {
+	rsp, err := c.ScimListGroups(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimListGroupsResponse(rsp)
+}
+
+// ScimCreateGroupWithBodyWithResponse Create a Group: a project of the team
+//
+// Creates a project of the token's team with `displayName` (required), `externalId` and `members`. Every member must be a member of the team; any other user ID is refused (404 or 400 `invalidValue`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /scim/v2/Groups (the `ScimCreateGroup` operationId).
+func (c *ClientWithResponses) ScimCreateGroupWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScimCreateGroupResponse, error) {
+	rsp, err := c.ScimCreateGroupWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimCreateGroupResponse(rsp)
+}
+
+// ScimCreateGroupWithResponse Create a Group: a project of the team
+//
+// Creates a project of the token's team with `displayName` (required), `externalId` and `members`. Every member must be a member of the team; any other user ID is refused (404 or 400 `invalidValue`).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /scim/v2/Groups (the `ScimCreateGroup` operationId).
+func (c *ClientWithResponses) ScimCreateGroupWithResponse(ctx context.Context, body ScimCreateGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimCreateGroupResponse, error) {
+	rsp, err := c.ScimCreateGroup(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimCreateGroupResponse(rsp)
+}
+
+// ScimCreateGroupWithApplicationScimPlusJSONBodyWithResponse Create a Group: a project of the team
+//
+// Creates a project of the token's team with `displayName` (required), `externalId` and `members`. Every member must be a member of the team; any other user ID is refused (404 or 400 `invalidValue`).
+//
+// Takes a body of the `application/scim+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /scim/v2/Groups (the `ScimCreateGroup` operationId).
+func (c *ClientWithResponses) ScimCreateGroupWithApplicationScimPlusJSONBodyWithResponse(ctx context.Context, body ScimCreateGroupApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimCreateGroupResponse, error) {
+	rsp, err := c.ScimCreateGroupWithApplicationScimPlusJSONBody(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimCreateGroupResponse(rsp)
+}
+
+// ScimDeleteGroupWithResponse Delete a Group
+//
+// Deletes the project and every member's place in it; the members stay in the team. With `If-Match`, a stale version is 412.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /scim/v2/Groups/{id} (the `ScimDeleteGroup` operationId).
+func (c *ClientWithResponses) ScimDeleteGroupWithResponse(ctx context.Context, id ScimGroupID, params *ScimDeleteGroupParams, reqEditors ...RequestEditorFn) (*ScimDeleteGroupResponse, error) {
+	rsp, err := c.ScimDeleteGroup(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimDeleteGroupResponse(rsp)
+}
+
+// ScimGetGroupWithResponse Get a Group
+//
+// A project of the token's team, with its members who are not removed from the team.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /scim/v2/Groups/{id} (the `ScimGetGroup` operationId).
+func (c *ClientWithResponses) ScimGetGroupWithResponse(ctx context.Context, id ScimGroupID, params *ScimGetGroupParams, reqEditors ...RequestEditorFn) (*ScimGetGroupResponse, error) {
+	rsp, err := c.ScimGetGroup(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimGetGroupResponse(rsp)
+}
+
+// ScimPatchGroupWithBodyWithResponse Change a Group's members or name
+//
+// Applies the operations in order, all or none: `add`, `remove` and `replace` of `members`, and `replace` of `displayName`; `op` in any case. Every member added must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /scim/v2/Groups/{id} (the `ScimPatchGroup` operationId).
+func (c *ClientWithResponses) ScimPatchGroupWithBodyWithResponse(ctx context.Context, id ScimGroupID, params *ScimPatchGroupParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScimPatchGroupResponse, error) {
+	rsp, err := c.ScimPatchGroupWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimPatchGroupResponse(rsp)
+}
+
+// ScimPatchGroupWithResponse Change a Group's members or name
+//
+// Applies the operations in order, all or none: `add`, `remove` and `replace` of `members`, and `replace` of `displayName`; `op` in any case. Every member added must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /scim/v2/Groups/{id} (the `ScimPatchGroup` operationId).
+func (c *ClientWithResponses) ScimPatchGroupWithResponse(ctx context.Context, id ScimGroupID, params *ScimPatchGroupParams, body ScimPatchGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimPatchGroupResponse, error) {
+	rsp, err := c.ScimPatchGroup(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimPatchGroupResponse(rsp)
+}
+
+// ScimPatchGroupWithApplicationScimPlusJSONBodyWithResponse Change a Group's members or name
+//
+// Applies the operations in order, all or none: `add`, `remove` and `replace` of `members`, and `replace` of `displayName`; `op` in any case. Every member added must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+//
+// Takes a body of the `application/scim+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /scim/v2/Groups/{id} (the `ScimPatchGroup` operationId).
+func (c *ClientWithResponses) ScimPatchGroupWithApplicationScimPlusJSONBodyWithResponse(ctx context.Context, id ScimGroupID, params *ScimPatchGroupParams, body ScimPatchGroupApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimPatchGroupResponse, error) {
+	rsp, err := c.ScimPatchGroupWithApplicationScimPlusJSONBody(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimPatchGroupResponse(rsp)
+}
+
+// ScimReplaceGroupWithBodyWithResponse Replace a Group
+//
+// Replaces the project's `displayName`, `externalId` and members; every member must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /scim/v2/Groups/{id} (the `ScimReplaceGroup` operationId).
+func (c *ClientWithResponses) ScimReplaceGroupWithBodyWithResponse(ctx context.Context, id ScimGroupID, params *ScimReplaceGroupParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScimReplaceGroupResponse, error) {
+	rsp, err := c.ScimReplaceGroupWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimReplaceGroupResponse(rsp)
+}
+
+// ScimReplaceGroupWithResponse Replace a Group
+//
+// Replaces the project's `displayName`, `externalId` and members; every member must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /scim/v2/Groups/{id} (the `ScimReplaceGroup` operationId).
+func (c *ClientWithResponses) ScimReplaceGroupWithResponse(ctx context.Context, id ScimGroupID, params *ScimReplaceGroupParams, body ScimReplaceGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimReplaceGroupResponse, error) {
+	rsp, err := c.ScimReplaceGroup(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimReplaceGroupResponse(rsp)
+}
+
+// ScimReplaceGroupWithApplicationScimPlusJSONBodyWithResponse Replace a Group
+//
+// Replaces the project's `displayName`, `externalId` and members; every member must be a member of the team (else 404 or 400 `invalidValue`). With `If-Match`, a stale version is 412.
+//
+// Takes a body of the `application/scim+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /scim/v2/Groups/{id} (the `ScimReplaceGroup` operationId).
+func (c *ClientWithResponses) ScimReplaceGroupWithApplicationScimPlusJSONBodyWithResponse(ctx context.Context, id ScimGroupID, params *ScimReplaceGroupParams, body ScimReplaceGroupApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimReplaceGroupResponse, error) {
+	rsp, err := c.ScimReplaceGroupWithApplicationScimPlusJSONBody(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimReplaceGroupResponse(rsp)
+}
+
+// ScimListResourceTypesWithResponse List the resource types
+//
+// Discovery (RFC 7644 section 4), which needs a valid access token like every SCIM request. `User` (with the enterprise extension) and `Group`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /scim/v2/ResourceTypes (the `ScimListResourceTypes` operationId).
+func (c *ClientWithResponses) ScimListResourceTypesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ScimListResourceTypesResponse, error) {
+	rsp, err := c.ScimListResourceTypes(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimListResourceTypesResponse(rsp)
+}
+
+// ScimGetResourceTypeWithResponse Get a resource type
+//
+// Discovery (RFC 7644 section 4), which needs a valid access token like every SCIM request. `User` or `Group`; any other name is 404.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /scim/v2/ResourceTypes/{name} (the `ScimGetResourceType` operationId).
+func (c *ClientWithResponses) ScimGetResourceTypeWithResponse(ctx context.Context, name ScimResourceTypeName, reqEditors ...RequestEditorFn) (*ScimGetResourceTypeResponse, error) {
+	rsp, err := c.ScimGetResourceType(ctx, name, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimGetResourceTypeResponse(rsp)
+}
+
+// ScimListSchemasWithResponse List the schemas
+//
+// Discovery (RFC 7644 section 4), which needs a valid access token like every SCIM request. The core User, enterprise User and core Group schemas, with the attributes this server supports.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /scim/v2/Schemas (the `ScimListSchemas` operationId).
+func (c *ClientWithResponses) ScimListSchemasWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ScimListSchemasResponse, error) {
+	rsp, err := c.ScimListSchemas(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimListSchemasResponse(rsp)
+}
+
+// ScimGetSchemaWithResponse Get a schema
+//
+// Discovery (RFC 7644 section 4), which needs a valid access token like every SCIM request. A schema by its URN; an unknown one is 404.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /scim/v2/Schemas/{id} (the `ScimGetSchema` operationId).
+func (c *ClientWithResponses) ScimGetSchemaWithResponse(ctx context.Context, id ScimSchemaID, reqEditors ...RequestEditorFn) (*ScimGetSchemaResponse, error) {
+	rsp, err := c.ScimGetSchema(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimGetSchemaResponse(rsp)
+}
+
+// ScimServiceProviderConfigWithResponse What the server supports
+//
+// Discovery (RFC 7644 section 4), which needs a valid access token like every SCIM request. PATCH, filters (at most 1000 resources a page), sorting and ETags are supported; bulk is not.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /scim/v2/ServiceProviderConfig (the `ScimServiceProviderConfig` operationId).
+func (c *ClientWithResponses) ScimServiceProviderConfigWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ScimServiceProviderConfigResponse, error) {
+	rsp, err := c.ScimServiceProviderConfig(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimServiceProviderConfigResponse(rsp)
+}
+
+// ScimListUsersWithResponse List or search the team's Users
+//
+// A page of the team's members who are not removed, suspended members included (`active` false), that match `filter`, in the order of `sortBy`. An identity provider looks a user up before creating one with `userName eq`, `externalId eq` or `emails.value eq`: these, and `id eq`, are indexed. `gt`, `ge`, `lt` and `le` compare `meta.created` and `meta.lastModified` only.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /scim/v2/Users (the `ScimListUsers` operationId).
+func (c *ClientWithResponses) ScimListUsersWithResponse(ctx context.Context, params *ScimListUsersParams, reqEditors ...RequestEditorFn) (*ScimListUsersResponse, error) {
+	rsp, err := c.ScimListUsers(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimListUsersResponse(rsp)
+}
+
+// ScimCreateUserWithBodyWithResponse Create a User: add a member to the team
+//
+// Adds the person with the request's address to the token's team. The address comes from `emails` (the primary one, else type `work`, else the first), else from `userName` if that is an address; with none, 400 `invalidValue`. A new address makes an unclaimed account, whose password `password` sets. An address another team knows joins with nothing of that team's record changed or shown: the answer is the same as for a new address. An address that is already a member of the team, or a `userName` the team already has (ASCII-case-insensitively, also among the addresses of members without a userName), is 409 `uniqueness`; a member once removed from the team is added back with the request's record.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /scim/v2/Users (the `ScimCreateUser` operationId).
+func (c *ClientWithResponses) ScimCreateUserWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScimCreateUserResponse, error) {
+	rsp, err := c.ScimCreateUserWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimCreateUserResponse(rsp)
+}
+
+// ScimCreateUserWithResponse Create a User: add a member to the team
+//
+// Adds the person with the request's address to the token's team. The address comes from `emails` (the primary one, else type `work`, else the first), else from `userName` if that is an address; with none, 400 `invalidValue`. A new address makes an unclaimed account, whose password `password` sets. An address another team knows joins with nothing of that team's record changed or shown: the answer is the same as for a new address. An address that is already a member of the team, or a `userName` the team already has (ASCII-case-insensitively, also among the addresses of members without a userName), is 409 `uniqueness`; a member once removed from the team is added back with the request's record.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /scim/v2/Users (the `ScimCreateUser` operationId).
+func (c *ClientWithResponses) ScimCreateUserWithResponse(ctx context.Context, body ScimCreateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimCreateUserResponse, error) {
+	rsp, err := c.ScimCreateUser(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimCreateUserResponse(rsp)
+}
+
+// ScimCreateUserWithApplicationScimPlusJSONBodyWithResponse Create a User: add a member to the team
+//
+// Adds the person with the request's address to the token's team. The address comes from `emails` (the primary one, else type `work`, else the first), else from `userName` if that is an address; with none, 400 `invalidValue`. A new address makes an unclaimed account, whose password `password` sets. An address another team knows joins with nothing of that team's record changed or shown: the answer is the same as for a new address. An address that is already a member of the team, or a `userName` the team already has (ASCII-case-insensitively, also among the addresses of members without a userName), is 409 `uniqueness`; a member once removed from the team is added back with the request's record.
+//
+// Takes a body of the `application/scim+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /scim/v2/Users (the `ScimCreateUser` operationId).
+func (c *ClientWithResponses) ScimCreateUserWithApplicationScimPlusJSONBodyWithResponse(ctx context.Context, body ScimCreateUserApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimCreateUserResponse, error) {
+	rsp, err := c.ScimCreateUserWithApplicationScimPlusJSONBody(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimCreateUserResponse(rsp)
+}
+
+// ScimDeleteUserWithResponse Remove a User from the team
+//
+// Removes the membership, as 689Cloud `remove` does, and ends the member's sessions in the team; the account and its other teams are left alone. The team's last active admin cannot be removed (403). With `If-Match`, a stale version is 412.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /scim/v2/Users/{id} (the `ScimDeleteUser` operationId).
+func (c *ClientWithResponses) ScimDeleteUserWithResponse(ctx context.Context, id ScimUserID, params *ScimDeleteUserParams, reqEditors ...RequestEditorFn) (*ScimDeleteUserResponse, error) {
+	rsp, err := c.ScimDeleteUser(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimDeleteUserResponse(rsp)
+}
+
+// ScimGetUserWithResponse Get a User
+//
+// A member of the token's team who is not removed; suspended members have `active` false.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /scim/v2/Users/{id} (the `ScimGetUser` operationId).
+func (c *ClientWithResponses) ScimGetUserWithResponse(ctx context.Context, id ScimUserID, params *ScimGetUserParams, reqEditors ...RequestEditorFn) (*ScimGetUserResponse, error) {
+	rsp, err := c.ScimGetUser(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimGetUserResponse(rsp)
+}
+
+// ScimPatchUserWithBodyWithResponse Change a User
+//
+// Applies the operations in order, all or none (RFC 7644 section 3.5.2). `op` is `add`, `replace` or `remove` in any case (Entra ID sends `Replace`), and booleans may be the strings `"True"` and `"False"`. The rules of PUT apply: `active` false suspends and true restores, an address changes only on an unclaimed account of this team alone (else 403), a taken address or userName is 409 `uniqueness`, and a stale `If-Match` is 412.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /scim/v2/Users/{id} (the `ScimPatchUser` operationId).
+func (c *ClientWithResponses) ScimPatchUserWithBodyWithResponse(ctx context.Context, id ScimUserID, params *ScimPatchUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScimPatchUserResponse, error) {
+	rsp, err := c.ScimPatchUserWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimPatchUserResponse(rsp)
+}
+
+// ScimPatchUserWithResponse Change a User
+//
+// Applies the operations in order, all or none (RFC 7644 section 3.5.2). `op` is `add`, `replace` or `remove` in any case (Entra ID sends `Replace`), and booleans may be the strings `"True"` and `"False"`. The rules of PUT apply: `active` false suspends and true restores, an address changes only on an unclaimed account of this team alone (else 403), a taken address or userName is 409 `uniqueness`, and a stale `If-Match` is 412.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /scim/v2/Users/{id} (the `ScimPatchUser` operationId).
+func (c *ClientWithResponses) ScimPatchUserWithResponse(ctx context.Context, id ScimUserID, params *ScimPatchUserParams, body ScimPatchUserJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimPatchUserResponse, error) {
+	rsp, err := c.ScimPatchUser(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimPatchUserResponse(rsp)
+}
+
+// ScimPatchUserWithApplicationScimPlusJSONBodyWithResponse Change a User
+//
+// Applies the operations in order, all or none (RFC 7644 section 3.5.2). `op` is `add`, `replace` or `remove` in any case (Entra ID sends `Replace`), and booleans may be the strings `"True"` and `"False"`. The rules of PUT apply: `active` false suspends and true restores, an address changes only on an unclaimed account of this team alone (else 403), a taken address or userName is 409 `uniqueness`, and a stale `If-Match` is 412.
+//
+// Takes a body of the `application/scim+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /scim/v2/Users/{id} (the `ScimPatchUser` operationId).
+func (c *ClientWithResponses) ScimPatchUserWithApplicationScimPlusJSONBodyWithResponse(ctx context.Context, id ScimUserID, params *ScimPatchUserParams, body ScimPatchUserApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimPatchUserResponse, error) {
+	rsp, err := c.ScimPatchUserWithApplicationScimPlusJSONBody(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimPatchUserResponse(rsp)
+}
+
+// ScimReplaceUserWithBodyWithResponse Replace a User
+//
+// Replaces what the team records of the member: attributes left out are cleared, and the team's attributes that SCIM does not show are kept. `active` suspends (false) or restores (true) the membership; suspension ends the member's sessions in the team, and the team's last active admin cannot be suspended (403). A new address is allowed only for an unclaimed account that belongs to this team alone (else 403); one that is already a member of the team, or a `userName` the team already has, is 409 `uniqueness`. `password` changes the password of an unclaimed account only. With `If-Match`, a stale version is 412.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /scim/v2/Users/{id} (the `ScimReplaceUser` operationId).
+func (c *ClientWithResponses) ScimReplaceUserWithBodyWithResponse(ctx context.Context, id ScimUserID, params *ScimReplaceUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScimReplaceUserResponse, error) {
+	rsp, err := c.ScimReplaceUserWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimReplaceUserResponse(rsp)
+}
+
+// ScimReplaceUserWithResponse Replace a User
+//
+// Replaces what the team records of the member: attributes left out are cleared, and the team's attributes that SCIM does not show are kept. `active` suspends (false) or restores (true) the membership; suspension ends the member's sessions in the team, and the team's last active admin cannot be suspended (403). A new address is allowed only for an unclaimed account that belongs to this team alone (else 403); one that is already a member of the team, or a `userName` the team already has, is 409 `uniqueness`. `password` changes the password of an unclaimed account only. With `If-Match`, a stale version is 412.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /scim/v2/Users/{id} (the `ScimReplaceUser` operationId).
+func (c *ClientWithResponses) ScimReplaceUserWithResponse(ctx context.Context, id ScimUserID, params *ScimReplaceUserParams, body ScimReplaceUserJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimReplaceUserResponse, error) {
+	rsp, err := c.ScimReplaceUser(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimReplaceUserResponse(rsp)
+}
+
+// ScimReplaceUserWithApplicationScimPlusJSONBodyWithResponse Replace a User
+//
+// Replaces what the team records of the member: attributes left out are cleared, and the team's attributes that SCIM does not show are kept. `active` suspends (false) or restores (true) the membership; suspension ends the member's sessions in the team, and the team's last active admin cannot be suspended (403). A new address is allowed only for an unclaimed account that belongs to this team alone (else 403); one that is already a member of the team, or a `userName` the team already has, is 409 `uniqueness`. `password` changes the password of an unclaimed account only. With `If-Match`, a stale version is 412.
+//
+// Takes a body of the `application/scim+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /scim/v2/Users/{id} (the `ScimReplaceUser` operationId).
+func (c *ClientWithResponses) ScimReplaceUserWithApplicationScimPlusJSONBodyWithResponse(ctx context.Context, id ScimUserID, params *ScimReplaceUserParams, body ScimReplaceUserApplicationScimPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*ScimReplaceUserResponse, error) {
+	rsp, err := c.ScimReplaceUserWithApplicationScimPlusJSONBody(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScimReplaceUserResponse(rsp)
 }
 
 // ParseCloud689ActivationResponse parses an HTTP response from a Cloud689ActivationWithResponse call
@@ -15201,6 +20170,1721 @@ func ParseOpenapiResponse(rsp *http.Response) (*OpenapiResponse, error) {
 		}
 		response.JSON405 = &dest
 
+	}
+
+	return response, nil
+}
+
+// ParseScimListGroupsResponse parses an HTTP response from a ScimListGroupsWithResponse call
+func ParseScimListGroupsResponse(rsp *http.Response) (*ScimListGroupsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ScimListGroupsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ScimGroupList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ScimBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ScimUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest ScimTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ScimInternal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ScimUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ScimListGroupsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ScimListGroupsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseScimCreateGroupResponse parses an HTTP response from a ScimCreateGroupWithResponse call
+func ParseScimCreateGroupResponse(rsp *http.Response) (*ScimCreateGroupResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ScimCreateGroupResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ScimGroup
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ScimBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ScimUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ScimForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ScimNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest ScimTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest ScimTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ScimInternal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ScimUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers ScimCreateGroupResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers ScimCreateGroupResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ScimCreateGroupResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseScimDeleteGroupResponse parses an HTTP response from a ScimDeleteGroupWithResponse call
+func ParseScimDeleteGroupResponse(rsp *http.Response) (*ScimDeleteGroupResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ScimDeleteGroupResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ScimUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ScimForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ScimNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest ScimPreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest ScimTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ScimInternal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ScimUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ScimDeleteGroupResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ScimDeleteGroupResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseScimGetGroupResponse parses an HTTP response from a ScimGetGroupWithResponse call
+func ParseScimGetGroupResponse(rsp *http.Response) (*ScimGetGroupResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ScimGetGroupResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ScimGroup
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ScimUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ScimNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest ScimTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ScimInternal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ScimUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ScimGetGroupResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers ScimGetGroupResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		response.Headers304 = &headers
+	case rsp.StatusCode == 401:
+		var headers ScimGetGroupResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ScimGetGroupResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseScimPatchGroupResponse parses an HTTP response from a ScimPatchGroupWithResponse call
+func ParseScimPatchGroupResponse(rsp *http.Response) (*ScimPatchGroupResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ScimPatchGroupResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ScimGroup
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ScimBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ScimUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ScimForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ScimNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest ScimPreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest ScimTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest ScimTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ScimInternal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ScimUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ScimPatchGroupResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ScimPatchGroupResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ScimPatchGroupResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseScimReplaceGroupResponse parses an HTTP response from a ScimReplaceGroupWithResponse call
+func ParseScimReplaceGroupResponse(rsp *http.Response) (*ScimReplaceGroupResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ScimReplaceGroupResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ScimGroup
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ScimBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ScimUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ScimForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ScimNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest ScimPreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest ScimTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest ScimTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ScimInternal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ScimUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ScimReplaceGroupResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ScimReplaceGroupResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ScimReplaceGroupResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseScimListResourceTypesResponse parses an HTTP response from a ScimListResourceTypesWithResponse call
+func ParseScimListResourceTypesResponse(rsp *http.Response) (*ScimListResourceTypesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ScimListResourceTypesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ScimResourceTypeList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ScimUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest ScimTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ScimInternal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ScimUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ScimListResourceTypesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ScimListResourceTypesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseScimGetResourceTypeResponse parses an HTTP response from a ScimGetResourceTypeWithResponse call
+func ParseScimGetResourceTypeResponse(rsp *http.Response) (*ScimGetResourceTypeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ScimGetResourceTypeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ScimResourceType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ScimUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ScimNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest ScimTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ScimInternal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ScimUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ScimGetResourceTypeResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ScimGetResourceTypeResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseScimListSchemasResponse parses an HTTP response from a ScimListSchemasWithResponse call
+func ParseScimListSchemasResponse(rsp *http.Response) (*ScimListSchemasResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ScimListSchemasResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ScimSchemaList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ScimUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest ScimTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ScimInternal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ScimUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ScimListSchemasResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ScimListSchemasResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseScimGetSchemaResponse parses an HTTP response from a ScimGetSchemaWithResponse call
+func ParseScimGetSchemaResponse(rsp *http.Response) (*ScimGetSchemaResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ScimGetSchemaResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ScimSchema
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ScimUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ScimNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest ScimTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ScimInternal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ScimUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ScimGetSchemaResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ScimGetSchemaResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseScimServiceProviderConfigResponse parses an HTTP response from a ScimServiceProviderConfigWithResponse call
+func ParseScimServiceProviderConfigResponse(rsp *http.Response) (*ScimServiceProviderConfigResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ScimServiceProviderConfigResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ScimServiceProviderConfig
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ScimUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest ScimTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ScimInternal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ScimUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ScimServiceProviderConfigResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ScimServiceProviderConfigResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseScimListUsersResponse parses an HTTP response from a ScimListUsersWithResponse call
+func ParseScimListUsersResponse(rsp *http.Response) (*ScimListUsersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ScimListUsersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ScimUserList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ScimBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ScimUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest ScimTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ScimInternal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ScimUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ScimListUsersResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ScimListUsersResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseScimCreateUserResponse parses an HTTP response from a ScimCreateUserWithResponse call
+func ParseScimCreateUserResponse(rsp *http.Response) (*ScimCreateUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ScimCreateUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ScimUser
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ScimBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ScimUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ScimForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ScimConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest ScimTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest ScimTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ScimInternal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ScimUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers ScimCreateUserResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers ScimCreateUserResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ScimCreateUserResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseScimDeleteUserResponse parses an HTTP response from a ScimDeleteUserWithResponse call
+func ParseScimDeleteUserResponse(rsp *http.Response) (*ScimDeleteUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ScimDeleteUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ScimUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ScimForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ScimNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest ScimPreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest ScimTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ScimInternal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ScimUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ScimDeleteUserResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ScimDeleteUserResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseScimGetUserResponse parses an HTTP response from a ScimGetUserWithResponse call
+func ParseScimGetUserResponse(rsp *http.Response) (*ScimGetUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ScimGetUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ScimUser
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ScimUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ScimNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest ScimTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ScimInternal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ScimUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ScimGetUserResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers ScimGetUserResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		response.Headers304 = &headers
+	case rsp.StatusCode == 401:
+		var headers ScimGetUserResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ScimGetUserResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseScimPatchUserResponse parses an HTTP response from a ScimPatchUserWithResponse call
+func ParseScimPatchUserResponse(rsp *http.Response) (*ScimPatchUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ScimPatchUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ScimUser
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ScimBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ScimUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ScimForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ScimNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ScimConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest ScimPreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest ScimTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest ScimTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ScimInternal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ScimUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ScimPatchUserResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ScimPatchUserResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ScimPatchUserResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseScimReplaceUserResponse parses an HTTP response from a ScimReplaceUserWithResponse call
+func ParseScimReplaceUserResponse(rsp *http.Response) (*ScimReplaceUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ScimReplaceUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ScimUser
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ScimBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ScimUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ScimForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ScimNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ScimConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest ScimPreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest ScimTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest ScimTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ScimInternal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ScimUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationscimJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ScimReplaceUserResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ScimReplaceUserResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ScimReplaceUserResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil

@@ -53,3 +53,7 @@ func MigrateTo(ctx context.Context, db *DB, last string) error {
 	_, err = m.Migrate(ctx)
 	return err
 }
+
+// SetSearchScan sets the size of team up to which db's searches scan, so
+// that tests of small teams go through the trigram index.
+func SetSearchScan(db *DB, members int) { db.searchScan = members }

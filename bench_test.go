@@ -124,6 +124,9 @@ func benchOpenPostgres(ctx context.Context) (*storage.DB, func() error, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := storagetest.PrepareDatabase(ctx, admin); err != nil {
+		return nil, nil, errors.Join(err, admin.Close())
+	}
 	drop := func() error {
 		_, err := admin.Bun().ExecContext(context.Background(), "DROP SCHEMA IF EXISTS "+schema+" CASCADE")
 		return errors.Join(err, admin.Close())

@@ -29,7 +29,9 @@ func randomText(r *rand.Rand, n int) string {
 }
 
 // searchedText is what a search matches of a member, as the store keeps
-// it: the lower-cased full name, a newline and the normalized email.
+// it: the lower-cased full name, a newline and the normalized email, which
+// is lower-case too (on SQLite, LIKE folds ASCII letters; on Postgres it
+// does not).
 func searchedText(m team.Member) string {
 	return strings.ToLower(m.Membership.FullName()) + "\n" + m.User.Email.Normalized
 }

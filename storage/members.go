@@ -49,7 +49,7 @@ var (
 	countListed = &stmt{op: "count members", missing: "team not found", byKey: true, text: fixed("SELECT t.listed_members FROM teams AS t WHERE t.id = ?")}
 	// countFound counts the listed members of a team matching a LIKE
 	// pattern.
-	countFound = &stmt{op: "count members", planEach: true, text: fixed("SELECT count(*) " + matching(false))}
+	countFound = &stmt{op: "count members", planEach: true, text: fixed("SELECT count(*) " + matching(planned))}
 )
 
 // searched is the condition that a member's lower-cased "full name\nemail"
@@ -148,23 +148,24 @@ func (t *tx) FindMembers(ctx context.Context, teamID string, c team.Criteria, li
 }
 
 // listShape is the shape of a list: its sort key, whether it searches, and
-// whether through memberships_search (search.go).
+// how it finds the matches (search.go).
 type listShape struct {
-	key             team.SortKey
-	search, indexed bool
+	key    team.SortKey
+	search bool
+	path   searchPath
 }
 
 // list declares the read of a page of a team's members sorted by the key,
 // matching a LIKE pattern if it searches. Its arguments are the FTS5 phrase
-// if indexed, the team, the pattern if any, the limit, the offset and the
+// and range of rowids through memberships_search, the team, the pattern if any, the limit, the offset and the
 // team. The page is chosen from the list
 // index and memberships alone, which hold what searches match; then its ten
 // or so rows are read whole, so OFFSET skips index entries, not joined rows.
 func (l listShape) list() *stmt {
-	return &stmt{op: "list members", planEach: l.search && !l.indexed, row: reflect.TypeFor[memberRow](), shape: l, text: func(db *DB) string {
+	return &stmt{op: "list members", planEach: l.search && l.path != fts, row: reflect.TypeFor[memberRow](), shape: l, text: func(db *DB) string {
 		page := "SELECT m.user_id FROM memberships AS m WHERE m.team_id = ? AND " + listed()
 		if l.search {
-			page = "SELECT m.user_id " + matching(l.indexed)
+			page = "SELECT m.user_id " + matching(l.path)
 		}
 		page += " ORDER BY " + orderBy(l.key) + " LIMIT ? OFFSET ?"
 		return membersFrom + "WHERE m.user_id IN (" + page + ") AND m.team_id = ? ORDER BY " + orderBy(l.key)

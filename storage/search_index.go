@@ -20,7 +20,8 @@ const searchIndexName = "memberships_search_idx"
 
 // searchIndexMigration is migration 20261207000001 on Postgres, which
 // SQLite has as SQL: a GIN trigram index on the expression that searches
-// match, over the listed members (the status condition of listed()). It is
+// match, over the listed members (the status condition of listed()), and
+// statistics of the expression that dense searches scan (search.go). It is
 // Go, run outside a transaction, so that CREATE INDEX CONCURRENTLY builds it
 // for the existing rows while a running server keeps writing, and so that a
 // database where pg_trgm cannot be created migrates anyway: its searches
@@ -40,6 +41,10 @@ func createSearchIndex(ctx context.Context, db *bun.DB) error {
 	if ok, err := pgSearchIndexed(ctx, db); err != nil || ok {
 		return err
 	}
+	_, err := db.ExecContext(ctx, "CREATE STATISTICS IF NOT EXISTS memberships_search_scan_stats ON ("+scanExpression+") FROM memberships")
+	if err != nil && pgCode(err) != "42601" { // syntax_error: before Postgres 14, which has no statistics of expressions
+		return errs.Wrap("create statistics of searches", err)
+	}
 	if _, err := db.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS pg_trgm"); err != nil {
 		if extensionRefused(err) {
 			return nil
@@ -53,23 +58,32 @@ func createSearchIndex(ctx context.Context, db *bun.DB) error {
 	if _, err := db.ExecContext(ctx, "DROP INDEX CONCURRENTLY IF EXISTS "+searchIndexName); err != nil {
 		return errs.Wrap("drop the invalid "+searchIndexName, err)
 	}
-	_, err := db.ExecContext(ctx, "CREATE INDEX CONCURRENTLY "+searchIndexName+" ON memberships USING gin ((search_text || email_key) "+
+	_, err = db.ExecContext(ctx, "CREATE INDEX CONCURRENTLY "+searchIndexName+" ON memberships USING gin ((search_text || email_key) "+
 		schema+".gin_trgm_ops) WHERE status <> "+strconv.Itoa(int(team.MemberRemoved)))
-	return errs.Wrap("create "+searchIndexName, err)
+	if err != nil {
+		return errs.Wrap("create "+searchIndexName, err)
+	}
+	_, err = db.ExecContext(ctx, "ANALYZE memberships") // the statistics of the expression, which the planner needs at once
+	return errs.Wrap("analyze memberships", err)
 }
 
 // extensionRefused reports whether CREATE EXTENSION failed for want of the
 // privilege or of the extension's files.
 func extensionRefused(err error) bool {
-	var e *pgconn.PgError
-	if !errors.As(err, &e) {
-		return false
-	}
-	switch e.Code {
+	switch pgCode(err) {
 	case "42501", "58P01", "0A000": // insufficient_privilege, undefined_file, feature_not_supported
 		return true
 	}
 	return false
+}
+
+// pgCode returns the SQLSTATE of a Postgres error, "" for any other.
+func pgCode(err error) string {
+	var e *pgconn.PgError
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
 }
 
 // pgSearchIndexed reports whether the Postgres database has a valid

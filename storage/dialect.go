@@ -30,9 +30,9 @@ type dialect interface {
 	skipLocked() string
 	// readOptions are those of a read-only transaction on one snapshot.
 	readOptions() *sql.TxOptions
-	// trigrams reports whether searches name the trigram index of
-	// memberships (search.go): SQLite's FTS5 table does not serve a LIKE
-	// on memberships unless they do.
+	// trigrams reports whether searches name the trigram index themselves
+	// (search.go): SQLite's FTS5 table is a table of its own, which a LIKE
+	// on memberships does not use.
 	trigrams() bool
 	// migrationsInGo are the dialect's migrations that are not SQL files.
 	migrationsInGo() []migrate.Migration

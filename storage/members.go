@@ -157,10 +157,11 @@ type listShape struct {
 
 // list declares the read of a page of a team's members sorted by the key,
 // matching a LIKE pattern if it searches. Its arguments are the FTS5 phrase
-// and range of rowids through memberships_search, the team, the pattern if any, the limit, the offset and the
-// team. The page is chosen from the list
-// index and memberships alone, which hold what searches match; then its ten
-// or so rows are read whole, so OFFSET skips index entries, not joined rows.
+// and range of rowids if through memberships_search, the team, the pattern
+// if any, the limit, the offset and the team. The page is chosen from the
+// list index and memberships alone (or memberships_search), which hold what
+// searches match; then its ten or so rows are read whole, so OFFSET skips
+// index entries, not joined rows.
 func (l listShape) list() *stmt {
 	return &stmt{op: "list members", planEach: l.search && l.path != fts, row: reflect.TypeFor[memberRow](), shape: l, text: func(db *DB) string {
 		page := "SELECT m.user_id FROM memberships AS m WHERE m.team_id = ? AND " + listed()

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -99,14 +100,11 @@ func phrase(s string) string {
 func (t *tx) searchMembers(ctx context.Context, teamID string, lq team.ListQuery) ([]team.Member, int, error) {
 	path, key, err := t.searchPath(ctx, teamID, lq.Search)
 	args := []any{teamID, containing(lq.Search)}
-	count := map[searchPath]*stmt{planned: countFound, scanned: countScanned, fts: countIndexed}[path]
+	count, countArgs := map[searchPath]*stmt{planned: countFound, scanned: countScanned, fts: countIndexed}[path], args
 	if path == fts {
 		lo := key.Rowid * teamRowids
-		args = append([]any{phrase(lq.Search), lo, lo + teamRowids - 1}, args...)
-	}
-	countArgs := args
-	if path == fts {
-		countArgs = args[:3]
+		countArgs = []any{phrase(lq.Search), lo, lo + teamRowids - 1}
+		args = slices.Concat(countArgs, args)
 	}
 	var total int
 	if err == nil {

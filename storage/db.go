@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"log/slog"
 	"sync"
 
 	"github.com/jackc/pgx/v5/stdlib"
@@ -23,6 +24,11 @@ type DB struct {
 	d     dialect
 	owned bool     // Close closes bun
 	stmts sync.Map // of stmtKey to *prepared: the statements prepared so far (stmt.go)
+	log   *slog.Logger
+	// searchScan is the size of team up to which searches scan (search.go).
+	searchScan int
+	// warnOnce logs that searches scan once (ensureSearchIndex).
+	warnOnce sync.Once
 }
 
 var _ Store = (*DB)(nil)
@@ -41,9 +47,9 @@ func New(db *bun.DB) (*DB, error) { return newDB(db, false) }
 func newDB(db *bun.DB, owned bool) (*DB, error) {
 	switch db.Dialect().Name() {
 	case bundialect.SQLite:
-		return &DB{bun: db, d: newSQLite(db), owned: owned}, nil
+		return &DB{bun: db, d: newSQLite(db), owned: owned, log: slog.Default(), searchScan: searchScanLimit}, nil
 	case bundialect.PG:
-		return &DB{bun: db, d: newPostgres(db), owned: owned}, nil
+		return &DB{bun: db, d: newPostgres(db), owned: owned, log: slog.Default(), searchScan: searchScanLimit}, nil
 	}
 	return nil, errs.New(errs.Invalid, "db", "bun dialect %s is not supported; use sqlitedialect or pgdialect", db.Dialect().Name())
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/migrate"
 	"github.com/uptrace/bun/schema"
 )
 
@@ -29,6 +30,15 @@ type dialect interface {
 	skipLocked() string
 	// readOptions are those of a read-only transaction on one snapshot.
 	readOptions() *sql.TxOptions
+	// trigrams reports whether searches name the trigram index themselves
+	// (search.go): SQLite's FTS5 table is a table of its own, which a LIKE
+	// on memberships does not use.
+	trigrams() bool
+	// migrationsInGo are the dialect's migrations that are not SQL files.
+	migrationsInGo() []migrate.Migration
+	// searchIndex builds the trigram index of searches if the dialect's is
+	// missing and can be built, and reports whether it is there.
+	searchIndex(ctx context.Context) (bool, error)
 	// collate is appended to a text expression to sort it by bytes.
 	collate() string
 	// match is the condition that the text expression x matches, character

@@ -40,6 +40,9 @@ func MigrateTo(ctx context.Context, db *DB, last string) error {
 	if err := all.Discover(dir); err != nil {
 		return err
 	}
+	for _, m := range db.d.migrationsInGo() {
+		all.Add(m)
+	}
 	some := migrate.NewMigrations()
 	for _, m := range all.Sorted() {
 		if m.Name <= last {
@@ -52,4 +55,17 @@ func MigrateTo(ctx context.Context, db *DB, last string) error {
 	}
 	_, err = m.Migrate(ctx)
 	return err
+}
+
+// SetSearchScan sets the size of team up to which db's searches scan, so
+// that tests of small teams go through the trigram index.
+func SetSearchScan(db *DB, members int) { db.searchScan = members }
+
+// PostgresSearchIndexed reports whether db, if on Postgres, has a valid
+// trigram index for searches; true on SQLite.
+func PostgresSearchIndexed(ctx context.Context, db *DB) (bool, error) {
+	if p, ok := db.d.(*postgres); ok {
+		return pgSearchIndexed(ctx, p.db)
+	}
+	return true, nil
 }

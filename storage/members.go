@@ -49,8 +49,7 @@ var (
 	countListed = &stmt{op: "count members", missing: "team not found", byKey: true, text: fixed("SELECT t.listed_members FROM teams AS t WHERE t.id = ?")}
 	// countFound counts the listed members of a team matching a LIKE
 	// pattern.
-	countFound = &stmt{op: "count members", planEach: true, text: fixed(
-		"SELECT count(*) FROM memberships AS m WHERE m.team_id = ? AND " + listed() + " AND " + searched)}
+	countFound = &stmt{op: "count members", planEach: true, text: fixed("SELECT count(*) " + matching(planned))}
 )
 
 // searched is the condition that a member's lower-cased "full name\nemail"
@@ -148,22 +147,26 @@ func (t *tx) FindMembers(ctx context.Context, teamID string, c team.Criteria, li
 	return all(ctx, t, set.find(), memberOfRow, args...)
 }
 
-// listShape is the shape of a list: its sort key, and whether it searches.
+// listShape is the shape of a list: its sort key, whether it searches, and
+// how it finds the matches (search.go).
 type listShape struct {
 	key    team.SortKey
 	search bool
+	path   searchPath
 }
 
 // list declares the read of a page of a team's members sorted by the key,
-// matching a LIKE pattern if it searches. Its arguments are the team, the
-// pattern if any, the limit and the offset. The page is chosen from the list
-// index and memberships alone, which hold what searches match; then its ten
-// or so rows are read whole, so OFFSET skips index entries, not joined rows.
+// matching a LIKE pattern if it searches. Its arguments are the FTS5 phrase
+// and range of rowids if through memberships_search, the team, the pattern
+// if any, the limit, the offset and the team. The page is chosen from the
+// list index and memberships alone (or memberships_search), which hold what
+// searches match; then its ten or so rows are read whole, so OFFSET skips
+// index entries, not joined rows.
 func (l listShape) list() *stmt {
-	return &stmt{op: "list members", planEach: l.search, row: reflect.TypeFor[memberRow](), shape: l, text: func(db *DB) string {
+	return &stmt{op: "list members", planEach: l.search && l.path != fts, row: reflect.TypeFor[memberRow](), shape: l, text: func(db *DB) string {
 		page := "SELECT m.user_id FROM memberships AS m WHERE m.team_id = ? AND " + listed()
 		if l.search {
-			page += " AND " + searched
+			page = "SELECT m.user_id " + matching(l.path)
 		}
 		page += " ORDER BY " + orderBy(l.key) + " LIMIT ? OFFSET ?"
 		return membersFrom + "WHERE m.user_id IN (" + page + ") AND m.team_id = ? ORDER BY " + orderBy(l.key)
@@ -174,16 +177,15 @@ func (t *tx) ListMembers(ctx context.Context, teamID string, lq team.ListQuery) 
 	if err := lq.Validate(); err != nil {
 		return nil, 0, err
 	}
-	count, args := countListed, []any{teamID}
 	if lq.Search != "" {
-		count, args = countFound, append(args, containing(lq.Search))
+		return t.searchMembers(ctx, teamID, lq) // search.go
 	}
-	page := listShape{key: lq.Sort, search: lq.Search != ""}.list()
-	ms, err := all(ctx, t, page, memberOfRow, append(args, lq.Size, lq.Page*lq.Size, teamID)...)
+	page := listShape{key: lq.Sort}.list()
+	ms, err := all(ctx, t, page, memberOfRow, teamID, lq.Size, lq.Page*lq.Size, teamID)
 	if err != nil {
 		return nil, 0, err
 	}
-	total, err := one(ctx, t, count, value[int], args...)
+	total, err := one(ctx, t, countListed, value[int], teamID)
 	if errs.CodeOf(err) == errs.NotFound {
 		return ms, 0, nil // no such team, so no members
 	}

@@ -24,8 +24,10 @@ const (
 // Migrate brings the schema up to date with the migrations embedded in the
 // library; running it again does nothing. It records them in the tables
 // identity_migrations and identity_migration_locks, never in bun's default
-// bun_migrations, runs each migration in one transaction and marks it applied
-// once it has succeeded.
+// bun_migrations, runs each migration in one transaction (but for Postgres's
+// search index, built concurrently: see search_index.go) and marks it applied
+// once it has succeeded. On Postgres it then builds the search index if it
+// is missing, or logs once that searches scan if it cannot.
 //
 // Migrate holds a lock row in identity_migration_locks while it runs and fails
 // at once if another Migrate holds it. A process that dies while migrating
@@ -46,8 +48,10 @@ func (db *DB) Migrate(ctx context.Context) (err error) {
 			err = errs.Wrap("release the lock in "+migrationLocksTable, uerr)
 		}
 	}()
-	_, err = m.Migrate(ctx)
-	return errs.Wrap("migrate", err)
+	if _, err = m.Migrate(ctx); err != nil {
+		return errs.Wrap("migrate", err)
+	}
+	return db.ensureSearchIndex(ctx)
 }
 
 func (db *DB) migrator() (*migrate.Migrator, error) {
@@ -58,6 +62,9 @@ func (db *DB) migrator() (*migrate.Migrator, error) {
 	ms := migrate.NewMigrations()
 	if err := ms.Discover(dir); err != nil {
 		return nil, errs.Wrap("read migrations", err)
+	}
+	for _, m := range db.d.migrationsInGo() {
+		ms.Add(m)
 	}
 	return migrate.NewMigrator(db.bun, ms,
 		migrate.WithTableName(migrationsTable),

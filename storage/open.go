@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -35,11 +36,19 @@ type Option func(*options)
 
 type options struct {
 	migrate bool
+	log     *slog.Logger
 }
 
 // WithMigrate makes Open run Migrate before it returns.
 func WithMigrate() Option {
 	return func(o *options) { o.migrate = true }
+}
+
+// WithLogger sets where the store logs what degrades it, which is only
+// that member searches scan for want of pg_trgm (see Migrate); the default
+// is slog.Default(). Nothing secret is logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) { o.log = l }
 }
 
 // Open opens the database that dsn names and checks that it answers:
@@ -73,6 +82,9 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 	db, err := openDSN(dsn)
 	if err != nil {
 		return nil, err
+	}
+	if o.log != nil {
+		db.log = o.log
 	}
 	err = db.Ping(ctx)
 	if err == nil && o.migrate {

@@ -10,13 +10,17 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/migrate"
 	"github.com/uptrace/bun/schema"
 )
 
 // postgres is the dialect of Postgres through pgx.
-type postgres struct{ scan scanner }
+type postgres struct {
+	db   *bun.DB
+	scan scanner
+}
 
-func newPostgres(db *bun.DB) *postgres { return &postgres{scan: bunScanner(db)} }
+func newPostgres(db *bun.DB) *postgres { return &postgres{db: db, scan: bunScanner(db)} }
 
 func (*postgres) migrations() string { return "postgres" }
 
@@ -36,6 +40,22 @@ func (*postgres) skipLocked() string { return " FOR UPDATE SKIP LOCKED" }
 
 func (*postgres) readOptions() *sql.TxOptions {
 	return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+}
+
+// trigrams is false: the planner serves the searches' LIKE with the GIN
+// index on the same expression, or scans if it is missing.
+func (*postgres) trigrams() bool { return false }
+
+// migrationsInGo is the search index's (search_index.go).
+func (*postgres) migrationsInGo() []migrate.Migration {
+	return []migrate.Migration{searchIndexMigration()}
+}
+
+func (p *postgres) searchIndex(ctx context.Context) (bool, error) {
+	if err := createSearchIndex(ctx, p.db); err != nil {
+		return false, err
+	}
+	return pgSearchIndexed(ctx, p.db)
 }
 
 func (*postgres) collate() string { return ` COLLATE "C"` }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/migrate"
 	"github.com/uptrace/bun/schema"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -51,6 +52,15 @@ func (*sqliteDialect) skipLocked() string { return "" }
 
 // readOptions need no isolation level: SQLite transactions are serializable.
 func (*sqliteDialect) readOptions() *sql.TxOptions { return &sql.TxOptions{ReadOnly: true} }
+
+// trigrams is true: memberships_search is a table of its own.
+func (*sqliteDialect) trigrams() bool { return true }
+
+// migrationsInGo are none: SQLite's are all SQL.
+func (*sqliteDialect) migrationsInGo() []migrate.Migration { return nil }
+
+// searchIndex is true: the FTS5 table is built by a migration in SQL.
+func (*sqliteDialect) searchIndex(context.Context) (bool, error) { return true, nil }
 
 // collate is "": SQLite sorts text by bytes.
 func (*sqliteDialect) collate() string { return "" }

@@ -22,15 +22,24 @@ import (
 
 func TestConformance(t *testing.T) {
 	for name, open := range map[string]func(testing.TB) *storage.DB{
-		"sqlite-memory": storagetest.SQLite,
-		"sqlite-file":   storagetest.SQLiteFile,
-		"postgres":      storagetest.Postgres,
+		"sqlite-memory":  storagetest.SQLite,
+		"sqlite-indexed": sqliteIndexed,
+		"sqlite-file":    storagetest.SQLiteFile,
+		"postgres":       storagetest.Postgres,
 	} {
 		t.Run(name, func(t *testing.T) {
 			open(t) // skips or fails here, once, if the backend is unavailable
 			storagetest.Run(t, func(t *testing.T) storage.Store { return open(t) })
 		})
 	}
+}
+
+// sqliteIndexed is storagetest.SQLite whose searches of three characters
+// or more go through the FTS5 index in a team of any size.
+func sqliteIndexed(tb testing.TB) *storage.DB {
+	db := storagetest.SQLite(tb)
+	storage.SetSearchScan(db, 0)
+	return db
 }
 
 func TestOpenRejectsBadDSN(t *testing.T) {

@@ -73,6 +73,10 @@ func PostgresDSN(tb testing.TB) string {
 	if err != nil {
 		tb.Fatalf("open Postgres: %v", err)
 	}
+	if err := PrepareDatabase(ctx, admin); err != nil {
+		admin.Close()
+		tb.Fatalf("prepare Postgres: %v", err)
+	}
 	if _, err := admin.Bun().ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 		admin.Close()
 		tb.Fatalf("create schema %s: %v", schema, err)
@@ -84,6 +88,23 @@ func PostgresDSN(tb testing.TB) string {
 		admin.Close()
 	})
 	return inSchema(u, schema)
+}
+
+// PrepareDatabase readies the Postgres database that admin is on for test
+// schemas: it creates there, in the schema public, the extension pg_trgm,
+// which the migrations would otherwise create in the first test schema
+// (see storage/search_index.go), and dropping that schema would drop it
+// with the search indexes of every other.
+func PrepareDatabase(ctx context.Context, admin *storage.DB) error {
+	_, err := admin.Bun().ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
+	if err != nil {
+		// another process may have created it first
+		var n int
+		if admin.Bun().QueryRowContext(ctx, "SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'").Scan(&n) == nil && n == 1 {
+			return nil
+		}
+	}
+	return err
 }
 
 // postgresURL returns the URL in PostgresEnv. Without one it skips tb, or

@@ -39,6 +39,9 @@ func (p *schemaPool) take(tb testing.TB, u *url.URL) string {
 	ctx := context.Background()
 	if p.admin == nil {
 		admin, err := storage.Open(ctx, u.String())
+		if err == nil {
+			err = PrepareDatabase(ctx, admin)
+		}
 		if err != nil {
 			tb.Fatalf("open Postgres: %v", err)
 		}

@@ -19,8 +19,8 @@ import (
 // and GLOB, so that comparisons often match and escaping matters.
 var randomBits = []string{"a", "A", "b", "É", "é", "%", "_", `\`, "*", "?", "[", "]", " "}
 
-// randomText returns up to three random bits, "" a quarter of the time.
-func randomText(r *rand.Rand) string {
+// randomBitsText returns up to three random bits, "" a quarter of the time.
+func randomBitsText(r *rand.Rand) string {
 	s := ""
 	for range r.IntN(4) {
 		s += randomBits[r.IntN(len(randomBits))]
@@ -30,7 +30,7 @@ func randomText(r *rand.Rand) string {
 
 // randomMember returns member i of team a with random attributes.
 func randomMember(r *rand.Rand, i int) scimMember {
-	text := func() string { return randomText(r) }
+	text := func() string { return randomBitsText(r) }
 	statuses := []team.MemberStatus{team.MemberActive, team.MemberActive, team.MemberPending, team.MemberSuspended, team.MemberRemoved}
 	m := scimMember{id: fmt.Sprintf("r%02d", i), status: statuses[r.IntN(len(statuses))], created: r.IntN(5), updated: r.IntN(6) - 1,
 		profile: user.Profile{LoginName: text(), ExternalID: text(), FirstName: text(), MiddleName: text(), LastName: text(), DisplayName: text(),
@@ -68,7 +68,7 @@ func randomFilter(r *rand.Rand, depth int) team.Filter {
 		cmps := []team.Cmp{team.CmpEq, team.CmpNe, team.CmpGt, team.CmpGe, team.CmpLt, team.CmpLe}
 		return cmpF(a, cmps[r.IntN(len(cmps))], at(r.IntN(6)-1).Add(time.Duration(r.IntN(2))*time.Nanosecond))
 	}
-	v := randomText(r)
+	v := randomBitsText(r)
 	if a == team.AttrEmail && r.IntN(2) == 0 {
 		v = fmt.Sprintf("M%02dA", r.IntN(20))
 	}

@@ -50,6 +50,7 @@ var cases = []struct {
 	{"ListMembersSearch", testListMembersSearch},
 	{"ListMembersSearchEscaping", testListMembersSearchEscaping},
 	{"ListMembersPaging", testListMembersPaging},
+	{"SearchMatchesScan", testSearchMatchesScan},
 	{"ListFollowsChanges", testListFollowsChanges},
 	{"ListKeysFollowUser", testListKeysFollowUser},
 	{"ListCountFollowsStatus", testListCountFollowsStatus},

@@ -59,16 +59,35 @@ func createSearchIndex(ctx context.Context, db *bun.DB) error {
 	if err := db.QueryRowContext(ctx, "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'").Scan(&schema); err != nil {
 		return errs.Wrap("find the schema of pg_trgm", err)
 	}
-	if _, err := db.ExecContext(ctx, "DROP INDEX CONCURRENTLY IF EXISTS "+searchIndexName); err != nil {
+	concurrently, err := buildConcurrently(ctx, db)
+	if err != nil {
+		return err
+	}
+	if _, err := db.ExecContext(ctx, "DROP INDEX "+concurrently+"IF EXISTS "+searchIndexName); err != nil {
 		return errs.Wrap("drop the invalid "+searchIndexName, err)
 	}
-	_, err = db.ExecContext(ctx, "CREATE INDEX CONCURRENTLY "+searchIndexName+" ON memberships USING gin ((search_text || email_key) "+
+	_, err = db.ExecContext(ctx, "CREATE INDEX "+concurrently+searchIndexName+" ON memberships USING gin ((search_text || email_key) "+
 		schema+".gin_trgm_ops) WITH (gin_pending_list_limit = 65536) WHERE status <> "+strconv.Itoa(int(team.MemberRemoved)))
 	if err != nil {
 		return errs.Wrap("create "+searchIndexName, err)
 	}
 	_, err = db.ExecContext(ctx, "ANALYZE memberships") // the statistics of the expression, which the planner needs at once
 	return errs.Wrap("analyze memberships", err)
+}
+
+// buildConcurrently returns "CONCURRENTLY " if memberships has rows, which a
+// running server may be writing, else "": CONCURRENTLY waits for every
+// transaction of the database, other schemas' too, to end, which a new
+// database (every test's) need not.
+func buildConcurrently(ctx context.Context, db *bun.DB) (string, error) {
+	var filled bool
+	if err := db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM memberships)").Scan(&filled); err != nil {
+		return "", errs.Wrap("look for memberships", err)
+	}
+	if filled {
+		return "CONCURRENTLY ", nil
+	}
+	return "", nil
 }
 
 // extensionRefused reports whether CREATE EXTENSION failed for want of the

@@ -195,12 +195,14 @@ func (t *tx) ListMembers(ctx context.Context, teamID string, lq team.ListQuery) 
 // containing returns a LIKE pattern, with '\' as its escape character, that
 // matches text containing s lower-cased.
 func containing(s string) string {
-	return wildcards(likeEscaper.Replace(strings.ToLower(s)), "%", true, true)
+	return wildcards(escapeLike(strings.ToLower(s)), "%", true, true)
 }
 
-// likeEscaper makes LIKE's special characters literal, with '\' as the
-// escape character.
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+// escapeLike makes LIKE's special characters in s literal, with '\' as
+// the escape character.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
 
 // wildcards returns the escaped pattern with the wildcard that matches any
 // text before it, after it, or both.

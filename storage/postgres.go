@@ -64,7 +64,7 @@ func (*postgres) collate() string { return ` COLLATE "C"` }
 func (*postgres) match(x string) string { return x + ` LIKE ? ESCAPE '\'` }
 
 func (*postgres) pattern(s string, anyBefore, anyAfter bool) string {
-	return wildcards(likeEscaper.Replace(s), "%", anyBefore, anyAfter)
+	return wildcards(escapeLike(s), "%", anyBefore, anyAfter)
 }
 
 // violation classifies a pgx error.

@@ -71,11 +71,13 @@ func (*sqliteDialect) match(x string) string { return x + " GLOB ?" }
 
 // pattern puts each of GLOB's special characters in a set of its own.
 func (*sqliteDialect) pattern(s string, anyBefore, anyAfter bool) string {
-	return wildcards(globEscaper.Replace(s), "*", anyBefore, anyAfter)
+	return wildcards(escapeGlob(s), "*", anyBefore, anyAfter)
 }
 
-// globEscaper makes GLOB's special characters literal.
-var globEscaper = strings.NewReplacer("*", "[*]", "?", "[?]", "[", "[[]")
+// escapeGlob makes GLOB's special characters in s literal.
+func escapeGlob(s string) string {
+	return strings.NewReplacer("*", "[*]", "?", "[?]", "[", "[[]").Replace(s)
+}
 
 // violation classifies a modernc.org/sqlite error. SQLite names the columns
 // of a broken unique constraint, not the constraint, so the name is rebuilt

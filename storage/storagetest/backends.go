@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/embedid/identity/storage"
@@ -30,17 +29,18 @@ func EachBackend(t *testing.T, fn func(t *testing.T, s storage.Store)) {
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
 }
 
-// SQLite returns a migrated in-memory store, closed when tb ends.
+// SQLite returns a migrated in-memory store, closed when tb ends: a copy of
+// one the process migrated once (see template.go).
 func SQLite(tb testing.TB) *storage.DB {
 	tb.Helper()
-	return OpenMigrated(tb, "sqlite::memory:")
+	return memoryCopy(tb)
 }
 
 // SQLiteFile returns a migrated store in a new file in a temporary
-// directory, closed when tb ends.
+// directory, closed when tb ends: a copy of the same migrated database.
 func SQLiteFile(tb testing.TB) *storage.DB {
 	tb.Helper()
-	return OpenMigrated(tb, "sqlite:"+filepath.Join(tb.TempDir(), "identity.db"))
+	return fileCopy(tb)
 }
 
 // Postgres returns a migrated store of its own in the database in

@@ -83,7 +83,7 @@ func testSearchMembersRandom(t *testing.T, s storage.Store) {
 		fixtures = append(fixtures, randomMember(r, i))
 	}
 	all := seedSearch(t, s, fixtures)
-	for i := range 300 {
+	for i := range randomCases(300) {
 		f := randomFilter(r, 3)
 		q := team.MemberQuery{Filter: &f, Sort: searchSorts[r.IntN(len(searchSorts))], Desc: r.IntN(2) == 0, Limit: 100}
 		want := searched(all, q)
